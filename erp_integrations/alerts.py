@@ -1,0 +1,31 @@
+"""Alerts: stored in-app first, then handed to every ``notify`` hook implementation."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import select
+
+from .extensions import db
+from .hooks import get_plugin_manager
+from .models import Alert
+
+log = logging.getLogger(__name__)
+
+
+def raise_alert(account_id: int | None, kind: str, message: str, *, severity: str = "warning", data: dict | None = None) -> Alert:
+    """Record an alert, unless the same kind is already open for the account (no alert storms)."""
+    existing = db.session.scalars(
+        select(Alert).where(Alert.account_id == account_id, Alert.kind == kind, Alert.resolved_at.is_(None))
+    ).first()
+    if existing is not None:
+        return existing
+    alert = Alert(account_id=account_id, kind=kind, message=message, severity=severity, data=data or {})
+    db.session.add(alert)
+    db.session.commit()
+    for impl in get_plugin_manager().hook.notify.get_hookimpls():
+        try:
+            impl.function(alert=alert)
+        except Exception:  # one broken notifier must not silence the others
+            log.exception("notifier %s failed", impl.plugin_name)
+    return alert

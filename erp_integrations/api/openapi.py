@@ -1,0 +1,108 @@
+"""The OpenAPI 3 document of /api/v1, built with apispec from marshmallow schemas."""
+
+from __future__ import annotations
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import jsonify
+from marshmallow import Schema, fields
+
+from .. import __version__
+from . import api_blueprint
+
+
+class ErrorBody(Schema):
+    status = fields.Integer(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={"description": "Messages per invalid field."})
+
+
+class Error(Schema):
+    error = fields.Nested(ErrorBody, required=True)
+
+
+class ConfigField(Schema):
+    name = fields.String()
+    type = fields.String()
+    label = fields.String()
+    help = fields.String()
+    required = fields.Boolean()
+    secret = fields.Boolean(metadata={"description": "Write-only: read back as a mask."})
+    nullable = fields.Boolean()
+    order = fields.Integer()
+    default = fields.Raw()
+    choices = fields.List(fields.Dict())
+    fields_ = fields.List(fields.Dict(), data_key="fields")
+
+
+class Connector(Schema):
+    name = fields.String()
+    display_name = fields.String()
+    version = fields.String()
+    regions = fields.List(fields.Dict())
+    features = fields.List(fields.Dict())
+    streams = fields.List(fields.String())
+    config_schema = fields.List(fields.Nested(ConfigField))
+
+
+class Account(Schema):
+    id = fields.Integer()
+    connector = fields.String()
+    name = fields.String()
+    status = fields.String(metadata={"enum": ["new", "connected", "needs_reauth", "disabled"]})
+    is_default = fields.Boolean()
+    external_shop_id = fields.String(allow_none=True)
+    config = fields.Dict(metadata={"description": "The connector's config fields; secrets come back as '********'."})
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+
+class AccountCreate(Schema):
+    connector = fields.String(required=True)
+    config = fields.Dict(required=True)
+    is_default = fields.Boolean()
+
+
+class AccountUpdate(Schema):
+    config = fields.Dict(required=True, metadata={"description": "Fields to change; a secret sent as '********' is kept."})
+
+
+class ConnectionResult(Schema):
+    ok = fields.Boolean()
+    status = fields.String(metadata={"enum": ["ok", "not_authorized", "unreachable", "rejected"]})
+    message = fields.String()
+    details = fields.Dict()
+
+
+def _json(schema: str) -> dict:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict:
+    return {str(code): {"description": "Error", **_json("Error")} for code in codes}
+
+
+def build_spec() -> dict:
+    spec = APISpec(title="erp-integrations", version=__version__, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
+    for name, schema in [("Error", Error), ("Connector", Connector), ("Account", Account), ("AccountCreate", AccountCreate), ("AccountUpdate", AccountUpdate), ("ConnectionResult", ConnectionResult)]:
+        spec.components.schema(name, schema=schema)
+    account_id = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    spec.path("/api/v1/connectors", operations={"get": {"summary": "Installed connectors with their config schemas", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"connectors": {"type": "array", "items": {"$ref": "#/components/schemas/Connector"}}}}}}}}}})
+    spec.path("/api/v1/connectors/{name}", operations={"get": {"summary": "One connector", "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", **_json("Connector")}, **_errors(404)}}})
+    spec.path("/api/v1/accounts", operations={
+        "get": {"summary": "Accounts, optionally of one connector", "parameters": [{"name": "connector", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"accounts": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}}}}}}}}},
+        "post": {"summary": "Create an account", "requestBody": {"required": True, **_json("AccountCreate")}, "responses": {"201": {"description": "Created", **_json("Account")}, **_errors(400, 404, 422)}},
+    })
+    spec.path("/api/v1/accounts/{account_id}", operations={
+        "get": {"summary": "One account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}},
+        "patch": {"summary": "Change some settings", "parameters": [account_id], "requestBody": {"required": True, **_json("AccountUpdate")}, "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(400, 404, 422)}},
+        "delete": {"summary": "Delete an account and everything synced for it", "parameters": [account_id], "responses": {"204": {"description": "Deleted"}, **_errors(404)}},
+    })
+    spec.path("/api/v1/accounts/{account_id}/default", operations={"post": {"summary": "Make this the connector's default account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}}})
+    spec.path("/api/v1/accounts/{account_id}/test", operations={"post": {"summary": "Test the connection (background=1: as a job)", "parameters": [account_id, {"name": "background", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}], "responses": {"200": {"description": "Result", **_json("ConnectionResult")}, "202": {"description": "Enqueued"}, **_errors(404)}}})
+    return spec.to_dict()
+
+
+@api_blueprint.get("/openapi.json")
+def openapi_document():
+    return jsonify(build_spec())

@@ -1,0 +1,204 @@
+"""The host's own commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .. import __version__
+
+
+def _app():
+    from ..app import create_app
+
+    return create_app()
+
+
+@click.group()
+@click.version_option(__version__, prog_name="erp-integrations")
+def cli():
+    """Marketplace integrations for an ERP: accounts, sync, webhooks."""
+
+
+# -- database ---------------------------------------------------------------------------------
+
+@cli.group()
+def db():
+    """Database migrations (Alembic)."""
+
+
+def _database_url() -> str:
+    return _app().config["SQLALCHEMY_DATABASE_URI"]
+
+
+@db.command("upgrade")
+@click.argument("revision", default="head")
+def db_upgrade(revision):
+    """Bring the database to REVISION (default: the newest)."""
+    from .. import migrate
+
+    migrate.upgrade(_database_url(), revision)
+    click.echo(f"database at {migrate.current_revision(_database_url())}")
+
+
+@db.command("downgrade")
+@click.argument("revision")
+def db_downgrade(revision):
+    """Step the database back to REVISION (e.g. -1, or base)."""
+    from .. import migrate
+
+    migrate.downgrade(_database_url(), revision)
+    click.echo(f"database at {migrate.current_revision(_database_url()) or 'base'}")
+
+
+@db.command("current")
+def db_current():
+    """Print the database's revision and the newest one."""
+    from .. import migrate
+
+    url = _database_url()
+    click.echo(f"current: {migrate.current_revision(url) or 'base'}\nhead: {migrate.head_revision(url)}")
+
+
+@db.command("revision")
+@click.option("-m", "--message", required=True)
+def db_revision(message):
+    """Autogenerate a migration from the models (for developers)."""
+    from .. import migrate
+
+    migrate.revision(_database_url(), message)
+
+
+# -- plugins ------------------------------------------------------------------------------------
+
+@cli.command("plugins")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def plugins_command(as_json):
+    """List loaded connectors with their versions and where they come from."""
+    from ..hooks import get_connectors, get_plugin_manager
+
+    pm = get_plugin_manager()
+    dists = {id(plugin): dist for plugin, dist in pm.list_plugin_distinfo()}
+    rows = []
+    for name, plugin in sorted(pm.list_name_plugin(), key=lambda pair: pair[0]):
+        if plugin is None:  # a blocked name
+            continue
+        dist = dists.get(id(plugin))
+        rows.append({"name": name, "module": getattr(plugin, "__name__", repr(plugin)), "distribution": dist.project_name if dist else None, "version": dist.version if dist else __version__, "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or [])})
+    connectors = [{"name": c.name, "display_name": c.display_name, "version": c.version} for c in get_connectors().values()]
+    if as_json:
+        click.echo(json.dumps({"plugins": rows, "connectors": connectors}, indent=2))
+        return
+    for c in connectors:
+        click.echo(f"{c['name']:<14} {c['display_name']:<14} {c['version']}")
+    blocked = sorted(name for name, _ in pm.list_name_plugin() if pm.is_blocked(name))
+    if blocked:
+        click.echo(f"blocked: {', '.join(blocked)}")
+
+
+# -- secrets ------------------------------------------------------------------------------------
+
+@cli.group()
+def secrets():
+    """Encryption keys for stored credentials."""
+
+
+@secrets.command("generate-key")
+@click.option("--id", "key_id", default=None, help="Key id (default: random).")
+def secrets_generate_key(key_id):
+    """Print a new key ring entry; put it first in ERP_INTEGRATIONS_SECRET_KEYS to rotate."""
+    from ..crypto import generate_key_entry
+
+    click.echo(generate_key_entry(key_id))
+
+
+@secrets.command("rotate")
+def secrets_rotate():
+    """Re-encrypt every stored credential under the current (first) key."""
+    from ..crypto.vault import CredentialVault
+    from ..extensions import db as database
+
+    app = _app()
+    with app.app_context():
+        vault = CredentialVault(database.session)
+        count = vault.rotate()
+        database.session.commit()
+        click.echo(f"re-encrypted {count} credential(s) under key {vault.keyring.current_id}")
+
+
+# -- accounts -----------------------------------------------------------------------------------
+
+@cli.group()
+def accounts():
+    """Connector accounts (shops)."""
+
+
+@accounts.command("list")
+@click.option("--json", "as_json", is_flag=True)
+def accounts_list(as_json):
+    from sqlalchemy import select
+
+    from ..accounts import serialize_account
+    from ..extensions import db as database
+    from ..models import IntegrationAccount
+
+    with _app().app_context():
+        rows = [serialize_account(a) for a in database.session.scalars(select(IntegrationAccount).order_by(IntegrationAccount.id))]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+        return
+    for row in rows:
+        marker = "*" if row["is_default"] else " "
+        click.echo(f"{marker}{row['id']:>4}  {row['connector']:<12} {row['name']:<30} {row['status']}")
+
+
+@accounts.command("create")
+@click.argument("connector")
+@click.option("--config", "config_json", required=True, help="The account config as JSON (see GET /api/v1/connectors).")
+@click.option("--default", "is_default", is_flag=True)
+def accounts_create(connector, config_json, is_default):
+    """Create an account from a JSON config."""
+    from ..accounts import AccountValidationError, create_account
+
+    try:
+        config = json.loads(config_json)
+    except ValueError as exc:
+        raise click.BadParameter(f"not JSON: {exc}", param_hint="--config") from None
+    with _app().app_context():
+        try:
+            account = create_account(connector, config, is_default=is_default)
+        except AccountValidationError as exc:
+            for field, messages in exc.fields.items():
+                click.echo(f"{field}: {'; '.join(map(str, messages)) if isinstance(messages, list) else messages}", err=True)
+            sys.exit(2)
+        click.echo(f"created account {account.id}")
+
+
+# -- services -----------------------------------------------------------------------------------
+
+@cli.command("worker")
+@click.option("--queue", "-q", "queues", multiple=True, help="Queues to serve, highest priority first (default: all).")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--name", default=None)
+def worker_command(queues, burst, name):
+    """Run an RQ worker (needs REDIS_URL)."""
+    from ..jobs.queue import QUEUES
+    from ..jobs.worker import run_worker
+
+    settings = _app().config["ERP_SETTINGS"]
+    if not settings.redis_url:
+        raise click.UsageError("REDIS_URL is not set: without Redis, jobs run inside the web process (embedded queue) and need no worker")
+    unknown = set(queues) - set(QUEUES)
+    if unknown:
+        raise click.BadParameter(f"unknown queue(s) {', '.join(sorted(unknown))}; queues: {', '.join(QUEUES)}", param_hint="--queue")
+    run_worker(settings.redis_url, list(queues or QUEUES), burst=burst, name=name)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True)
+def serve_command(host, port):
+    """Serve the API and admin UI (development server; use a WSGI server in production)."""
+    _app().run(host=host, port=port)

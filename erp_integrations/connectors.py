@@ -1,0 +1,184 @@
+"""The connector contract and the host-owned registry of connectors.
+
+A connector is a class registered through the ``register_connectors`` hook. It declares what
+an admin configures (a marshmallow schema whose field metadata draws the dialog), which
+feature toggles and streams it has, and how to test a connection. Behaviour that needs the
+network (clients, sync, webhooks) hangs off the same class in later layers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from marshmallow import Schema, ValidationError, fields, missing, validate, validates
+
+SECRET_MASK = "********"
+SYNC_INTERVALS = (5, 15, 30, 60)
+
+
+@dataclass(frozen=True)
+class Feature:
+    key: str
+    label: str
+    default: bool
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class ConnectionResult:
+    ok: bool
+    status: str  # ok, not_authorized, unreachable, rejected
+    message: str
+    details: dict | None = None
+
+    def as_dict(self) -> dict:
+        return {"ok": self.ok, "status": self.status, "message": self.message, "details": self.details or {}}
+
+
+def is_loopback_host(host: str | None) -> bool:
+    return host in {"localhost", "::1"} or bool(host and host.startswith("127."))
+
+
+def validate_webhook_url(value: str) -> None:
+    """https only; plain http only on loopback, where the sandboxes run."""
+    parts = urlsplit(value)
+    if parts.scheme == "https" and parts.hostname:
+        return
+    if parts.scheme == "http" and is_loopback_host(parts.hostname):
+        return
+    raise ValidationError("must be an https:// URL (plain http is allowed only for localhost sandboxes)")
+
+
+validate_base_url = validate_webhook_url
+
+
+class AccountConfigSchema(Schema):
+    """Fields every connector account has. Connectors subclass it and add their own.
+
+    Field metadata read by the admin dialog and the API: ``label``, ``help``, ``secret``,
+    ``order``, ``group``; choices come from a ``OneOf`` validator.
+    """
+
+    name = fields.String(
+        required=True,
+        validate=validate.Length(min=1, max=120),
+        metadata={"label": "Account name", "help": "How this shop is called in the ERP.", "order": 0},
+    )
+    sync_interval_minutes = fields.Integer(
+        allow_none=True,
+        load_default=15,
+        validate=validate.OneOf(SYNC_INTERVALS, error="must be one of 5, 15, 30, 60, or null for manual"),
+        metadata={
+            "label": "Auto-sync interval",
+            "help": "Minutes between scheduled syncs; Manual syncs only when asked.",
+            "order": 90,
+            "choice_labels": {"5": "Every 5 minutes", "15": "Every 15 minutes", "30": "Every 30 minutes", "60": "Every hour", "null": "Manual"},
+        },
+    )
+    webhook_url = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"label": "Webhook URL", "help": "Public https address the marketplace posts events to.", "order": 80},
+    )
+
+    @validates("webhook_url")
+    def _check_webhook_url(self, value, **_):
+        if value:
+            validate_webhook_url(value)
+
+
+class Connector:
+    """Base class of every connector. Subclasses set the class attributes."""
+
+    name: ClassVar[str]
+    display_name: ClassVar[str]
+    version: ClassVar[str] = "0"
+    regions: ClassVar[tuple[tuple[str, str], ...]] = ()
+    features: ClassVar[tuple[Feature, ...]] = ()
+    streams: ClassVar[tuple[str, ...]] = ()
+    config_schema: ClassVar[type[AccountConfigSchema]] = AccountConfigSchema
+
+    @classmethod
+    def secret_fields(cls) -> tuple[str, ...]:
+        return tuple(n for n, f in cls.config_schema().fields.items() if f.metadata.get("secret"))
+
+    @classmethod
+    def default_features(cls) -> dict[str, bool]:
+        return {f.key: f.default for f in cls.features}
+
+    def test_connection(self, account, secrets: dict[str, str]) -> ConnectionResult:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    @classmethod
+    def describe(cls) -> dict[str, Any]:
+        """What an admin UI needs to draw this connector's configuration dialog."""
+        return {
+            "name": cls.name,
+            "display_name": cls.display_name,
+            "version": cls.version,
+            "regions": [{"value": code, "label": label} for code, label in cls.regions],
+            "features": [{"key": f.key, "label": f.label, "default": f.default, "help": f.help} for f in cls.features],
+            "streams": list(cls.streams),
+            "config_schema": describe_schema(cls.config_schema()),
+        }
+
+
+FIELD_TYPES = {
+    fields.String: "string",
+    fields.Integer: "integer",
+    fields.Boolean: "boolean",
+    fields.Nested: "object",
+    fields.Url: "string",
+}
+
+
+def _field_type(field: fields.Field) -> str:
+    for cls in type(field).__mro__:
+        if cls in FIELD_TYPES:
+            return FIELD_TYPES[cls]
+    return "string"
+
+
+def describe_schema(schema: Schema) -> list[dict[str, Any]]:
+    described = []
+    for name, field in schema.fields.items():
+        meta = field.metadata
+        entry: dict[str, Any] = {
+            "name": name,
+            "type": _field_type(field),
+            "label": meta.get("label", name.replace("_", " ").capitalize()),
+            "help": meta.get("help", ""),
+            "required": field.required,
+            "secret": bool(meta.get("secret")),
+            "nullable": bool(field.allow_none),
+            "order": meta.get("order", 50),
+        }
+        default = field.load_default
+        if default is not missing and not callable(default):
+            entry["default"] = default
+        for validator in getattr(field, "validators", []):
+            if isinstance(validator, validate.OneOf):
+                labels = meta.get("choice_labels", {})
+                entry["choices"] = [{"value": c, "label": labels.get(str(c), str(c))} for c in validator.choices]
+                if field.allow_none and "null" in labels:
+                    entry["choices"].append({"value": None, "label": labels["null"]})
+        if isinstance(field, fields.Nested):
+            entry["fields"] = describe_schema(field.schema)
+        described.append(entry)
+    return sorted(described, key=lambda e: e["order"])
+
+
+def collect_connectors(pm) -> dict[str, type[Connector]]:
+    found: dict[str, type[Connector]] = {}
+
+    def register(connector_class: type[Connector]) -> None:
+        if not (isinstance(connector_class, type) and issubclass(connector_class, Connector)):
+            raise TypeError(f"{connector_class!r} is not a Connector subclass")
+        if connector_class.name in found:
+            raise ValueError(f"two connectors are named {connector_class.name!r}")
+        found[connector_class.name] = connector_class
+
+    pm.hook.register_connectors(register=register)
+    return found

@@ -1,0 +1,30 @@
+"""The host's own hook implementations: core behaviour goes through the same hooks as plugins."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from .markers import hookimpl
+
+log = logging.getLogger("erp_integrations.jobs")
+
+
+@hookimpl(trylast=True)
+def execute_job(job):
+    return job.func(**job.kwargs)
+
+
+@hookimpl(wrapper=True, specname="execute_job")
+def time_job(job):
+    started = time.perf_counter()
+    try:
+        return (yield)
+    finally:
+        log.info("job %s finished in %.3f s", job.name, time.perf_counter() - started)
+
+
+@hookimpl
+def notify(alert):
+    # In-app delivery is the stored row itself; this only makes alerts visible in logs.
+    logging.getLogger("erp_integrations.alerts").warning("alert %s (account %s): %s", alert.kind, alert.account_id, alert.message)

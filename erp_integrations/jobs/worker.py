@@ -1,0 +1,43 @@
+"""RQ worker side: the function every queued job runs through, and the worker entry."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+_app = None
+_app_pid: int | None = None
+
+
+def _worker_app():
+    """One Flask app per worker process (RQ forks a work horse per job: after a fork the
+    parent's pooled database connections must not be reused, so the pool is dropped)."""
+    global _app, _app_pid
+    if _app is None:
+        from ..app import create_app
+
+        _app, _app_pid = create_app(), os.getpid()
+    elif _app_pid != os.getpid():
+        from ..extensions import db
+
+        with _app.app_context():
+            db.engine.dispose(close=False)
+        _app_pid = os.getpid()
+    return _app
+
+
+def run_queued_job(name: str, kwargs: dict[str, Any], job_id: str | None = None) -> Any:
+    from .queue import run_job
+
+    with _worker_app().app_context():
+        return run_job(name, kwargs, job_id)
+
+
+def run_worker(redis_url: str, queues: list[str], burst: bool = False, name: str | None = None) -> bool:
+    from redis import Redis
+    from rq import Queue, Worker
+
+    _worker_app()  # build once in the parent so each forked horse starts warm
+    connection = Redis.from_url(redis_url)
+    worker = Worker([Queue(q, connection=connection) for q in queues], connection=connection, name=name)
+    return worker.work(burst=burst, with_scheduler=True)

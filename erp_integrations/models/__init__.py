@@ -1,0 +1,36 @@
+"""All tables, imported together so that ``Base.metadata`` is complete for Alembic."""
+
+from .base import Base, UTCDateTime, utcnow
+from .erp import (
+    AffiliateOrder,
+    AffiliateOrderLine,
+    AfterSale,
+    Creator,
+    FinanceStatement,
+    LiveSession,
+    OrderLine,
+    OrderStatusChange,
+    Payout,
+    Product,
+    ProductVariant,
+    SalesOrder,
+    Shipment,
+    ShopPerformanceDay,
+    StatementTransaction,
+    StockLevel,
+    Warehouse,
+    Withdrawal,
+)
+from .integration import (
+    AccountCredential,
+    AccountStatus,
+    Alert,
+    ExternalRef,
+    IntegrationAccount,
+    IntegrationLog,
+    SyncCursor,
+    SyncRun,
+    WebhookEvent,
+)
+
+__all__ = [name for name in dir() if not name.startswith("_")]

@@ -1,0 +1,68 @@
+"""Declarative base and the column types every table shares."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy.orm import DeclarativeBase, registry
+
+# Named constraints make Alembic migrations deterministic and droppable on every backend.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """A timezone-aware UTC datetime on every backend.
+
+    PostgreSQL keeps the zone (timestamptz); SQLite keeps none, so values are normalised to UTC
+    on the way in and marked UTC on the way out. Naive datetimes are refused: a naive time in
+    an integration is a bug waiting for a DST change.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC")
+        value = value.astimezone(timezone.utc)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+# Money: exact decimals, wide enough for IDR/VND totals, four places for unit prices and rates.
+Money = Numeric(20, 4, asdecimal=True)
+Currency = String(3)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    # Set on an explicit registry: Flask-SQLAlchemy subclasses the base, and SQLAlchemy 2.1
+    # refuses a per-class type_annotation_map next to an inherited registry.
+    registry = registry(
+        metadata=MetaData(naming_convention=NAMING_CONVENTION),
+        type_annotation_map={
+            datetime: UTCDateTime(),
+            Decimal: Money,
+            dict: JSON,
+            list: JSON,
+        },
+    )

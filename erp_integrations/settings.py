@@ -1,0 +1,52 @@
+"""Settings read from the environment, with defaults that need no servers.
+
+| variable | default |
+| --- | --- |
+| ``DATABASE_URL`` | a SQLite file in the instance folder |
+| ``REDIS_URL`` | unset: jobs run on an embedded in-process queue |
+| ``ERP_INTEGRATIONS_SECRET_KEYS`` | unset: a development key generated into the instance folder |
+| ``ERP_INTEGRATIONS_INSTANCE`` | the Flask instance folder |
+| ``ERP_INTEGRATIONS_BLOCK_PLUGINS`` | none: comma-separated connector entry-point names not to load |
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def normalize_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs (SQLAlchemy defaults to psycopg2)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    instance_path: Path
+    database_url: str
+    redis_url: str | None
+    secret_keys: str | None
+    blocked_plugins: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> "Settings":
+        env = os.environ if env is None else env
+        instance = Path(env.get("ERP_INTEGRATIONS_INSTANCE") or instance_path)
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'erp_integrations.db'}"
+        return cls(
+            instance_path=instance,
+            database_url=normalize_database_url(database_url),
+            redis_url=env.get("REDIS_URL") or None,
+            secret_keys=env.get("ERP_INTEGRATIONS_SECRET_KEYS") or None,
+            blocked_plugins=blocked_plugins_from_env(env),
+        )
+
+
+def blocked_plugins_from_env(env: os.Mapping | None = None) -> frozenset[str]:
+    env = os.environ if env is None else env
+    raw = env.get("ERP_INTEGRATIONS_BLOCK_PLUGINS", "")
+    return frozenset(name.strip() for name in raw.split(",") if name.strip())

@@ -1,0 +1,79 @@
+"""What an admin configures for a Shopee shop."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate, validates
+
+from erp_integrations.connectors import AccountConfigSchema, Feature, validate_base_url
+
+REGIONS = (
+    ("SG", "Singapore"),
+    ("MY", "Malaysia"),
+    ("TH", "Thailand"),
+    ("VN", "Vietnam"),
+    ("PH", "Philippines"),
+    ("ID", "Indonesia"),
+    ("TW", "Taiwan"),
+    ("BR", "Brazil"),
+    ("MX", "Mexico"),
+    ("CO", "Colombia"),
+    ("CL", "Chile"),
+)
+
+FEATURES = (
+    Feature("product_catalog", "Product catalog", True, "Items and models."),
+    Feature("orders", "Orders and fulfillment", True, "Orders, lines and shipments."),
+    Feature("inventory", "Inventory", True, "Stock, and pushing ERP stock to Shopee."),
+    Feature("returns", "Returns", False, "Returns and refunds."),
+)
+
+DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"
+
+FeaturesSchema = Schema.from_dict(
+    {f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in FEATURES},
+    name="ShopeeFeaturesSchema",
+)
+
+
+class ShopeeConfigSchema(AccountConfigSchema):
+    region = fields.String(
+        required=True,
+        validate=validate.OneOf([code for code, _ in REGIONS], error="must be one of {choices}"),
+        metadata={"label": "Region", "order": 10, "choice_labels": dict(REGIONS)},
+    )
+    partner_id = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(min=1, error="must be a positive partner id"),
+        metadata={"label": "Partner ID", "help": "Shopee Open Platform > App list.", "order": 20},
+    )
+    partner_key = fields.String(
+        required=True,
+        validate=validate.Length(min=8, max=256),
+        metadata={"label": "Partner Key", "help": "Stored encrypted; never shown again.", "secret": True, "order": 30},
+    )
+    push_key = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=8, max=256),
+        metadata={"label": "Push Partner Key", "help": "Key for verifying push callbacks; empty: the partner key.", "secret": True, "order": 35},
+    )
+    shop_id = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, error="must be a positive shop id"),
+        metadata={"label": "Shop ID", "help": "Filled in by Connect & Authorize.", "order": 40},
+    )
+    features = fields.Nested(
+        FeaturesSchema,
+        load_default=lambda: {f.key: f.default for f in FEATURES},
+        metadata={"label": "Features", "order": 70},
+    )
+    api_base_url = fields.String(
+        load_default=DEFAULT_API_BASE_URL,
+        metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},
+    )
+
+    @validates("api_base_url")
+    def _check_base_url(self, value, **_):
+        validate_base_url(value)

@@ -1,0 +1,10 @@
+"""Entry point of the Shopee connector."""
+
+from erp_integrations.hooks import hookimpl
+
+from .connector import ShopeeConnector
+
+
+@hookimpl
+def register_connectors(register):
+    register(ShopeeConnector)

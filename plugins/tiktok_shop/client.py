@@ -1,0 +1,160 @@
+"""A TikTok Shop Open API client on requests.
+
+Transport (requests session), request signing and error mapping are kept apart, stripe-python
+style: ``_send`` does one signed HTTP exchange; ``request`` adds retries with exponential
+backoff and jitter for what can succeed on a second try; resource methods name operations.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlencode
+
+import requests
+
+from . import errors
+from .config import DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL
+from .signing import sign_request
+
+USER_AGENT = "erp-integrations-tiktok-shop/0.1"
+
+
+@dataclass
+class RetryPolicy:
+    attempts: int = 5
+    base_delay: float = 0.5
+    max_delay: float = 30.0
+    sleep: Callable[[float], None] = time.sleep
+    rng: random.Random = field(default_factory=random.Random)
+
+    def delay(self, attempt: int) -> float:
+        # "Full jitter": a random point below the exponential ceiling spreads retries of many
+        # workers instead of having them hit the rate limiter again in lockstep.
+        return self.rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
+
+
+class TikTokShopClient:
+    def __init__(
+        self,
+        app_key: str,
+        app_secret: str,
+        *,
+        access_token: str | None = None,
+        shop_cipher: str | None = None,
+        api_base_url: str = DEFAULT_API_BASE_URL,
+        auth_base_url: str = DEFAULT_AUTH_BASE_URL,
+        timeout: float = 30.0,
+        retry: RetryPolicy | None = None,
+        session: requests.Session | None = None,
+        clock: Callable[[], float] = time.time,
+    ):
+        self.app_key = app_key
+        self._app_secret = app_secret
+        self.access_token = access_token
+        self.shop_cipher = shop_cipher
+        self.api_base_url = api_base_url.rstrip("/")
+        self.auth_base_url = auth_base_url.rstrip("/")
+        self.timeout = timeout
+        self.retry = retry or RetryPolicy()
+        self.session = session or requests.Session()
+        self.clock = clock
+        self.api_calls = 0
+
+    @classmethod
+    def for_account(cls, account, secrets: dict[str, str], **kwargs) -> "TikTokShopClient":
+        config = account.config or {}
+        return cls(
+            config["app_key"],
+            secrets["app_secret"],
+            access_token=secrets.get("access_token"),
+            shop_cipher=config.get("shop_cipher"),
+            api_base_url=config.get("api_base_url") or DEFAULT_API_BASE_URL,
+            auth_base_url=config.get("auth_base_url") or DEFAULT_AUTH_BASE_URL,
+            **kwargs,
+        )
+
+    def __repr__(self) -> str:  # never show the secret or the token
+        return f"<TikTokShopClient app_key={self.app_key} shop_cipher={self.shop_cipher}>"
+
+    # -- transport -------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, query: dict, body: dict | None, shop_scoped: bool) -> dict:
+        params = {k: (",".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)) for k, v in query.items() if v is not None}
+        params["app_key"] = self.app_key
+        params["timestamp"] = str(int(self.clock()))
+        if shop_scoped:
+            if not self.shop_cipher:
+                raise errors.ValidationFailed("this account has no shop cipher yet: authorize a shop first")
+            params["shop_cipher"] = self.shop_cipher
+        raw_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
+        params["sign"] = sign_request(self._app_secret, path, params, raw_body, "application/json")
+        headers = {"content-type": "application/json", "user-agent": USER_AGENT}
+        if self.access_token:
+            headers["x-tts-access-token"] = self.access_token
+        url = f"{self.api_base_url}{path}?{urlencode(params)}"
+        return self._exchange(method, url, headers, raw_body)
+
+    def _exchange(self, method: str, url: str, headers: dict, raw_body: bytes | None) -> dict:
+        self.api_calls += 1
+        try:
+            response = self.session.request(method, url, data=raw_body, headers=headers, timeout=self.timeout)
+        except requests.Timeout:
+            raise errors.TransportError("the request timed out") from None
+        except requests.ConnectionError as exc:
+            raise errors.TransportError(f"connection failed: {type(exc).__name__}") from None
+        try:
+            payload = response.json()
+        except ValueError:
+            if response.status_code >= 500 or response.status_code == 429:
+                raise errors.error_for(0, f"HTTP {response.status_code} without a JSON body", None, response.status_code) from None
+            raise errors.TransportError(f"HTTP {response.status_code}: the body is not JSON (truncated?)") from None
+        if not isinstance(payload, dict) or "code" not in payload:
+            raise errors.TransportError(f"HTTP {response.status_code}: not a TikTok Shop response envelope")
+        if payload["code"] != 0 or response.status_code >= 400:
+            raise errors.error_for(int(payload["code"]), str(payload.get("message", "")), payload.get("request_id"), response.status_code)
+        data = payload.get("data")
+        return data if isinstance(data, dict) else {}
+
+    def request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None, shop_scoped: bool = True) -> dict:
+        attempt = 0
+        while True:
+            try:
+                return self._send(method, path, dict(query or {}), body, shop_scoped)
+            except errors.TikTokShopError as exc:
+                attempt += 1
+                if not exc.retryable or attempt >= self.retry.attempts:
+                    raise
+                self.retry.sleep(self.retry.delay(attempt))
+
+    def paginate(self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, page_size: int = 100, shop_scoped: bool = True) -> Iterator[tuple[list[dict], str | None]]:
+        """Yield ``(items, next_page_token)`` per page, so callers can checkpoint after each."""
+        query = dict(query or {}, page_size=page_size)
+        while True:
+            data = self.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
+            token = data.get("next_page_token") or None
+            yield data.get(items_key) or [], token
+            if not token:
+                return
+            query["page_token"] = token
+
+    # -- token host (not signed: the app secret travels in the query, over TLS) ------------
+
+    def _token_call(self, path: str, params: dict) -> dict:
+        params = {"app_key": self.app_key, "app_secret": self._app_secret, **params}
+        url = f"{self.auth_base_url}{path}?{urlencode(params)}"
+        return self._exchange("GET", url, {"user-agent": USER_AGENT}, None)
+
+    def get_token(self, auth_code: str) -> dict:
+        return self._token_call("/api/v2/token/get", {"auth_code": auth_code, "grant_type": "authorized_code"})
+
+    def refresh_access_token(self, refresh_token: str) -> dict:
+        return self._token_call("/api/v2/token/refresh", {"refresh_token": refresh_token, "grant_type": "refresh_token"})
+
+    # -- resources ------------------------------------------------------------------------
+
+    def get_authorized_shops(self) -> list[dict]:
+        return self.request("GET", "/authorization/202309/shops", shop_scoped=False).get("shops") or []

@@ -1,0 +1,44 @@
+"""``erp-integrations tiktok-shop ...``: commands this connector adds to the host's CLI."""
+
+from __future__ import annotations
+
+import click
+
+from .signing import sign_request, string_to_sign
+
+
+@click.group("tiktok-shop")
+def tiktok_shop_group():
+    """TikTok Shop tools: signature debugger, sandbox."""
+
+
+@tiktok_shop_group.command("sign")
+@click.option("--app-secret", required=True, help="The app secret to sign with.")
+@click.option("--path", "path", required=True, help="URL path, e.g. /order/202309/orders/search")
+@click.option("--query", "query", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable); sign and access_token are ignored as the API ignores them.")
+@click.option("--body", default=None, help="The request body exactly as sent.")
+@click.option("--content-type", default="application/json", show_default=True)
+def sign_command(app_secret, path, query, body, content_type):
+    """Print the string to sign and the signature, to debug 106001 "invalid sign" errors."""
+    pairs = []
+    for item in query:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{item!r} is not KEY=VALUE", param_hint="--query")
+        pairs.append((key, value))
+    raw = body.encode() if body is not None else None
+    base = string_to_sign(app_secret, path, pairs, raw, content_type)
+    # The string to sign starts and ends with the secret; show it masked so it can be pasted
+    # into a ticket safely.
+    shown = base[len(app_secret):-len(app_secret)].decode(errors="replace")
+    click.echo(f"string to sign: <app_secret>{shown}<app_secret>")
+    click.echo(f"sign: {sign_request(app_secret, path, pairs, raw, content_type)}")
+
+
+@click.command("demo")
+@click.option("--port", default=8000, show_default=True, help="Port of the API (and admin UI).")
+def demo_command(port):
+    """Try the module with no servers: embedded SQLite and queue, a demo TikTok Shop account."""
+    from .demo import run_demo
+
+    run_demo(port=port)

@@ -1,0 +1,107 @@
+"""What an admin configures for a TikTok Shop account."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate, validates
+
+from erp_integrations.connectors import AccountConfigSchema, Feature, validate_base_url
+
+# Every region the Open API documents (country code, as the API spells it: the UK is GB);
+# the markets most merchants sell in come first.
+REGIONS = (
+    ("US", "United States"),
+    ("GB", "United Kingdom"),
+    ("ID", "Indonesia"),
+    ("SG", "Singapore"),
+    ("MY", "Malaysia"),
+    ("TH", "Thailand"),
+    ("VN", "Vietnam"),
+    ("PH", "Philippines"),
+    ("BR", "Brazil"),
+    ("DE", "Germany"),
+    ("ES", "Spain"),
+    ("FR", "France"),
+    ("IE", "Ireland"),
+    ("IT", "Italy"),
+    ("JP", "Japan"),
+    ("MX", "Mexico"),
+)
+
+FEATURES = (
+    Feature("product_catalog", "Product catalog", True, "Products and SKUs."),
+    Feature("orders", "Orders and fulfillment", True, "Orders, lines, status history, packages and shipments."),
+    Feature("inventory", "Inventory", True, "Stock per warehouse, and pushing ERP stock to TikTok Shop."),
+    Feature("logistics", "Logistics", False, "Warehouses, delivery options and shipping providers."),
+    Feature("promotions", "Promotions", False, "Promotion activities and coupons."),
+    Feature("returns", "Returns", False, "Returns, refunds and cancellations."),
+    Feature("live_shopping", "LIVE shopping", False, "LIVE sessions with GMV and viewer figures."),
+    Feature("affiliate", "Affiliate / creators", False, "Affiliate orders, creators and commissions."),
+    Feature("shop_analytics", "Shop analytics", False, "Daily shop performance."),
+)
+
+DEFAULT_API_BASE_URL = "https://open-api.tiktokglobalshop.com"
+DEFAULT_AUTH_BASE_URL = "https://auth.tiktok-shops.com"
+# Consent pages per the authorization guide: US sellers use the .us host, everyone else ROW.
+CONSENT_BASE_URLS = {"US": "https://services.tiktokshops.us", "ROW": "https://services.tiktokshop.com"}
+
+FeaturesSchema = Schema.from_dict(
+    {f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in FEATURES},
+    name="TikTokShopFeaturesSchema",
+)
+
+
+class TikTokShopConfigSchema(AccountConfigSchema):
+    region = fields.String(
+        required=True,
+        validate=validate.OneOf([code for code, _ in REGIONS], error="must be one of the documented region codes ({choices})"),
+        metadata={"label": "Region", "help": "The shop's country (the UK is GB).", "order": 10, "choice_labels": dict(REGIONS)},
+    )
+    app_key = fields.String(
+        required=True,
+        validate=validate.Regexp(r"^[A-Za-z0-9]{4,64}$", error="must be the app key from Partner Center (letters and digits)"),
+        metadata={"label": "App Key", "help": "Partner Center > App & Service > your app.", "order": 20},
+    )
+    app_secret = fields.String(
+        required=True,
+        validate=validate.Length(min=4, max=128),
+        metadata={"label": "App Secret", "help": "Stored encrypted; never shown again.", "secret": True, "order": 30},
+    )
+    service_id = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Regexp(r"^[0-9A-Za-z]{1,64}$", error="must be the service id from Partner Center"),
+        metadata={"label": "Service ID", "help": "Used in the seller authorization link.", "order": 35},
+    )
+    shop_cipher = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(min=1, max=128),
+        metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize; set it by hand only to pick another authorized shop.", "order": 40},
+    )
+    features = fields.Nested(
+        FeaturesSchema,
+        load_default=lambda: {f.key: f.default for f in FEATURES},
+        metadata={"label": "Features", "help": "What this account syncs.", "order": 70},
+    )
+    api_base_url = fields.String(
+        load_default=DEFAULT_API_BASE_URL,
+        metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},
+    )
+    auth_base_url = fields.String(
+        load_default=DEFAULT_AUTH_BASE_URL,
+        metadata={"label": "Auth base URL", "help": "Token host; change only to use a sandbox.", "order": 101, "group": "advanced"},
+    )
+    authorize_base_url = fields.String(
+        allow_none=True,
+        load_default=None,
+        metadata={"label": "Consent page base URL", "help": "Empty: TikTok's own page for the region.", "order": 102, "group": "advanced"},
+    )
+
+    @validates("api_base_url", "auth_base_url")
+    def _check_base_urls(self, value, **_):
+        validate_base_url(value)
+
+    @validates("authorize_base_url")
+    def _check_authorize_url(self, value, **_):
+        if value:
+            validate_base_url(value)

@@ -1,0 +1,185 @@
+"""Fixtures: a real database (PostgreSQL when TEST_DATABASE_URL is set, else SQLite) and a
+real Redis when TEST_REDIS_URL is set (else the embedded queue).
+
+On PostgreSQL each test session gets its own freshly created database, migrated with the
+project's Alembic migrations, and dropped at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from erp_integrations.crypto import generate_key_entry
+from erp_integrations.settings import normalize_database_url
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
+# "rq": the app under test queues jobs in Redis for RQ workers; "embedded": the in-process queue.
+TEST_QUEUE = os.environ.get("TEST_QUEUE", "embedded")
+
+
+def shared_path(*parts: str) -> Path:
+    """A file of the public samples kept beside the project; skips the test when absent."""
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"public samples not available: {path} is absent (they live in ../shared beside the project)")
+    return path
+
+
+class DatabaseFactory:
+    """Creates throwaway databases of the configured kind."""
+
+    def __init__(self, tmp_path_factory):
+        self.tmp = tmp_path_factory
+        self.created: list[str] = []
+        self.admin_url = normalize_database_url(TEST_DATABASE_URL) if TEST_DATABASE_URL else None
+
+    @property
+    def kind(self) -> str:
+        return "postgresql" if self.admin_url else "sqlite"
+
+    def new(self) -> str:
+        if not self.admin_url:
+            return f"sqlite:///{self.tmp.mktemp('db') / 'test.db'}"
+        name = f"erp_test_{uuid.uuid4().hex[:12]}"
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine.dispose()
+        self.created.append(name)
+        return make_url(self.admin_url).set(database=name).render_as_string(hide_password=False)
+
+    def drop_all(self) -> None:
+        if not self.admin_url:
+            return
+        engine = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as connection:
+            for name in self.created:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def databases(tmp_path_factory):
+    factory = DatabaseFactory(tmp_path_factory)
+    yield factory
+    factory.drop_all()
+
+
+@pytest.fixture(scope="session")
+def migrated_database_url(databases):
+    from erp_integrations import migrate
+
+    url = databases.new()
+    migrate.upgrade(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def key_entry():
+    return generate_key_entry("test1")
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory):
+    """A real Redis: TEST_REDIS_URL, or a private redis-server started for this session."""
+    if TEST_REDIS_URL:
+        yield TEST_REDIS_URL
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.fail("tests need Redis: set TEST_REDIS_URL or install redis-server (bash .ci/run does both)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    workdir = tmp_path_factory.mktemp("redis")
+    process = subprocess.Popen(
+        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    for line in process.stdout:  # wait for the server's own "ready" line, not a fixed sleep
+        if "Ready to accept connections" in line:
+            break
+    else:
+        pytest.fail("redis-server exited before it was ready")
+    yield f"redis://127.0.0.1:{port}/0"
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_env(migrated_database_url, key_entry, request, tmp_path_factory):
+    redis_url = request.getfixturevalue("redis_url") if TEST_QUEUE == "rq" else None
+    env = {
+        "DATABASE_URL": migrated_database_url,
+        "ERP_INTEGRATIONS_SECRET_KEYS": key_entry,
+        "ERP_INTEGRATIONS_INSTANCE": str(tmp_path_factory.mktemp("instance")),
+    }
+    if TEST_QUEUE == "rq":
+        env["REDIS_URL"] = redis_url
+    return env
+
+
+@pytest.fixture(scope="session")
+def session_app(app_env):
+    from erp_integrations.app import create_app
+
+    return create_app(app_env)
+
+
+@pytest.fixture
+def app(session_app):
+    """The app with every table emptied before the test (faster than a new database)."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Base
+
+    with session_app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            tables = [t.name for t in reversed(Base.metadata.sorted_tables)]
+            if connection.dialect.name == "postgresql":
+                connection.execute(text("TRUNCATE " + ", ".join(tables) + " RESTART IDENTITY CASCADE"))
+            else:
+                for name in tables:
+                    connection.execute(text(f"DELETE FROM {name}"))
+    if session_app.config["ERP_SETTINGS"].redis_url:
+        from redis import Redis
+
+        Redis.from_url(session_app.config["ERP_SETTINGS"].redis_url).flushdb()
+    with session_app.app_context():
+        yield session_app
+        db.session.remove()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli_env(app_env):
+    """Environment for running the CLI in a subprocess against the test database."""
+    return {**os.environ, **app_env}
+
+
+TIKTOK_CONFIG = {
+    "name": "Main US shop",
+    "region": "US",
+    "app_key": "6abcdef123",
+    "app_secret": "s3cr3t-app-secret-value",
+}
+
+
+@pytest.fixture
+def tiktok_config():
+    return dict(TIKTOK_CONFIG)

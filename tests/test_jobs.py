@@ -1,0 +1,133 @@
+"""Jobs through real RQ workers on a real Redis, and through the embedded queue."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from redis import Redis
+from sqlalchemy import select
+
+
+@pytest.fixture
+def rq_app(app_env, redis_url, app):
+    """The test database with jobs going to Redis, whatever mode the session's app uses."""
+    from erp_integrations.app import create_app
+
+    Redis.from_url(redis_url).flushdb()
+    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
+    with rq_app.app_context():
+        yield rq_app
+
+
+def run_worker_burst(app_env, redis_url):
+    """Run ``erp-integrations worker --burst``: a real RQ worker that stops when queues are empty."""
+    env = {**os.environ, **app_env, "REDIS_URL": redis_url}
+    result = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return result
+
+
+def make_account(config):
+    from erp_integrations.accounts import create_account
+
+    return create_account("tiktok_shop", config).id
+
+
+def connection_logs(account_id):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import IntegrationLog
+
+    db.session.expire_all()
+    return db.session.scalars(select(IntegrationLog).where(IntegrationLog.account_id == account_id, IntegrationLog.event == "connection_checked")).all()
+
+
+def test_a_real_worker_runs_an_enqueued_job(rq_app, app_env, redis_url, tiktok_config):
+    from erp_integrations.jobs import enqueue
+
+    account_id = make_account(tiktok_config)
+    job = enqueue("check_connection", account_id=account_id, job_id=f"check-{account_id}")
+    assert job.status == "queued"
+    run_worker_burst(app_env, redis_url)
+    logs = connection_logs(account_id)
+    assert [(log.level, log.data["status"]) for log in logs] == [("warning", "not_authorized")]
+
+
+def test_a_job_id_waiting_in_the_queue_is_not_enqueued_twice(rq_app, app_env, redis_url, tiktok_config):
+    from erp_integrations.jobs import enqueue
+
+    account_id = make_account(tiktok_config)
+    assert enqueue("check_connection", account_id=account_id, job_id="same").status == "queued"
+    assert enqueue("check_connection", account_id=account_id, job_id="same").status == "duplicate"
+    run_worker_burst(app_env, redis_url)
+    assert len(connection_logs(account_id)) == 1
+    # Once it has run, the same id can run again.
+    assert enqueue("check_connection", account_id=account_id, job_id="same").status == "queued"
+
+
+def test_a_failed_job_is_recorded_not_dropped(rq_app, app_env, redis_url):
+    from rq import Queue
+    from rq.registry import FailedJobRegistry
+
+    from erp_integrations.jobs import enqueue
+
+    enqueue("check_connection", account_id=424242, job_id="doomed")
+    run_worker_burst(app_env, redis_url)
+    registry = FailedJobRegistry(queue=Queue("default", connection=Redis.from_url(redis_url)))
+    assert registry.get_job_ids() == ["doomed"]
+    job = Queue("default", connection=Redis.from_url(redis_url)).fetch_job("doomed")
+    assert "no account with id 424242" in job.latest_result().exc_string
+
+
+def test_unknown_jobs_queues_and_bad_ids_are_refused(rq_app):
+    from erp_integrations.jobs import enqueue
+
+    with pytest.raises(ValueError, match="may only contain"):
+        enqueue("check_connection", job_id="a:b", account_id=1)
+    with pytest.raises(LookupError, match="no job named"):
+        enqueue("nope")
+    with pytest.raises(ValueError, match="unknown queue"):
+        enqueue("check_connection", queue="fast", account_id=1)
+
+
+def test_embedded_queue_runs_jobs_in_process(app_env, tiktok_config, app):
+    from erp_integrations.app import create_app
+    from erp_integrations.jobs import enqueue, get_queue_backend
+
+    env = {k: v for k, v in app_env.items() if k != "REDIS_URL"}
+    embedded = create_app(env)
+    with embedded.app_context():
+        account_id = make_account(tiktok_config)
+        assert enqueue("check_connection", account_id=account_id, job_id="e1").status == "queued"
+        enqueue("check_connection", account_id=999999, job_id="e2")
+        backend = get_queue_backend()
+        backend.join()
+        assert [log.data["status"] for log in connection_logs(account_id)] == ["not_authorized"]
+        assert [f["job_id"] for f in backend.failures] == ["e2"]
+        assert "no account with id 999999" in backend.failures[0]["error"]
+
+
+def test_background_test_connection_through_the_api(client, app_env, tiktok_config):
+    from erp_integrations.jobs import get_queue_backend
+    from erp_integrations.jobs.queue import EmbeddedQueue
+
+    account = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": tiktok_config}).get_json()
+    response = client.post(f"/api/v1/accounts/{account['id']}/test?background=1")
+    assert response.status_code == 202
+    assert response.get_json()["job"] == {"id": f"check_connection-{account['id']}", "status": "queued"}
+    backend = get_queue_backend()
+    if isinstance(backend, EmbeddedQueue):
+        backend.join()
+    else:
+        run_worker_burst(app_env, client.application.config["ERP_SETTINGS"].redis_url)
+    assert [log.data["status"] for log in connection_logs(account["id"])] == ["not_authorized"]
+
+
+def test_worker_without_redis_explains_itself(app_env):
+    env = {**os.environ, **{k: v for k, v in app_env.items() if k != "REDIS_URL"}}
+    env.pop("REDIS_URL", None)
+    result = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=env, capture_output=True, text=True)
+    assert result.returncode == 2
+    assert "REDIS_URL is not set" in result.stderr
