@@ -196,6 +196,11 @@ def worker_command(queues, burst, name):
     run_worker(settings.redis_url, list(queues or QUEUES), burst=burst, name=name)
 
 
+@cli.group()
+def sandbox():
+    """Local emulators of the marketplaces' APIs; connectors add theirs here."""
+
+
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)

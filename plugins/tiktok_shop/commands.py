@@ -42,3 +42,29 @@ def demo_command(port):
     from .demo import run_demo
 
     run_demo(port=port)
+
+
+@click.command("tiktok-shop")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8600, show_default=True)
+@click.option("--seed", default=42, show_default=True, help="Same seed, same data.")
+@click.option("--shops", default=2, show_default=True)
+@click.option("--orders", default=10_000, show_default=True, help="Orders per shop.")
+@click.option("--app-key", default="sandboxappkey", show_default=True)
+@click.option("--app-secret", default="sandbox-app-secret", show_default=True)
+@click.option("--redirect-url", default=None, help="Where the consent page sends the seller back (TikTok: set in Partner Center).")
+@click.option("--auto-approve", is_flag=True, help="Skip the consent page's button (tests, demos).")
+@click.option("--as-of", type=int, default=None, help="Unix time the seeded data describes (default: now).")
+def sandbox_command(host, port, seed, shops, orders, app_key, app_secret, redirect_url, auto_approve, as_of):
+    """Run the TikTok Shop sandbox: the Open API's checks, shapes and errors on seeded data."""
+    from .sandbox import SandboxConfig, SandboxServer
+
+    config = SandboxConfig(seed=seed, shops=shops, orders=orders, app_key=app_key, app_secret=app_secret, redirect_url=redirect_url, auto_approve=auto_approve, as_of=as_of)
+    click.echo(f"generating {shops} shop(s) x {orders} orders (seed {seed})...")
+    server = SandboxServer(config, host=host, port=port, quiet=False)
+    click.echo(f"TikTok Shop sandbox on {server.url}  app_key={app_key}  service_id={config.service_id}")
+    click.echo(f"consent page: {server.url}/open/authorize?service_id={config.service_id}&state=...   control API: {server.url}/sandbox/v1/shops")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass

@@ -1,0 +1,312 @@
+"""The control API under ``/sandbox/v1`` (not TikTok's; local use only, no auth): change the
+world the way sellers and buyers would, inject faults, and read ground truth.
+
+``GET /sandbox/v1/stats?shop=<id or cipher>`` is what tests compare the ERP tables with: counts
+and money totals per entity, money as strings per currency."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from flask import Flask, jsonify, request
+
+from .data import ORDER_STATUSES, STATUS_CODE, LiveSession
+from .endpoints_orders import cancellation_times
+from .ledger import ledger
+from .money import fmt
+from .server import sandbox
+from .state import Faults
+
+CONFIGURABLE = {"redirect_url": (str, type(None)), "auto_approve": (bool,), "access_token_ttl": (int,), "refresh_token_ttl": (int,), "rate_limit": (int,), "webhook_time_factor": (int, float)}
+FAULT_FIELDS = {"error_rate": float, "unavailable_rate": float, "timeout_rate": float, "truncate_rate": float, "latency_ms": int, "timeout_seconds": float, "paths": list}
+FORWARD = {
+    "AWAITING_SHIPMENT": ("UNPAID", "ON_HOLD"),
+    "ON_HOLD": ("UNPAID",),
+    "AWAITING_COLLECTION": ("AWAITING_SHIPMENT",),
+    "IN_TRANSIT": ("AWAITING_COLLECTION",),
+    "DELIVERED": ("IN_TRANSIT",),
+    "COMPLETED": ("DELIVERED",),
+    "CANCELLED": ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT"),
+}
+
+
+def problem(message: str, status: int = 400):
+    return jsonify(error=message), status
+
+
+def body() -> dict:
+    payload = request.get_json(silent=True)
+    return payload if isinstance(payload, dict) else {}
+
+
+def register(app: Flask) -> None:
+    def shop_or_404(key: str):
+        shop = sandbox().data.shop_by(key)
+        if shop is None:
+            try:
+                index = int(key)
+            except ValueError:
+                index = -1
+            shops = sandbox().data.shops
+            shop = shops[index] if 0 <= index < len(shops) else None
+        return shop
+
+    def order_of(shop, order_id: str):
+        return sandbox().data.order_index(shop, order_id)
+
+    @app.get("/sandbox/v1/shops")
+    def control_shops():
+        box = sandbox()
+        return jsonify(shops=[{"index": s.index, "id": s.id, "cipher": s.cipher, "name": s.name, "region": s.region, "currency": s.currency, "orders": int(s.orders.count)} for s in box.data.shops], app_key=box.config.app_key, service_id=box.config.service_id, as_of=box.data.as_of)
+
+    @app.put("/sandbox/v1/app")
+    def control_app():
+        box = sandbox()
+        changes = body()
+        for key, value in changes.items():
+            if key not in CONFIGURABLE or not isinstance(value, CONFIGURABLE[key]) or (isinstance(value, bool) and bool not in CONFIGURABLE[key]):
+                return problem(f"{key}: not a setting, or wrong type; settings: {', '.join(CONFIGURABLE)}")
+        for key, value in changes.items():
+            setattr(box.config, key, value)
+        return jsonify({key: getattr(box.config, key) for key in CONFIGURABLE})
+
+    @app.route("/sandbox/v1/faults", methods=["GET", "PUT", "DELETE"])
+    def control_faults():
+        box = sandbox()
+        if request.method == "DELETE":
+            box.state.faults = Faults()
+        elif request.method == "PUT":
+            changes = body()
+            for key, value in changes.items():
+                if key not in FAULT_FIELDS or not isinstance(value, (int, float) if FAULT_FIELDS[key] is not list else list):
+                    return problem(f"{key}: unknown fault or wrong type; faults: {', '.join(FAULT_FIELDS)}")
+            current = vars(box.state.faults) | {k: (tuple(v) if isinstance(v, list) else v) for k, v in changes.items()}
+            box.state.faults = Faults(**current)
+        return jsonify({k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(box.state.faults).items()})
+
+    @app.post("/sandbox/v1/shops/<key>/orders")
+    def control_new_orders(key):
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        count = body().get("count", 1)
+        if not isinstance(count, int) or not 1 <= count <= 10_000:
+            return problem("count must be an integer from 1 to 10000")
+        made = []
+        for _ in range(count):
+            core = box.data.add_order(shop, box.clock())
+            box.webhooks.order_status_changed(shop, core)
+            made.append(box.data.order_id(shop, core.index))
+        return jsonify(order_ids=made), 201
+
+    @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/status")
+    def control_order_status(key, order_id):
+        box, shop = sandbox(), shop_or_404(key)
+        i = order_of(shop, order_id) if shop else None
+        if i is None:
+            return problem("no such shop or order", 404)
+        status = body().get("status")
+        if status not in ORDER_STATUSES or status == "UNPAID":
+            return problem(f"status must be one of {', '.join(s for s in ORDER_STATUSES if s != 'UNPAID')}")
+        current = box.data.order_core(shop, i).status
+        if current not in FORWARD.get(status, ()):
+            return problem(f"an order cannot go from {current} to {status}", 409)
+        core = box.data.move_order(shop, i, status, box.clock())
+        box.webhooks.order_status_changed(shop, core)
+        if status in ("AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED"):
+            box.webhooks.package_updated(shop, core)
+        return jsonify(order_id=order_id, status=core.status, update_time=core.update_time)
+
+    @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/cancel")
+    def control_cancel(key, order_id):
+        box, shop = sandbox(), shop_or_404(key)
+        i = order_of(shop, order_id) if shop else None
+        if i is None:
+            return problem("no such shop or order", 404)
+        core = box.data.order_core(shop, i)
+        if core.status not in FORWARD["CANCELLED"]:
+            return problem(f"an order in {core.status} cannot be cancelled", 409)
+        now = box.clock()
+        if body().get("request"):
+            box.data.cancellation_requests[(shop.index, i)] = [("CANCELLATION_REQUEST_PENDING", now)]
+            box.data.version += 1
+            box.webhooks.cancellation_status_changed(shop, core, "CANCELLATION_REQUEST_PENDING")
+            return jsonify(order_id=order_id, cancel_status="CANCELLATION_REQUEST_PENDING")
+        core = box.data.move_order(shop, i, "CANCELLED", now)
+        box.webhooks.order_status_changed(shop, core)
+        box.webhooks.cancellation_status_changed(shop, core, "CANCELLATION_REQUEST_COMPLETE")
+        return jsonify(order_id=order_id, status="CANCELLED")
+
+    @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/return")
+    def control_return(key, order_id):
+        box, shop = sandbox(), shop_or_404(key)
+        i = order_of(shop, order_id) if shop else None
+        if i is None:
+            return problem("no such shop or order", 404)
+        core = box.data.order_core(shop, i)
+        if core.status not in ("DELIVERED", "COMPLETED") or core.return_stages:
+            return problem("only a delivered order without a return can be returned", 409)
+        kind = body().get("type", "REFUND")
+        if kind not in ("REFUND", "RETURN_AND_REFUND"):
+            return problem("type must be REFUND or RETURN_AND_REFUND")
+        core = box.data.move_return(shop, i, "RETURN_OR_REFUND_REQUEST_PENDING", box.clock(), kind)
+        box.webhooks.return_status_changed(shop, core)
+        return jsonify(order_id=order_id, return_status="RETURN_OR_REFUND_REQUEST_PENDING")
+
+    @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/settle")
+    def control_settle(key, order_id):
+        box, shop = sandbox(), shop_or_404(key)
+        i = order_of(shop, order_id) if shop else None
+        if i is None:
+            return problem("no such shop or order", 404)
+        core = box.data.order_core(shop, i)
+        if core.status not in ("DELIVERED", "COMPLETED") or core.return_stages or core.settle_time:
+            return problem("only a delivered, unsettled order without a return can be settled", 409)
+        # Settle "yesterday" so the statement (generated at 00:00 UTC) already exists.
+        box.data.settle(shop, i, box.clock() - 86_400)
+        return jsonify(order_id=order_id, settled=True)
+
+    @app.post("/sandbox/v1/shops/<key>/stock")
+    def control_stock(key):
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        change = body()
+        found = box.data.sku_by_id(shop, str(change.get("sku_id")))
+        warehouses = [w.id for w in shop.warehouses[:2]]
+        if found is None or str(change.get("warehouse_id")) not in warehouses:
+            return problem("sku_id and warehouse_id must name a SKU and a sales warehouse of this shop")
+        available = change.get("available")
+        if not isinstance(available, int) or available < 0:
+            return problem("available must be an integer >= 0")
+        product, sku = found
+        sku.stock[warehouses.index(str(change["warehouse_id"]))][0] = available
+        product.update_time = box.clock()
+        box.data.version += 1
+        return jsonify(sku_id=sku.id, available=available)
+
+    @app.post("/sandbox/v1/shops/<key>/live_sessions")
+    def control_live_start(key):
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        now = box.clock()
+        k = len(shop.live_sessions)
+        session = LiveSession(str(int(shop.live_sessions[0].id) + 10_000 + k), str(body().get("title") or f"LIVE #{k + 1}"), shop.creators[0], now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        shop.live_sessions.append(session)
+        return jsonify(id=session.id, start_time=now), 201
+
+    @app.post("/sandbox/v1/shops/<key>/live_sessions/<session_id>/end")
+    def control_live_end(key, session_id):
+        box, shop = sandbox(), shop_or_404(key)
+        session = next((s for s in shop.live_sessions if s.id == session_id), None) if shop else None
+        if session is None or session.end_time:
+            return problem("no running LIVE session with that id", 404)
+        figures = body()
+        for name in ("gmv", "units", "sku_orders", "customers", "viewers", "views", "pcu", "acu", "products_added"):
+            value = figures.get(name, 0)
+            if not isinstance(value, int) or value < 0:
+                return problem(f"{name} must be an integer >= 0 (gmv in minor units)")
+            setattr(session, name, value)
+        session.end_time = box.clock()
+        return jsonify(id=session.id, end_time=session.end_time)
+
+    @app.post("/sandbox/v1/shops/<key>/webhooks/trigger")
+    def control_trigger(key):
+        from .webhooks import TYPE_CODES
+
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        request_body = body()
+        event_type = request_body.get("event_type")
+        if event_type not in TYPE_CODES:
+            return problem(f"event_type must be one of {', '.join(TYPE_CODES)}")
+        data = request_body.get("data")
+        if not isinstance(data, dict):
+            return problem("data must be the event's data object")
+        delivery = box.webhooks.send(shop, event_type, data, address=request_body.get("address"))
+        if delivery is None:
+            return problem("the shop has no subscription for that event type; subscribe or pass address", 409)
+        return jsonify(notification_id=delivery.id), 202
+
+    @app.post("/sandbox/v1/shops/<key>/deauthorize")
+    def control_deauthorize(key):
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        revoked = 0
+        with box.state.lock:
+            for token in box.state.tokens.values():
+                if shop.index in token.shops and not token.revoked:
+                    token.revoked = True
+                    revoked += 1
+        box.webhooks.deauthorized(shop)
+        return jsonify(revoked=revoked)
+
+    @app.post("/sandbox/v1/tokens/expire")
+    def control_expire_tokens():
+        """Expire access tokens now (``{"refresh": true}`` expires refresh tokens too)."""
+        box = sandbox()
+        past = int(time.time()) - 1
+        with box.state.lock:
+            for token in box.state.tokens.values():
+                token.access_expires_at = past
+                if body().get("refresh"):
+                    token.refresh_expires_at = past
+        return jsonify(expired=len(box.state.tokens))
+
+    @app.get("/sandbox/v1/webhooks/deliveries")
+    def control_deliveries():
+        box = sandbox()
+        shop = request.args.get("shop")
+        chosen = shop_or_404(shop) if shop else None
+        return jsonify(deliveries=[d.as_dict() for d in box.webhooks.deliveries if chosen is None or d.shop == chosen.index])
+
+    @app.get("/sandbox/v1/requests")
+    def control_requests():
+        return jsonify(sandbox().state.request_counts)
+
+    @app.get("/sandbox/v1/stats")
+    def control_stats():
+        shop = shop_or_404(request.args.get("shop", ""))
+        if shop is None:
+            return problem("shop= must be a shop id, cipher or index", 404)
+        return jsonify(stats(shop))
+
+
+def stats(shop) -> dict:
+    box = sandbox()
+    now = box.clock()
+    cols, n = shop.orders, shop.orders.count
+    statuses = np.bincount(cols.status[:n], minlength=len(ORDER_STATUSES))
+    money = lambda minor: {shop.currency: fmt(int(minor), shop.decimals)}  # noqa: E731
+    products = [p for p in shop.products if p.status != "DELETED"]
+    by_status: dict[str, int] = {}
+    for product in products:
+        by_status[product.status] = by_status.get(product.status, 0) + 1
+    book = ledger(box.data, shop, now)
+    affiliate = cols.creator[:n] >= 0
+    created, _ = cancellation_times(box, shop)
+    return {
+        "shop": shop.id,
+        "as_of": now,
+        "products": {"count": len(products), "skus": sum(len(p.skus) for p in products), "by_status": by_status},
+        "inventory": {"available_total": sum(w[0] for p in products for s in p.skus for w in s.stock)},
+        "warehouses": {"count": len(shop.warehouses)},
+        "orders": {
+            "count": int(n),
+            "lines": int(cols.lines[:n].sum()),
+            "by_status": {name: int(statuses[code]) for name, code in STATUS_CODE.items() if statuses[code]},
+            "payment_total": money(cols.total[:n].sum()),
+        },
+        "packages": {"count": int((cols.paid_time[:n] > 0).sum())},
+        "returns": {"count": int((cols.return_requested[:n] > 0).sum())},
+        "cancellations": {"count": int((created > 0).sum())},
+        "statements": {"count": int(len(book.days)), "settlement_total": money(book.settlement.sum())},
+        "payments": {"count": int(len(book.weeks)), "amount_total": money(book.week_amount.sum())},
+        "withdrawals": {"count": int(sum(1 for w in book.weeks if book.payment_paid(int(w)) <= now)), "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount) if book.payment_paid(int(w)) <= now))},
+        "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
+        "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},
+    }

@@ -1,0 +1,369 @@
+"""Orders, packages, returns, cancellations and affiliate orders: all views of the orders."""
+
+from __future__ import annotations
+
+import numpy as np
+from flask import Flask, g, request
+
+from . import documents as D
+from .api_errors import ApiError, invalid_param, ok
+from .data import ORDER_STATUSES, STATUS_CODE, statement_time
+from .search import check_times, paged_search, time_range
+from .server import Endpoint, api_route, sandbox
+from .state import USER_CREATOR
+
+RETURNS_PARAM_ERROR = 25001001
+FULFILLMENT_PARAM_ERROR = 11001002
+ALREADY_SHIPPED = (11006021, "Package has been shipped. Please not ship the package again.", 200)
+PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
+_PACKAGE_CODES = {
+    "PROCESSING": [STATUS_CODE[s] for s in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")],
+    "FULFILLING": [STATUS_CODE[s] for s in ("PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT")],
+    "COMPLETED": [STATUS_CODE[s] for s in ("DELIVERED", "COMPLETED")],
+    "CANCELLED": [STATUS_CODE["CANCELLED"]],
+}
+
+
+def _sort(args, allowed: tuple[str, ...], default_order: str) -> tuple[str, bool]:
+    field = args.get("sort_field") or allowed[0]
+    if field not in allowed:
+        raise invalid_param(f"sort_field must be one of {', '.join(allowed)}")
+    order = (args.get("sort_order") or default_order).upper()
+    if order not in ("ASC", "DESC"):
+        raise invalid_param("sort_order must be ASC or DESC")
+    return field, order == "DESC"
+
+
+def _id_list(body: dict, name: str, limit: int | None = None, code: int = 36009004) -> list[str] | None:
+    value = body.get(name)
+    if value is None:
+        return None
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise invalid_param(f"{name} must be a list of strings", code)
+    if limit is not None and len(value) > limit:
+        raise invalid_param(f"{name} accepts at most {limit} values", code)
+    return value
+
+
+def _indices_of(ids: list[str], decode) -> np.ndarray:
+    found = [i for i in (decode(x) for x in ids) if i is not None]
+    return np.array(sorted(set(found)), dtype=np.int64)
+
+
+def order_index_or_404(order_id: str, code: int = 36009004) -> int:
+    box, shop = sandbox(), g.shop
+    i = box.data.order_index(shop, order_id)
+    if i is None:
+        raise invalid_param(f"order {order_id} does not exist in this shop", code)
+    return i
+
+
+def register(app: Flask) -> None:
+    @api_route(app, "POST", "/order/202309/orders/search", Endpoint("Order Information"))
+    def orders_search():
+        box, shop, body, args = sandbox(), g.shop, g.body, request.args
+        cols, n = shop.orders, shop.orders.count
+        field, descending = _sort(args, ("create_time", "update_time"), "DESC")
+        status = body.get("order_status")
+        if status is not None and status not in ORDER_STATUSES:
+            raise invalid_param(f"order_status must be one of {', '.join(ORDER_STATUSES)}")
+        # create_time grows with the index, so a creation window is a slice, not a scan.
+        check_times(body, "create_time_ge", "create_time_lt")
+        create = cols.create_time[:n]
+        low = int(np.searchsorted(create, body["create_time_ge"], "left")) if isinstance(body.get("create_time_ge"), int) else 0
+        high = int(np.searchsorted(create, body["create_time_lt"], "left")) if isinstance(body.get("create_time_lt"), int) else n
+        mask = time_range(cols.update_time[low:high], body, "update_time_ge", "update_time_lt")
+        if status is not None:
+            mask &= cols.status[low:high] == STATUS_CODE[status]
+        if body.get("shipping_type") not in (None, "TIKTOK"):
+            mask[:] = False
+        warehouses = body.get("warehouse_ids")
+        if warehouses is not None and shop.warehouses[0].id not in warehouses:
+            mask[:] = False
+        indices = np.nonzero(mask)[0] + low
+        keys = (cols.create_time if field == "create_time" else cols.update_time)[indices]
+        filters = {"path": "orders", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
+        orders, token, total = paged_search(
+            args, filters, indices, keys, low=1, high=100, default_size=None, descending=descending,
+            build=lambda i: D.order_document(box.data, shop, box.data.order_core(shop, i)),
+        )
+        return ok({"next_page_token": token, "total_count": total, "orders": orders})
+
+    @api_route(app, "GET", "/order/202309/orders", Endpoint("Order Information"))
+    def orders_detail():
+        box, shop = sandbox(), g.shop
+        ids = [x for x in (request.args.get("ids") or "").split(",") if x]
+        if not ids:
+            raise invalid_param("ids is required")
+        if len(ids) > 50:
+            raise invalid_param("ids accepts at most 50 order ids")
+        found = [box.data.order_index(shop, x) for x in ids]
+        return ok({"orders": [D.order_document(box.data, shop, box.data.order_core(shop, i)) for i in found if i is not None]})
+
+    @api_route(app, "GET", "/order/202407/orders/{order_id}/price_detail", Endpoint("Order Information"))
+    def order_price_detail(order_id):
+        box, shop = sandbox(), g.shop
+        core = box.data.order_core(shop, order_index_or_404(order_id))
+        return ok(D.price_detail_document(shop, core, box.data))
+
+    # -- packages ---------------------------------------------------------------------------
+
+    @api_route(app, "POST", "/fulfillment/202309/packages/search", Endpoint("Fulfillment Basic", shop=None))
+    def packages_search():
+        box, body, args = sandbox(), g.body, request.args
+        shop = g.shop or box.data.shops[g.token.shops[0]]
+        cols, n = shop.orders, shop.orders.count
+        field, descending = _sort(args, ("create_time", "update_time"), "DESC")
+        status = body.get("package_status")
+        if status is not None and status not in PACKAGE_STATUSES:
+            raise invalid_param(f"package_status must be one of {', '.join(PACKAGE_STATUSES)}", FULFILLMENT_PARAM_ERROR)
+        paid = cols.paid_time[:n]
+        mask = (paid > 0) & time_range(paid, body, "create_time_ge", "create_time_lt") & time_range(cols.update_time[:n], body, "update_time_ge", "update_time_lt")
+        if status is not None:
+            mask &= np.isin(cols.status[:n], _PACKAGE_CODES[status])
+        indices = np.nonzero(mask)[0]
+        keys = (paid if field == "create_time" else cols.update_time[:n])[indices]
+        filters = {"path": "packages", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
+        packages, token, total = paged_search(
+            args, filters, indices, keys, low=1, high=50, default_size=None, descending=descending, code=FULFILLMENT_PARAM_ERROR,
+            build=lambda i: D.package_document(box.data, shop, box.data.order_core(shop, i), detail=False, shipment=box.data.shipments.get((shop.index, i))),
+        )
+        return ok({"next_page_token": token, "total_count": total, "packages": packages})
+
+    def package_index(package_id: str) -> int:
+        box, shop = sandbox(), g.shop
+        from .data import PACKAGE_ID_BASE
+
+        decoded = box.data.decode(package_id, PACKAGE_ID_BASE)
+        if decoded is None or decoded[0] != shop.index or not 0 <= decoded[1] < shop.orders.count or shop.orders.paid_time[decoded[1]] == 0:
+            raise invalid_param(f"package {package_id} does not exist in this shop", FULFILLMENT_PARAM_ERROR)
+        return decoded[1]
+
+    @api_route(app, "GET", "/fulfillment/202309/packages/{package_id}", Endpoint("Fulfillment Basic"))
+    def package_detail(package_id):
+        box, shop = sandbox(), g.shop
+        i = package_index(package_id)
+        return ok(D.package_document(box.data, shop, box.data.order_core(shop, i), detail=True, shipment=box.data.shipments.get((shop.index, i))))
+
+    @api_route(app, "POST", "/fulfillment/202309/packages/{package_id}/ship", Endpoint("Fulfillment Basic"))
+    def package_ship(package_id):
+        box, shop, body = sandbox(), g.shop, g.body
+        i = package_index(package_id)
+        core = box.data.order_core(shop, i)
+        if core.status == "CANCELLED":
+            raise invalid_param("the order of this package is cancelled", FULFILLMENT_PARAM_ERROR)
+        if core.status != "AWAITING_SHIPMENT":
+            raise ApiError(ALREADY_SHIPPED)
+        handover = body.get("handover_method", "DROP_OFF")
+        if handover not in ("PICKUP", "DROP_OFF"):
+            raise invalid_param("handover_method must be PICKUP or DROP_OFF", FULFILLMENT_PARAM_ERROR)
+        self_shipment = body.get("self_shipment") or {}
+        if self_shipment and not (isinstance(self_shipment.get("tracking_number"), str) and self_shipment.get("tracking_number")):
+            raise invalid_param("self_shipment.tracking_number is required", FULFILLMENT_PARAM_ERROR)
+        box.data.shipments[(shop.index, i)] = {
+            "tracking_number": self_shipment.get("tracking_number") or D.tracking_number(shop, i),
+            "shipping_provider_id": self_shipment.get("shipping_provider_id") or D.PROVIDER[0],
+            "handover_method": handover,
+        }
+        now = box.clock()
+        core = box.data.move_order(shop, i, "AWAITING_COLLECTION", now)
+        box.webhooks.order_status_changed(shop, core)
+        box.webhooks.package_updated(shop, core)
+        return ok({})
+
+    @api_route(app, "GET", "/fulfillment/202309/orders/{order_id}/tracking", Endpoint("Fulfillment Basic"))
+    def order_tracking(order_id):
+        box, shop = sandbox(), g.shop
+        core = box.data.order_core(shop, order_index_or_404(order_id))
+        steps = {"AWAITING_COLLECTION": "Package is ready for collection", "IN_TRANSIT": "Package picked up by carrier", "DELIVERED": "Package delivered"}
+        tracking = [{"description": steps[name], "update_time_millis": at * 1000} for name, at in reversed(core.stages) if name in steps]
+        return ok({"tracking": tracking})
+
+    # -- returns ----------------------------------------------------------------------------
+
+    @api_route(app, "POST", "/return_refund/202309/returns/search", Endpoint("Return & Refund Basic"))
+    def returns_search():
+        box, shop, body, args = sandbox(), g.shop, g.body, request.args
+        cols, n = shop.orders, shop.orders.count
+        field, descending = _sort(args, ("create_time", "update_time"), "ASC")
+        requested = cols.return_requested[:n]
+        mask = (requested > 0) & time_range(requested, body, "create_time_ge", "create_time_lt") & time_range(cols.return_update_time[:n], body, "update_time_ge", "update_time_lt")
+        for name, decode in (("order_ids", lambda x: box.data.order_index(shop, x)), ("return_ids", lambda x: _decode_return(box, shop, x))):
+            ids = _id_list(body, name, code=RETURNS_PARAM_ERROR)
+            if ids is not None:
+                only = np.zeros(n, dtype=bool)
+                only[_indices_of(ids, decode)] = True
+                mask &= only
+        indices = np.nonzero(mask)[0]
+        statuses, types = _id_list(body, "return_status", code=RETURNS_PARAM_ERROR), _id_list(body, "return_types", code=RETURNS_PARAM_ERROR)
+        if statuses is not None or types is not None:
+            # Return status and type are not columns: check the (few) candidates one by one.
+            keep = []
+            for i in indices:
+                core = box.data.order_core(shop, int(i))
+                if (statuses is None or core.return_stages[-1][0] in statuses) and (types is None or core.return_type in types):
+                    keep.append(i)
+            indices = np.array(keep, dtype=np.int64)
+        keys = (requested if field == "create_time" else cols.return_update_time[:n])[indices]
+        filters = {"path": "returns", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
+        returns, token, total = paged_search(
+            args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR,
+            build=lambda i: D.return_document(box.data, shop, box.data.order_core(shop, i), box.data.order_core(shop, i).return_type or "REFUND"),
+        )
+        return ok({"return_orders": returns, "total_count": total, "next_page_token": token})
+
+    def return_index(return_id: str) -> int:
+        box, shop = sandbox(), g.shop
+        i = _decode_return(box, shop, return_id)
+        if i is None:
+            raise invalid_param(f"return {return_id} does not exist in this shop", RETURNS_PARAM_ERROR)
+        return i
+
+    @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/approve", Endpoint("Return & Refund Basic"))
+    def return_approve(return_id):
+        box, shop = sandbox(), g.shop
+        i = return_index(return_id)
+        core = box.data.order_core(shop, i)
+        if core.return_stages[-1][0] != "RETURN_OR_REFUND_REQUEST_PENDING":
+            raise invalid_param("only a pending return can be approved", RETURNS_PARAM_ERROR)
+        following = "AWAITING_BUYER_SHIP" if core.return_type == "RETURN_AND_REFUND" else "RETURN_OR_REFUND_REQUEST_COMPLETE"
+        core = box.data.move_return(shop, i, following, box.clock())
+        box.webhooks.return_status_changed(shop, core)
+        return ok({})
+
+    @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/reject", Endpoint("Return & Refund Basic"))
+    def return_reject(return_id):
+        box, shop = sandbox(), g.shop
+        i = return_index(return_id)
+        core = box.data.order_core(shop, i)
+        if core.return_stages[-1][0] != "RETURN_OR_REFUND_REQUEST_PENDING":
+            raise invalid_param("only a pending return can be rejected", RETURNS_PARAM_ERROR)
+        core = box.data.move_return(shop, i, "REFUND_OR_RETURN_REQUEST_REJECT", box.clock())
+        box.webhooks.return_status_changed(shop, core)
+        return ok({})
+
+    # -- cancellations ----------------------------------------------------------------------
+
+    @api_route(app, "POST", "/return_refund/202309/cancellations/search", Endpoint("Return & Refund Basic"))
+    def cancellations_search():
+        box, shop, body, args = sandbox(), g.shop, g.body, request.args
+        cols, n = shop.orders, shop.orders.count
+        field, descending = _sort(args, ("create_time", "update_time"), "ASC")
+        created, updated = cancellation_times(box, shop)
+        mask = (created > 0) & time_range(created, body, "create_time_ge", "create_time_lt") & time_range(updated, body, "update_time_ge", "update_time_lt")
+        for name, decode in (("order_ids", lambda x: box.data.order_index(shop, x)), ("cancel_ids", lambda x: _decode_cancel(box, shop, x))):
+            ids = _id_list(body, name, code=RETURNS_PARAM_ERROR)
+            if ids is not None:
+                only = np.zeros(n, dtype=bool)
+                only[_indices_of(ids, decode)] = True
+                mask &= only
+        indices = np.nonzero(mask)[0]
+        statuses = _id_list(body, "cancel_status", code=RETURNS_PARAM_ERROR)
+        if statuses is not None:
+            indices = np.array([i for i in indices if cancellation_state(box, shop, int(i))[0] in statuses], dtype=np.int64)
+        keys = (created if field == "create_time" else updated)[indices]
+        filters = {"path": "cancellations", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
+
+        def build(i: int) -> dict:
+            status, made, changed = cancellation_state(box, shop, i)
+            return D.cancellation_document(box.data, shop, box.data.order_core(shop, i), status, made, changed)
+
+        cancellations, token, total = paged_search(args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR, build=build)
+        return ok({"cancellations": cancellations, "total_count": total, "next_page_token": token})
+
+    def cancel_index(cancel_id: str) -> int:
+        box, shop = sandbox(), g.shop
+        i = _decode_cancel(box, shop, cancel_id)
+        if i is None or cancellation_state(box, shop, i)[1] == 0:
+            raise invalid_param(f"cancellation {cancel_id} does not exist in this shop", RETURNS_PARAM_ERROR)
+        return i
+
+    @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/approve", Endpoint("Return & Refund Basic"))
+    def cancellation_approve(cancel_id):
+        box, shop = sandbox(), g.shop
+        i = cancel_index(cancel_id)
+        if cancellation_state(box, shop, i)[0] != "CANCELLATION_REQUEST_PENDING":
+            raise invalid_param("only a pending cancellation can be approved", RETURNS_PARAM_ERROR)
+        now = box.clock()
+        box.data.cancellation_requests[(shop.index, i)].append(("CANCELLATION_REQUEST_COMPLETE", now))
+        core = box.data.move_order(shop, i, "CANCELLED", now)
+        box.webhooks.cancellation_status_changed(shop, core, "CANCELLATION_REQUEST_COMPLETE")
+        box.webhooks.order_status_changed(shop, core)
+        return ok({})
+
+    @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/reject", Endpoint("Return & Refund Basic"))
+    def cancellation_reject(cancel_id):
+        box, shop = sandbox(), g.shop
+        i = cancel_index(cancel_id)
+        if cancellation_state(box, shop, i)[0] != "CANCELLATION_REQUEST_PENDING":
+            raise invalid_param("only a pending cancellation can be rejected", RETURNS_PARAM_ERROR)
+        now = box.clock()
+        box.data.cancellation_requests[(shop.index, i)].append(("CANCELLATION_REQUEST_CANCEL", now))
+        box.data.version += 1
+        box.webhooks.cancellation_status_changed(shop, box.data.order_core(shop, i), "CANCELLATION_REQUEST_CANCEL")
+        return ok({})
+
+    # -- affiliate ---------------------------------------------------------------------------
+
+    def affiliate_search(shop, creator_side: bool):
+        box, body, args = sandbox(), g.body, request.args
+        cols, n = shop.orders, shop.orders.count
+        create = cols.create_time[:n]
+        mask = (cols.creator[:n] >= 0) & time_range(create, body, "create_time_ge", "create_time_lt")
+        indices = np.nonzero(mask)[0]
+        filters = {"path": "affiliate", "creator": creator_side, **{k: body.get(k) for k in sorted(body)}}
+        orders, token, total = paged_search(
+            args, filters, indices, create[indices], low=1, high=100, default_size=None if not creator_side else 20, descending=True,
+            build=lambda i: D.affiliate_order_document(box.data, shop, box.data.order_core(shop, i), creator_side),
+        )
+        return ok({"orders": orders, "next_page_token": token, "total_count": total})
+
+    @api_route(app, "POST", "/affiliate_seller/202410/orders/search", Endpoint("Read Seller Affiliate Collaboration"))
+    def affiliate_seller_orders():
+        return affiliate_search(g.shop, creator_side=False)
+
+    @api_route(app, "POST", "/affiliate_creator/202410/orders/search", Endpoint("Read Creator Affiliate Collaborations", shop=False, user_type=USER_CREATOR))
+    def affiliate_creator_orders():
+        # A creator sees the orders attributed to them across shops; the sandbox's creators sell
+        # for its first shop.
+        return affiliate_search(sandbox().data.shops[0], creator_side=True)
+
+
+def _decode_return(box, shop, return_id: str) -> int | None:
+    from .data import RETURN_ID_BASE
+
+    decoded = box.data.decode(return_id, RETURN_ID_BASE)
+    if decoded is None or decoded[0] != shop.index or not 0 <= decoded[1] < shop.orders.count or shop.orders.return_requested[decoded[1]] == 0:
+        return None
+    return decoded[1]
+
+
+def _decode_cancel(box, shop, cancel_id: str) -> int | None:
+    from .data import CANCEL_ID_BASE
+
+    decoded = box.data.decode(cancel_id, CANCEL_ID_BASE)
+    if decoded is None or decoded[0] != shop.index or not 0 <= decoded[1] < shop.orders.count:
+        return None
+    return decoded[1]
+
+
+def cancellation_state(box, shop, i: int) -> tuple[str, int, int]:
+    """(status, created, updated) of order i's cancellation; created 0 when it has none."""
+    requests = box.data.cancellation_requests.get((shop.index, i))
+    if requests:
+        return requests[-1][0], requests[0][1], requests[-1][1]
+    cancelled = int(shop.orders.cancel_time[i])
+    return ("CANCELLATION_REQUEST_COMPLETE", cancelled, cancelled) if cancelled else ("", 0, 0)
+
+
+def cancellation_times(box, shop) -> tuple[np.ndarray, np.ndarray]:
+    n = shop.orders.count
+    created = shop.orders.cancel_time[:n].copy()
+    updated = created.copy()
+    for (s, i), requests in box.data.cancellation_requests.items():
+        if s == shop.index:
+            created[i], updated[i] = requests[0][1], requests[-1][1]
+    return created, updated
+
+
+__all__ = ["register", "statement_time"]
