@@ -183,3 +183,30 @@ TIKTOK_CONFIG = {
 @pytest.fixture
 def tiktok_config():
     return dict(TIKTOK_CONFIG)
+
+
+@pytest.fixture(scope="session")
+def sandbox():
+    """One TikTok Shop sandbox for read-only tests (2 shops x 2,000 orders, seed 42)."""
+    from sandbox_support import start_sandbox
+
+    server = start_sandbox()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def fresh_sandbox():
+    """A sandbox of its own, for tests that change its data or settings."""
+    from sandbox_support import start_sandbox
+
+    server = start_sandbox(orders=500)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def seller_token(sandbox):
+    from sandbox_support import authorize
+
+    return authorize(sandbox)

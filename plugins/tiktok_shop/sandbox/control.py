@@ -18,7 +18,16 @@ from .money import fmt
 from .server import sandbox
 from .state import Faults
 
-CONFIGURABLE = {"redirect_url": (str, type(None)), "auto_approve": (bool,), "access_token_ttl": (int,), "refresh_token_ttl": (int,), "rate_limit": (int,), "webhook_time_factor": (int, float)}
+CONFIGURABLE = {
+    "redirect_url": (str, type(None)),
+    "auto_approve": (bool,),
+    "access_token_ttl": (int,),
+    "refresh_token_ttl": (int,),
+    "code_ttl": (int,),
+    "rate_limit": (int,),
+    "webhook_time_factor": (int, float),
+    "granted_scopes": (list,),
+}
 FAULT_FIELDS = {"error_rate": float, "unavailable_rate": float, "timeout_rate": float, "truncate_rate": float, "latency_ms": int, "timeout_seconds": float, "paths": list}
 FORWARD = {
     "AWAITING_SHIPMENT": ("UNPAID", "ON_HOLD"),
@@ -68,8 +77,8 @@ def register(app: Flask) -> None:
             if key not in CONFIGURABLE or not isinstance(value, CONFIGURABLE[key]) or (isinstance(value, bool) and bool not in CONFIGURABLE[key]):
                 return problem(f"{key}: not a setting, or wrong type; settings: {', '.join(CONFIGURABLE)}")
         for key, value in changes.items():
-            setattr(box.config, key, value)
-        return jsonify({key: getattr(box.config, key) for key in CONFIGURABLE})
+            setattr(box.config, key, tuple(value) if isinstance(value, list) else value)
+        return jsonify({key: (list(v) if isinstance(v := getattr(box.config, key), tuple) else v) for key in CONFIGURABLE})
 
     @app.route("/sandbox/v1/faults", methods=["GET", "PUT", "DELETE"])
     def control_faults():
@@ -259,7 +268,11 @@ def register(app: Flask) -> None:
 
     @app.get("/sandbox/v1/webhooks/deliveries")
     def control_deliveries():
+        """``?settled=1&timeout=S`` waits until no delivery is pending (for tests to await)."""
         box = sandbox()
+        if request.args.get("settled"):
+            if not box.webhooks.wait_settled(float(request.args.get("timeout", 10))):
+                return problem("deliveries still pending at the timeout", 408)
         shop = request.args.get("shop")
         chosen = shop_or_404(shop) if shop else None
         return jsonify(deliveries=[d.as_dict() for d in box.webhooks.deliveries if chosen is None or d.shop == chosen.index])

@@ -87,6 +87,9 @@ def _address(shop: Shop, buyer: int, full: bool) -> dict:
         "region_code": shop.region,
     }
     if full:
+        address["first_name_local_script"] = ""
+        address["last_name_local_script"] = ""
+        address["post_town"] = ""
         address["district_info"] = [{"address_level_name": "Country", "address_name": shop.region, "address_level": "L0"}]
         address["delivery_preferences"] = {"drop_off_location": "Front Door"}
     return address
@@ -135,6 +138,10 @@ def order_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
                 "buyer_service_fee": money(shop, 0),
                 "small_order_fee": money(shop, 0),
                 "handling_duration_days": "2",
+                "is_dangerous_good": False,
+                "needs_prescription": False,
+                "pfand_fee": money(shop, 0),
+                "gift_retail_price": money(shop, 0),
             }
         )
     document = {
@@ -165,6 +172,8 @@ def order_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
             "handling_fee": money(shop, 0),
             "shipping_insurance_fee": money(shop, 0),
             "item_insurance_fee": money(shop, 0),
+            "item_insurance_tax": money(shop, 0),
+            "shipping_fee_cofunded_discount": money(shop, 0),
         },
         "status": status,
         "fulfillment_type": "FULFILLMENT_BY_SELLER",
@@ -173,7 +182,7 @@ def order_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
         "rts_sla_time": (paid + 2 * 86_400) if paid else 0,
         "tts_sla_time": (paid + 5 * 86_400) if paid else 0,
         "cancel_reason": CANCEL_REASONS[i % len(CANCEL_REASONS)] if cancelled else "",
-        "update_time": core.stages[-1][1],
+        "update_time": core.update_time,  # a return's progress updates its order too
         "payment_method_name": "CCDC",
         "rts_time": rts,
         "tracking_number": tracking_number(shop, i) if shipped else "",
@@ -211,6 +220,18 @@ def order_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
         "order_type": "NORMAL",
         "release_date": 0,
         "handling_duration": {"days": "2", "type": "BUSINESS_DAY"},
+        "auto_combine_group_id": "",
+        "cpf_name": "",
+        "is_exchange_order": False,
+        "exchange_source_order_id": "",
+        "consultation_id": "",
+        "fast_delivery_program": "",
+        "fulfillment_priority_level": 0,
+        "recommended_shipping_time": (paid + 86_400) if paid else 0,
+        "payment_method_code": "CCDC",
+        "payment_card_type": "",
+        "payment_auth_code": "",
+        "channel_entity_national_registry_id": "",
     }
     # The recipient's address is not available before the order is paid.
     if status not in ("UNPAID", "ON_HOLD"):
@@ -503,26 +524,70 @@ def affiliate_order_document(data: ShopData, shop: Shop, core: OrderCore, creato
     }
 
 
-def fee_breakdown(shop: Shop, core: OrderCore) -> dict:
-    zero = money(shop, 0)
-    return {
-        "fee": {
-            "platform_commission_amount": money(shop, -core.platform_commission),
-            "referral_fee_amount": zero,
-            "refund_administration_fee_amount": zero,
-            "transaction_fee_amount": zero,
-            "credit_card_handling_fee_amount": zero,
-            "affiliate_commission_amount": money(shop, -core.affiliate_commission),
-            "affiliate_commission_amount_before_pit": money(shop, -core.affiliate_commission),
-            "affiliate_partner_commission_amount": zero,
-            "affiliate_ads_commission_amount": zero,
-            "sfp_service_fee_amount": zero,
-            "live_specials_fee_amount": zero,
-            "bonus_cashback_service_fee_amount": zero,
-            "mall_service_fee_amount": zero,
-        },
-        "tax": {"sales_tax_amount": zero, "vat_amount": zero, "import_vat_amount": zero, "customs_duty_amount": zero, "customs_clearance_amount": zero, "sst_amount": zero, "gst_amount": zero},
+# Field names of the finance breakdowns, per operation (they differ between 202501 and 202507).
+SETTLED_FEES = (
+    "platform_commission_amount", "referral_fee_amount", "refund_administration_fee_amount", "transaction_fee_amount",
+    "credit_card_handling_fee_amount", "affiliate_commission_amount", "affiliate_commission_amount_before_pit",
+    "affiliate_partner_commission_amount", "affiliate_ads_commission_amount", "sfp_service_fee_amount", "live_specials_fee_amount",
+    "bonus_cashback_service_fee_amount", "mall_service_fee_amount", "voucher_xtra_service_fee_amount", "flash_sales_service_fee_amount",
+    "cofunded_promotion_service_fee_amount", "pre_order_service_fee_amount", "tsp_commission_amount", "dt_handling_fee_amount",
+    "epr_pob_service_fee_amount", "seller_paylater_handling_fee_amount", "fee_per_item_sold_amount", "cofunded_creator_bonus_amount",
+    "dynamic_commission_amount", "external_affiliate_marketing_fee_amount", "vn_fix_infrastructure_fee", "affiliate_commission_deposit",
+    "affiliate_commission_release", "tap_shop_ads_commission", "shipping_fee_guarantee_service_fee", "installation_service_fee", "campaign_resource_fee",
+)
+SETTLED_TAXES = ("vat_amount", "import_vat_amount", "customs_duty_amount", "customs_clearance_amount", "sst_amount", "gst_amount", "iva_amount", "isr_amount", "anti_dumping_duty_amount", "local_vat_amount", "pit_amount")
+SETTLED_SHIPPING = (
+    "actual_shipping_fee_amount", "shipping_fee_discount_amount", "customer_paid_shipping_fee_amount", "return_shipping_fee_amount",
+    "replacement_shipping_fee_amount", "exchange_shipping_fee_amount", "signature_confirmation_fee_amount", "shipping_insurance_fee_amount",
+    "fbt_fulfillment_fee_reimbursement_amount", "return_shipping_label_fee_amount", "seller_self_shipping_service_fee_amount",
+    "return_shipping_fee_paid_buyer_amount", "failed_delivery_subsidy_amount", "shipping_fee_guarantee_reimbursement",
+    "fbt_free_shipping_fee_amount", "free_return_subsidy_amount",
+)
+SETTLED_SHIPPING_SUPPLEMENT = (
+    "platform_shipping_fee_discount_amount", "promo_shipping_incentive_amount", "shipping_fee_subsidy_amount", "seller_shipping_fee_discount_amount",
+    "customer_shipping_fee_offset_amount", "fbm_shipping_cost_amount", "fbt_shipping_cost_amount", "fbt_fulfillment_fee_amount",
+    "fbt_fulfillment_fee_reimbursement_amount", "return_refund_subsidy_amount", "refunded_customer_shipping_fee_amount",
+    "customer_shipping_fee", "refund_customer_shipping_fee",
+)
+# Per order (SKU transactions) the guarantee reimbursement moved into the supplement.
+ORDER_SHIPPING = tuple(name for name in SETTLED_SHIPPING if name != "shipping_fee_guarantee_reimbursement")
+ORDER_SHIPPING_SUPPLEMENT = SETTLED_SHIPPING_SUPPLEMENT[:11] + ("shipping_fee_guarantee_reimbursement",)
+TRANSACTION_SUPPLEMENT = (
+    "customer_payment_amount", "customer_refund_amount", "platform_discount_amount", "platform_discount_refund_amount",
+    "seller_cofunded_discount_amount", "seller_cofunded_discount_refund_amount", "platform_cofunded_discount_amount",
+    "platform_cofunded_discount_refund_amount", "retail_delivery_fee_amount", "retail_delivery_fee_payment_amount",
+    "retail_delivery_fee_refund_amount", "sales_tax_amount", "sales_tax_payment_amount", "sales_tax_refund_amount",
+)
+UNSETTLED_FEES = (
+    "platform_commission_amount", "referral_fee_amount", "refund_administration_fee_amount", "transaction_fee_amount",
+    "credit_card_handling_fee_amount", "affiliate_commission_amount", "affiliate_commission_before_pit_amount",
+    "pit_withheld_from_ads_commission_amount", "affiliate_partner_commission_amount", "affiliate_ads_commission_amount",
+    "sfp_service_fee_amount", "live_specials_fee_amount", "bonus_cashback_service_fee_amount", "mall_service_fee_amount",
+    "retail_delivery_fee_amount", "retail_delivery_fee_payment_amount", "retail_delivery_fee_refund_amount",
+)
+UNSETTLED_TAXES = ("sales_tax_amount", "sales_tax_payment_amount", "sales_tax_refund_amount", "vat_amount", "import_vat_amount", "customs_duty_amount", "customs_clearance_amount", "sst_amount", "gst_amount")
+UNSETTLED_SHIPPING = SETTLED_SHIPPING[:8]
+UNSETTLED_SHIPPING_SUPPLEMENT = (
+    "customer_shipping_fee_offset_amount", "shipping_fee_subsidy_amount", "platform_shipping_fee_discount_amount", "fbm_shipping_cost_amount",
+    "fbt_shipping_cost_amount", "promo_shipping_incentive_amount", "fbt_fulfillment_fee_amount", "seller_shipping_fee_discount_amount",
+)
+
+
+def _filled(shop: Shop, names: tuple[str, ...], values: dict[str, int]) -> dict:
+    return {name: money(shop, values.get(name, 0)) for name in names}
+
+
+def fee_breakdown(shop: Shop, core: OrderCore, unsettled: bool = False) -> dict:
+    commission = -core.affiliate_commission
+    values = {
+        "platform_commission_amount": -core.platform_commission,
+        "affiliate_commission_amount": commission,
+        "affiliate_commission_amount_before_pit": commission,
+        "affiliate_commission_before_pit_amount": commission,
     }
+    if unsettled:
+        return {"fee": _filled(shop, UNSETTLED_FEES, values), "tax": _filled(shop, UNSETTLED_TAXES, {})}
+    return {"fee": _filled(shop, SETTLED_FEES, values), "tax": _filled(shop, SETTLED_TAXES, {})}
 
 
 def revenue_breakdown(shop: Shop, core: OrderCore) -> dict:
@@ -537,18 +602,24 @@ def revenue_breakdown(shop: Shop, core: OrderCore) -> dict:
     }
 
 
-def shipping_breakdown(shop: Shop, core: OrderCore) -> dict:
-    zero = money(shop, 0)
-    return {
-        "actual_shipping_fee_amount": money(shop, -core.ship_original),
-        "shipping_fee_discount_amount": money(shop, core.ship_platform_discount),
-        "customer_paid_shipping_fee_amount": money(shop, core.shipping_fee),
-        "return_shipping_fee_amount": zero,
-        "replacement_shipping_fee_amount": zero,
-        "exchange_shipping_fee_amount": zero,
-        "signature_confirmation_fee_amount": zero,
-        "shipping_insurance_fee_amount": zero,
+SHIPPING_VARIANTS = {
+    "statement": (SETTLED_SHIPPING, SETTLED_SHIPPING_SUPPLEMENT),
+    "order": (ORDER_SHIPPING, ORDER_SHIPPING_SUPPLEMENT),
+    "unsettled": (UNSETTLED_SHIPPING, UNSETTLED_SHIPPING_SUPPLEMENT),
+}
+
+
+def shipping_breakdown(shop: Shop, core: OrderCore, variant: str = "statement") -> dict:
+    values = {
+        "actual_shipping_fee_amount": -core.ship_original,
+        "shipping_fee_discount_amount": core.ship_platform_discount,
+        "customer_paid_shipping_fee_amount": core.shipping_fee,
+        "platform_shipping_fee_discount_amount": core.ship_platform_discount,
+        "seller_shipping_fee_discount_amount": -core.ship_seller_discount,
+        "customer_shipping_fee": core.shipping_fee,
     }
+    names, supplement = SHIPPING_VARIANTS[variant]
+    return {**_filled(shop, names, values), "supplementary_component": _filled(shop, supplement, values)}
 
 
 def statement_transaction_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
@@ -567,6 +638,12 @@ def statement_transaction_document(data: ShopData, shop: Shop, core: OrderCore) 
         "shipping_cost_breakdown": shipping_breakdown(shop, core),
         "fee_tax_amount": money(shop, core.fee),
         "fee_tax_breakdown": fee_breakdown(shop, core),
+        "reserve_id": "",
+        "reserve_amount": money(shop, 0),
+        "associated_order_id": "",
+        "reserve_status": "",
+        "estimated_release_time": "",
+        "supplementary_component": _filled(shop, TRANSACTION_SUPPLEMENT, {"customer_payment_amount": core.total, "platform_discount_amount": core.platform_discount, "sales_tax_amount": core.product_tax, "retail_delivery_fee_amount": core.retail_delivery_fee}),
     }
 
 
@@ -596,7 +673,7 @@ def order_statement_transactions_document(data: ShopData, shop: Shop, core: Orde
                 "revenue_amount": money(shop, core.revenue if k == 0 else 0),
                 "revenue_breakdown": revenue_breakdown(shop, core),
                 "shipping_cost_amount": money(shop, core.shipping_cost if k == 0 else 0),
-                "shipping_cost_breakdown": shipping_breakdown(shop, core),
+                "shipping_cost_breakdown": shipping_breakdown(shop, core, "order"),
                 "fee_tax_amount": money(shop, core.fee if k == 0 else 0),
                 "fee_tax_breakdown": fee_breakdown(shop, core),
             }
@@ -610,6 +687,7 @@ def order_statement_transactions_document(data: ShopData, shop: Shop, core: Orde
         "shipping_cost_amount": money(shop, core.shipping_cost if settled else 0),
         "settlement_amount": money(shop, core.settlement if settled else 0),
         "sku_transactions": sku_transactions,
+        "total_count": len(sku_transactions),
     }
 
 
@@ -632,9 +710,9 @@ def unsettled_transaction_document(data: ShopData, shop: Shop, core: OrderCore) 
         "est_revenue_amount": money(shop, core.revenue),
         "revenue_breakdown": revenue_breakdown(shop, core),
         "est_shipping_cost_amount": money(shop, core.shipping_cost),
-        "shipping_cost_breakdown": shipping_breakdown(shop, core),
+        "shipping_cost_breakdown": shipping_breakdown(shop, core, "unsettled"),
         "est_fee_tax_amount": money(shop, core.fee),
-        "fee_tax_breakdown": fee_breakdown(shop, core),
+        "fee_tax_breakdown": fee_breakdown(shop, core, unsettled=True),
     }
 
 
@@ -648,11 +726,13 @@ def product_summary(shop: Shop, product: Product, stock_of) -> dict:
                 "id": sku.id,
                 "seller_sku": sku.seller_sku,
                 "price": {"currency": shop.currency, "tax_exclusive_price": money(shop, sku.price), "sale_price": money(shop, sku.price)},
-                "inventory": [{"warehouse_id": shop.warehouses[w].id, "quantity": stock_of(sku, w)[0]} for w in range(len(sku.stock))],
+                "inventory": _sku_inventory(shop, sku, stock_of),
+                **_sku_extras(shop, product, sku),
             }
             for sku in product.skus
         ],
         "sales_regions": [shop.region],
+        "product_families": [],
         "create_time": product.create_time,
         "update_time": product.update_time,
         "product_sync_fail_reasons": [],
@@ -681,9 +761,15 @@ def product_detail(shop: Shop, product: Product, stock_of) -> dict:
                 "id": sku.id,
                 "seller_sku": sku.seller_sku,
                 "price": {"tax_exclusive_price": money(shop, sku.price), "sale_price": money(shop, sku.price), "currency": shop.currency, "unit_price": money(shop, sku.price)},
-                "inventory": [{"warehouse_id": shop.warehouses[w].id, "quantity": stock_of(sku, w)[0]} for w in range(len(sku.stock))],
+                "inventory": _sku_inventory(shop, sku, stock_of),
                 "sales_attributes": [{"id": "100000", "name": "Variant", "value_id": f"7{sku.id[-8:]}", "value_name": sku.name}],
                 "external_sku_id": "",
+                "identifier_code": {"code": "", "type": "GTIN"},
+                "combined_skus": [],
+                "sku_unit_count": "1",
+                "external_urls": [],
+                "extra_identifier_codes": [],
+                **_sku_extras(shop, product, sku),
             }
             for sku in product.skus
         ],
@@ -697,4 +783,34 @@ def product_detail(shop: Shop, product: Product, stock_of) -> dict:
         "audit": {"status": "APPROVED", "pre_approved_reasons": []},
         "has_draft": False,
         "product_status": product.status,
+        "certifications": [],
+        "audit_failed_reasons": [],
+        "delivery_options": [],
+        "product_types": ["COMMON"],
+        "recommended_categories": [],
+        "manufacturer_ids": [],
+        "responsible_person_ids": [],
+        "integrated_platform_statuses": [],
+        "shipping_insurance_requirement": "NOT_SUPPORTED",
+        "minimum_order_quantity": 1,
+        "is_pre_owned": False,
+        "prescription_requirement": {"needs_prescription": False},
+        "product_families": [],
+        "primary_combined_product_id": "",
+        "is_replicated": False,
+        "shipping_template_id": "",
+    }
+
+
+def _sku_inventory(shop: Shop, sku, stock_of) -> list[dict]:
+    return [{"warehouse_id": shop.warehouses[w].id, "quantity": stock_of(sku, w)[0], "backorder_quantity": 0, "handling_time": 0} for w in range(len(sku.stock))]
+
+
+def _sku_extras(shop: Shop, product: Product, sku) -> dict:
+    live = product.status == "ACTIVATE"
+    return {
+        "list_price": {"amount": money(shop, sku.price), "currency": shop.currency},
+        "external_list_prices": [],
+        "status_info": {"status": "NORMAL" if live else "DEACTIVATED", "deactivation_source": "" if live else "SELLER"},
+        "fees": [],
     }

@@ -250,6 +250,7 @@ def register(app: Flask) -> None:
                             "total_available_quantity": sum(s[0] for s in sku.stock),
                             "total_committed_quantity": sum(s[1] for s in sku.stock),
                             "warehouse_inventory": [{"warehouse_id": shop.warehouses[w].id, "available_quantity": sku.stock[w][0], "committed_quantity": sku.stock[w][1]} for w in range(len(sku.stock))],
+                            "total_available_inventory_distribution": {"campaign_inventory": [], "creator_inventory": [], "in_shop_inventory": {"quantity": sum(s[0] for s in sku.stock)}},
                         }
                         for sku in skus
                     ],

@@ -100,6 +100,8 @@ def register(app: Flask) -> None:
         items, token, _ = paged_search(args, filters, indices, created[indices], low=1, high=100, default_size=20, descending=descending, build=build)
         return ok({"next_page_token": token, "payments": items})
 
+    api_route(app, "GET", "/finance/202605/payments", Endpoint(FINANCE))(payments)
+
     @api_route(app, "GET", "/finance/202309/withdrawals", Endpoint(FINANCE))
     def withdrawals():
         shop, args = g.shop, request.args

@@ -100,6 +100,10 @@ def register(app: Flask) -> None:
         found = [box.data.order_index(shop, x) for x in ids]
         return ok({"orders": [D.order_document(box.data, shop, box.data.order_core(shop, i)) for i in found if i is not None]})
 
+    # Newer versions of the same operations, served side by side as TikTok keeps superseded
+    # versions alive for months (the shapes the sandbox returns are common to both).
+    api_route(app, "GET", "/order/202507/orders", Endpoint("Order Information"))(orders_detail)
+
     @api_route(app, "GET", "/order/202407/orders/{order_id}/price_detail", Endpoint("Order Information"))
     def order_price_detail(order_id):
         box, shop = sandbox(), g.shop
@@ -242,6 +246,9 @@ def register(app: Flask) -> None:
         box.webhooks.return_status_changed(shop, core)
         return ok({})
 
+    api_route(app, "POST", "/return_refund/202602/returns/search", Endpoint("Return & Refund Basic"))(returns_search)
+    api_route(app, "POST", "/return_refund/202606/returns/{return_id}/reject", Endpoint("Return & Refund Basic"))(return_reject)
+
     # -- cancellations ----------------------------------------------------------------------
 
     @api_route(app, "POST", "/return_refund/202309/cancellations/search", Endpoint("Return & Refund Basic"))
@@ -302,6 +309,8 @@ def register(app: Flask) -> None:
         box.data.version += 1
         box.webhooks.cancellation_status_changed(shop, box.data.order_core(shop, i), "CANCELLATION_REQUEST_CANCEL")
         return ok({})
+
+    api_route(app, "POST", "/return_refund/202602/cancellations/search", Endpoint("Return & Refund Basic"))(cancellations_search)
 
     # -- affiliate ---------------------------------------------------------------------------
 

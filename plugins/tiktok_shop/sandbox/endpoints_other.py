@@ -144,6 +144,10 @@ def register(app: Flask) -> None:
         intervals = [performance_interval(shop, days, low, high) for low, high in spans]
         return ok({"performance": {"intervals": intervals, "comparison_intervals": []}, "latest_available_date": iso_day(box.data.as_of)})
 
+    api_route(app, "GET", "/analytics/202609/shop_lives/performance", Endpoint(ANALYTICS))(live_sessions)
+    api_route(app, "GET", "/analytics/202609/shop_lives/overview_performance", Endpoint(ANALYTICS))(live_overview)
+    api_route(app, "GET", "/analytics/202609/shop/performance", Endpoint(ANALYTICS))(shop_performance)
+
     # -- Event API ----------------------------------------------------------------------------
 
     @api_route(app, "GET", "/event/202309/webhooks", Endpoint("Webhook Management"))

@@ -25,7 +25,6 @@ ALL_SCOPES = (
 )
 
 USER_SELLER, USER_CREATOR = 0, 1
-CODE_TTL = 30 * 60
 
 
 @dataclass
@@ -43,6 +42,8 @@ class SandboxConfig:
     redirect_url: str | None = None
     auto_approve: bool = False
     webhook_time_factor: float = 1.0  # 3600: TikTok's hours pass as seconds
+    code_ttl: int = 30 * 60  # authorization codes: single use, 30 minutes
+    granted_scopes: tuple[str, ...] = ALL_SCOPES  # what new tokens carry (narrow it to test 105005)
 
 
 @dataclass
@@ -117,10 +118,10 @@ class SandboxState:
     def issue_code(self, user_type: int, shops: tuple[int, ...]) -> str:
         code = "TTP_" + secrets.token_urlsafe(24)
         with self.lock:
-            self.codes[code] = AuthCode(user_type, shops, time.time() + CODE_TTL)
+            self.codes[code] = AuthCode(user_type, shops, time.time() + self.config.code_ttl)
         return code
 
-    def issue_token(self, user_type: int, shops: tuple[int, ...], scopes: tuple[str, ...] = ALL_SCOPES) -> Token:
+    def issue_token(self, user_type: int, shops: tuple[int, ...]) -> Token:
         now = int(time.time())
         token = Token(
             access_token="TTP_" + secrets.token_urlsafe(32),
@@ -128,7 +129,7 @@ class SandboxState:
             open_id=str(7_000_000_000_000_000_000 + secrets.randbelow(10**18)),
             user_type=user_type,
             shops=shops,
-            scopes=scopes,
+            scopes=tuple(self.config.granted_scopes),
             access_expires_at=now + self.config.access_token_ttl,
             refresh_expires_at=now + self.config.refresh_token_ttl,
         )

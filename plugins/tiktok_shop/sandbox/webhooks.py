@@ -84,7 +84,7 @@ class WebhookDispatcher:
         with self._condition:
             self.deliveries.append(delivery)
             heapq.heappush(self._heap, (time.monotonic(), next(self._sequence), delivery))
-            self._condition.notify()
+            self._condition.notify_all()
         return delivery
 
     def _run(self) -> None:
@@ -96,6 +96,7 @@ class WebhookDispatcher:
                 if self._stopped:
                     return
                 _, _, delivery = heapq.heappop(self._heap)
+            # Attempts run outside the lock: a slow receiver must not block new events.
             self._attempt(delivery)
 
     def _attempt(self, delivery: Delivery) -> None:
@@ -107,24 +108,34 @@ class WebhookDispatcher:
             outcome, ok = response.status_code, response.status_code == 200
         except requests.RequestException as exc:
             outcome, ok = type(exc).__name__, False
-        delivery.attempts.append({"at": int(time.time()), "outcome": outcome, "seconds": round(time.monotonic() - started, 3)})
-        if ok:
-            delivery.state = "delivered"
-            return
-        retries_done = len(delivery.attempts) - 1
-        if retries_done >= len(RETRY_SCHEDULE):
-            delivery.state = "failed"
-            log.warning("webhook %s to %s failed after %d attempts", delivery.id, delivery.address, len(delivery.attempts))
-            return
-        delay = RETRY_SCHEDULE[retries_done] / max(config.webhook_time_factor, 1e-9)
         with self._condition:
-            heapq.heappush(self._heap, (time.monotonic() + delay, next(self._sequence), delivery))
-            self._condition.notify()
+            delivery.attempts.append({"at": int(time.time()), "outcome": outcome, "seconds": round(time.monotonic() - started, 3)})
+            retries_done = len(delivery.attempts) - 1
+            if ok:
+                delivery.state = "delivered"
+            elif retries_done >= len(RETRY_SCHEDULE):
+                delivery.state = "failed"
+                log.warning("webhook %s to %s failed after %d attempts", delivery.id, delivery.address, len(delivery.attempts))
+            else:
+                delay = RETRY_SCHEDULE[retries_done] / max(config.webhook_time_factor, 1e-9)
+                heapq.heappush(self._heap, (time.monotonic() + delay, next(self._sequence), delivery))
+            self._condition.notify_all()
+
+    def wait_settled(self, timeout: float) -> bool:
+        """Block until no delivery is pending (delivered or given up), or the timeout passes."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while any(d.state == "pending" for d in self.deliveries):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._condition.wait(remaining)
+        return True
 
     def stop(self) -> None:
         with self._condition:
             self._stopped = True
-            self._condition.notify()
+            self._condition.notify_all()
 
     # -- events -----------------------------------------------------------------------------
 

@@ -1,0 +1,107 @@
+"""An independent client, the PyPI package tiktok-shop-api (generated from the official docs),
+signs requests the sandbox must accept, and its strict models must parse every response."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import requests
+from tiktok_shop_api import TikTokShop, TikTokShopAuth
+from tiktok_shop_api.generated.models.get_seller_financial_transactions_types_item import GetSellerFinancialTransactionsTypesItem
+from tiktok_shop_api.generated.models.get_shop_live_performance_list_account_type import GetShopLivePerformanceListAccountType
+from tiktok_shop_api.generated.models.inventory_search_request import InventorySearchRequest
+from tiktok_shop_api.generated.models.search_creator_affiliate_orders_request import SearchCreatorAffiliateOrdersRequest
+from tiktok_shop_api.generated.models.update_shop_webhook_request import UpdateShopWebhookRequest
+from tiktok_shop_api.generated.models.update_shop_webhook_request_event_type import UpdateShopWebhookRequestEventType
+
+from sandbox_support import APP_KEY, APP_SECRET, SERVICE_ID, start_sandbox
+
+START, END = dt.date(2025, 1, 1), dt.date(2027, 1, 1)
+
+
+def consent_code(server) -> str:
+    location = requests.get(f"{server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "peer", "auto_approve": "1"}, allow_redirects=False, timeout=10).headers["Location"]
+    return location.split("code=")[1].split("&")[0]
+
+
+@pytest.fixture(scope="module")
+def peer():
+    server = start_sandbox(orders=1_500)
+    auth = TikTokShopAuth(APP_KEY, APP_SECRET, service_id=SERVICE_ID, base_url=server.url)
+    tokens = auth.exchange_code(consent_code(server))
+    client = TikTokShop(APP_KEY, APP_SECRET, access_token=tokens.access_token, base_url=server.url)
+    cipher = client.authorization.get_authorized_shops().data.shops[0].cipher
+    yield server, auth, tokens, client, client.with_shop(shop_cipher=cipher)
+    client.close()
+    server.stop()
+
+
+def test_peer_oauth(peer):
+    server, auth, _, _, _ = peer
+    tokens = auth.exchange_code(consent_code(server))  # its own grant: refreshing retires the old token
+    assert tokens.access_token.startswith("TTP_") and tokens.access_token_expire_in > dt.datetime.now().timestamp()
+    renewed = auth.refresh(tokens.refresh_token)
+    assert renewed.access_token != tokens.access_token
+
+
+def test_peer_reads_every_synced_operation(peer):
+    _, _, _, client, shop = peer
+    orders = shop.orders.get_order_list(page_size=20)
+    assert len(orders.data.orders) == 20 and orders.data.next_page_token
+    following = shop.orders.get_order_list(page_size=20, page_token=orders.data.next_page_token)
+    assert {o.id for o in following.data.orders}.isdisjoint({o.id for o in orders.data.orders})
+    order_id = orders.data.orders[0].id
+    assert shop.orders.get_order_detail(ids=[order_id]).data.orders[0].id == order_id
+    assert shop.orders.get_order_price_details(order_id).data.currency == "USD"
+    assert client.seller.get_active_shops().data.shops
+    products = shop.products.search_products(page_size=5).data.products
+    assert shop.products.get_product(products[0].id).data.id == products[0].id
+    inventory = shop.products.inventory_search(body=InventorySearchRequest(product_ids=[products[0].id])).data.inventory
+    assert inventory[0].product_id == products[0].id
+    statements = shop.finance.get_statements(sort_field="statement_time", page_size=5).data.statements
+    assert statements and statements[0].currency == "USD"
+    shop.finance.get_transactions_by_statement(statements[0].id, sort_field="order_create_time")
+    shop.finance.get_transactions_by_order(order_id)
+    assert shop.finance.get_payments(sort_field="create_time").data.payments
+    withdrawals = shop.finance.get_seller_financial_transactions(types=[GetSellerFinancialTransactionsTypesItem.WITHDRAW]).data
+    assert withdrawals.withdrawals
+    shop.finance.get_unsettled_transactions(sort_field="order_create_time")
+    assert shop.fulfillment.search_package(page_size=5).data.packages
+    package_id = shop.fulfillment.search_package(page_size=1).data.packages[0].id
+    assert shop.fulfillment.get_package_detail(package_id).data.package_id == package_id
+    shop.fulfillment.get_order_tracking(order_id)
+    assert shop.return_and_refund.search_returns().data.return_orders
+    assert shop.return_and_refund.search_cancellations().data.cancellations
+    assert shop.affiliate_seller.search_seller_affiliate_orders(page_size=10).data.orders
+    assert shop.logistics.get_warehouse_list().data.warehouses
+    assert shop.analytics.get_shop_performance(start_date_ge=START, end_date_lt=END).data.performance.intervals
+    lives = shop.analytics.get_shop_live_performance_list(start_date_ge=START, end_date_lt=END, account_type=GetShopLivePerformanceListAccountType.OFFICIAL_ACCOUNTS)
+    assert lives.data.live_stream_sessions
+
+
+def test_peer_webhook_subscription_round_trip(peer):
+    _, _, _, _, shop = peer
+    body = UpdateShopWebhookRequest(address="https://erp.example.com/webhooks/tiktok-shop/1", event_type=UpdateShopWebhookRequestEventType.ORDER_STATUS_CHANGE)
+    shop.event.update_shop_webhook(body=body)
+    hooks = shop.event.get_shop_webhooks().data.webhooks
+    assert [(h.event_type, h.address) for h in hooks] == [("ORDER_STATUS_CHANGE", "https://erp.example.com/webhooks/tiktok-shop/1")]
+
+
+def test_peer_creator_orders(peer):
+    server = peer[0]
+    auth = TikTokShopAuth(APP_KEY, APP_SECRET, service_id=SERVICE_ID, base_url=server.url)
+    location = requests.get(f"{server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "c", "auto_approve": "1", "user_type": "creator"}, allow_redirects=False, timeout=10).headers["Location"]
+    tokens = auth.exchange_code(location.split("code=")[1].split("&")[0])
+    with TikTokShop(APP_KEY, APP_SECRET, access_token=tokens.access_token, base_url=server.url) as creator:
+        orders = creator.affiliate_creator.search_creator_affiliate_orders(page_size=10, body=SearchCreatorAffiliateOrdersRequest()).data.orders
+    assert orders and all(sku.commission_rate > 0 for order in orders for sku in order.skus)
+
+
+def test_peer_sees_sandbox_errors(peer):
+    from tiktok_shop_api import TikTokShopError
+
+    _, _, _, _, shop = peer
+    with pytest.raises(TikTokShopError) as info:
+        shop.orders.get_order_list(page_size=500)
+    assert info.value.code == 36009004
