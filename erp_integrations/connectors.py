@@ -108,8 +108,22 @@ class Connector:
     def default_features(cls) -> dict[str, bool]:
         return {f.key: f.default for f in cls.features}
 
+    # Which feature toggle gates each stream (streams not listed always run).
+    stream_features: ClassVar[dict[str, str]] = {}
+
     def test_connection(self, account, secrets: dict[str, str]) -> ConnectionResult:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    def stream_enabled(self, account, stream: str) -> bool:
+        feature = self.stream_features.get(stream)
+        if feature is None:
+            return True
+        features = account.features or {}
+        return bool(features.get(feature, self.default_features().get(feature, False)))
+
+    def sync_stream(self, context) -> None:
+        """Fetch ``context.stream`` page by page, upsert each page, then ``context.checkpoint``."""
+        raise NotImplementedError(f"{self.name} cannot sync yet")
 
     @classmethod
     def describe(cls) -> dict[str, Any]:

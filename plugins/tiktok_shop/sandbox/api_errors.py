@@ -5,7 +5,8 @@ from __future__ import annotations
 import secrets
 import time
 
-from flask import jsonify
+import orjson
+from flask import Response, jsonify
 
 TOO_MANY_REQUESTS = (36009002, "Too many requests. You've made too many requests in a short period of time.", 429)
 INTERNAL_ERROR = (36009003, "Internal error. Please try again. If the issue persists after multiple attempts, please contact platform support.", 500)
@@ -42,7 +43,8 @@ def envelope(data, code: int = 0, message: str = "Success") -> dict:
 
 
 def ok(data):
-    return jsonify(envelope(data))
+    # orjson: a 100-order page is ~0.5 MB of JSON; the standard encoder spends ~10 ms on it.
+    return Response(orjson.dumps(envelope(data), option=orjson.OPT_SERIALIZE_NUMPY), mimetype="application/json")
 
 
 class ApiError(Exception):

@@ -105,14 +105,20 @@ DRAWS_PER_ORDER = 48  # more than one order's timeline, lines and money ever con
 def draw_matrix(key: int, start: int, stop: int) -> np.ndarray:
     """Uniform floats in [0, 1) for orders start..stop-1, DRAWS_PER_ORDER each: splitmix64's
     finaliser over a counter, vectorised, so a million orders' draws take a second and any
-    single order's draws can be recomputed alone."""
-    counters = np.arange(start * DRAWS_PER_ORDER, stop * DRAWS_PER_ORDER, dtype=np.uint64)
+    order's draws can be recomputed alone."""
+    return draw_rows(key, np.arange(start, stop, dtype=np.uint64))
+
+
+def draw_rows(key: int, indices: np.ndarray) -> np.ndarray:
+    """The draws of the given orders (any indices, one row each)."""
+    indices = np.asarray(indices, dtype=np.uint64)
+    counters = (indices[:, None] * np.uint64(DRAWS_PER_ORDER) + np.arange(DRAWS_PER_ORDER, dtype=np.uint64)[None, :]).ravel()
     with np.errstate(over="ignore"):
         z = counters * np.uint64(0x9E3779B97F4A7C15) + np.uint64(key & MASK64)
         z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
         z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
         z = z ^ (z >> np.uint64(31))
-    return ((z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)).reshape(stop - start, DRAWS_PER_ORDER)
+    return ((z >> np.uint64(11)).astype(np.float64) * (1.0 / 9007199254740992.0)).reshape(len(indices), DRAWS_PER_ORDER)
 
 
 class RowDraws:
@@ -426,11 +432,22 @@ class ShopData:
         return cached
 
     def order_core(self, shop: Shop, i: int) -> OrderCore:
-        key = (shop.index, i)
-        if key in self.created_orders:
-            core = self.created_orders[key]
-        else:
-            core = self._generated_core(shop, i)
+        return self.order_cores(shop, [i])[0]
+
+    def order_cores(self, shop: Shop, indices) -> list[OrderCore]:
+        """The orders at ``indices``, their draws computed in one vectorised step (a page's
+        worth costs about what one order would)."""
+        indices = [int(i) for i in indices]
+        generated = [i for i in indices if (shop.index, i) not in self.created_orders]
+        rows = dict(zip(generated, draw_rows(self._order_key(shop, 4), np.array(generated, dtype=np.uint64)).tolist())) if generated else {}
+        cores = []
+        for i in indices:
+            core = self.created_orders.get((shop.index, i)) or self._generated_core(shop, i, rows[i])
+            cores.append(self._with_mutations(shop, core))
+        return cores
+
+    def _with_mutations(self, shop: Shop, core: OrderCore) -> OrderCore:
+        key = (shop.index, core.index)
         extra = self.order_mutations.get(key)
         returns = self.return_mutations.get(key)
         if extra or returns:

@@ -141,7 +141,7 @@ def register(app: Flask) -> None:
         filters = {"path": "statement_transactions", "statement": statement_id, "desc": descending}
         items, token, total = paged_search(
             args, filters, indices, cols.create_time[indices], low=1, high=100, default_size=20, descending=descending,
-            build=lambda i: D.statement_transaction_document(box.data, shop, box.data.order_core(shop, i)),
+            build_page=lambda page: [D.statement_transaction_document(box.data, shop, c) for c in box.data.order_cores(shop, page)],
         )
         money = lambda value: fmt(int(value), shop.decimals)  # noqa: E731
         return ok(
@@ -189,7 +189,7 @@ def register(app: Flask) -> None:
         filters = {"path": "unsettled", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}
         items, token, total = paged_search(
             args, filters, indices, cols.create_time[indices], low=1, high=100, default_size=20, descending=descending,
-            build=lambda i: D.unsettled_transaction_document(box.data, shop, box.data.order_core(shop, i)),
+            build_page=lambda page: [D.unsettled_transaction_document(box.data, shop, c) for c in box.data.order_cores(shop, page)],
         )
         money = lambda column: fmt(int(getattr(cols, column)[indices].sum()), shop.decimals)  # noqa: E731
         return ok(

@@ -8,7 +8,7 @@ from flask import Flask, g, request
 from . import documents as D
 from .api_errors import ApiError, invalid_param, ok
 from .data import ORDER_STATUSES, STATUS_CODE, statement_time
-from .search import check_times, paged_search, time_range
+from .search import check_times, paged_search, slice_page, time_range
 from .server import Endpoint, api_route, sandbox
 from .state import USER_CREATOR
 
@@ -72,21 +72,25 @@ def register(app: Flask) -> None:
         create = cols.create_time[:n]
         low = int(np.searchsorted(create, body["create_time_ge"], "left")) if isinstance(body.get("create_time_ge"), int) else 0
         high = int(np.searchsorted(create, body["create_time_lt"], "left")) if isinstance(body.get("create_time_lt"), int) else n
-        mask = time_range(cols.update_time[low:high], body, "update_time_ge", "update_time_lt")
-        if status is not None:
-            mask &= cols.status[low:high] == STATUS_CODE[status]
-        if body.get("shipping_type") not in (None, "TIKTOK"):
-            mask[:] = False
-        warehouses = body.get("warehouse_ids")
-        if warehouses is not None and shop.warehouses[0].id not in warehouses:
-            mask[:] = False
-        indices = np.nonzero(mask)[0] + low
-        keys = (cols.create_time if field == "create_time" else cols.update_time)[indices]
+        check_times(body, "update_time_ge", "update_time_lt")
+        nothing = body.get("shipping_type") not in (None, "TIKTOK") or (body.get("warehouse_ids") is not None and shop.warehouses[0].id not in body["warehouse_ids"])
+        filtered = nothing or status is not None or body.get("update_time_ge") is not None or body.get("update_time_lt") is not None
+
+        def matches(a: int, b: int) -> np.ndarray:
+            mask = time_range(cols.update_time[a:b], body, "update_time_ge", "update_time_lt")
+            if status is not None:
+                mask &= cols.status[a:b] == STATUS_CODE[status]
+            if nothing:
+                mask[:] = False
+            return mask
+
         filters = {"path": "orders", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
-        orders, token, total = paged_search(
-            args, filters, indices, keys, low=1, high=100, default_size=None, descending=descending,
-            build=lambda i: D.order_document(box.data, shop, box.data.order_core(shop, i)),
-        )
+        build_page = lambda page: [D.order_document(box.data, shop, c) for c in box.data.order_cores(shop, page)]  # noqa: E731
+        if field == "create_time":
+            orders, token, total = slice_page(args, filters, low, high, cols.create_time, matches=matches if filtered else None, page_limits=(1, 100, None), descending=descending, build_page=build_page)
+        else:
+            indices = np.flatnonzero(matches(low, high)) + low
+            orders, token, total = paged_search(args, filters, indices, cols.update_time[indices], low=1, high=100, default_size=None, descending=descending, build_page=build_page)
         return ok({"next_page_token": token, "total_count": total, "orders": orders})
 
     @api_route(app, "GET", "/order/202309/orders", Endpoint("Order Information"))
@@ -98,7 +102,7 @@ def register(app: Flask) -> None:
         if len(ids) > 50:
             raise invalid_param("ids accepts at most 50 order ids")
         found = [box.data.order_index(shop, x) for x in ids]
-        return ok({"orders": [D.order_document(box.data, shop, box.data.order_core(shop, i)) for i in found if i is not None]})
+        return ok({"orders": [D.order_document(box.data, shop, c) for c in box.data.order_cores(shop, [i for i in found if i is not None])]})
 
     # Newer versions of the same operations, served side by side as TikTok keeps superseded
     # versions alive for months (the shapes the sandbox returns are common to both).
@@ -130,7 +134,7 @@ def register(app: Flask) -> None:
         filters = {"path": "packages", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
         packages, token, total = paged_search(
             args, filters, indices, keys, low=1, high=50, default_size=None, descending=descending, code=FULFILLMENT_PARAM_ERROR,
-            build=lambda i: D.package_document(box.data, shop, box.data.order_core(shop, i), detail=False, shipment=box.data.shipments.get((shop.index, i))),
+            build_page=lambda page: [D.package_document(box.data, shop, c, detail=False, shipment=box.data.shipments.get((shop.index, c.index))) for c in box.data.order_cores(shop, page)],
         )
         return ok({"next_page_token": token, "total_count": total, "packages": packages})
 
@@ -212,7 +216,7 @@ def register(app: Flask) -> None:
         filters = {"path": "returns", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
         returns, token, total = paged_search(
             args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR,
-            build=lambda i: D.return_document(box.data, shop, box.data.order_core(shop, i), box.data.order_core(shop, i).return_type or "REFUND"),
+            build_page=lambda page: [D.return_document(box.data, shop, c, c.return_type or "REFUND") for c in box.data.order_cores(shop, page)],
         )
         return ok({"return_orders": returns, "total_count": total, "next_page_token": token})
 
@@ -323,7 +327,7 @@ def register(app: Flask) -> None:
         filters = {"path": "affiliate", "creator": creator_side, **{k: body.get(k) for k in sorted(body)}}
         orders, token, total = paged_search(
             args, filters, indices, create[indices], low=1, high=100, default_size=None if not creator_side else 20, descending=True,
-            build=lambda i: D.affiliate_order_document(box.data, shop, box.data.order_core(shop, i), creator_side),
+            build_page=lambda page: [D.affiliate_order_document(box.data, shop, c, creator_side) for c in box.data.order_cores(shop, page)],
         )
         return ok({"orders": orders, "next_page_token": token, "total_count": total})
 

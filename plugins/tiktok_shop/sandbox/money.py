@@ -3,6 +3,8 @@ sends them ("12.30" for USD, "5000" for IDR)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 # Region -> (currency, decimal places) for the shops the sandbox creates.
 REGION_CURRENCY = {
     "US": ("USD", 2),
@@ -16,7 +18,9 @@ REGION_CURRENCY = {
 }
 
 
+@lru_cache(maxsize=1 << 16)
 def fmt(minor: int, decimals: int) -> str:
+    # Cached: a page repeats the same amounts (zeros, catalogue prices, fees) thousands of times.
     if decimals == 0:
         return str(int(minor))
     minor = int(minor)

@@ -72,7 +72,8 @@ def paged_search(
     high: int,
     default_size: int | None,
     descending: bool,
-    build: Callable[[int], dict],
+    build: Callable[[int], dict] | None = None,
+    build_page: Callable[[list[int]], list[dict]] | None = None,
     code: int = 36009004,
 ) -> tuple[list[dict], str, int]:
     size = page_size(args.get("page_size"), low, high, default_size, code)
@@ -80,4 +81,56 @@ def paged_search(
     total = len(indices)
     page, next_position = keyset_page(indices, keys, position, size, descending)
     token = make_token(filters, next_position) if next_position else ""
-    return [build(int(i)) for i in page], token, total
+    page = [int(i) for i in page]
+    return (build_page(page) if build_page else [build(i) for i in page]), token, total
+
+
+def slice_page(
+    args,
+    filters: dict,
+    low: int,
+    high: int,
+    keys: np.ndarray,
+    *,
+    matches: Callable[[int, int], np.ndarray] | None,
+    page_limits: tuple[int, int, int | None],
+    descending: bool,
+    build_page: Callable[[list[int]], list[dict]],
+    code: int = 36009004,
+    chunk: int = 8_192,
+) -> tuple[list[dict], str, int]:
+    """A page over rows whose sort key grows with the row index (orders by creation time):
+    the window is a slice, the token's position narrows it, and a filter is evaluated in chunks
+    from the right end only until the page is full. Same tokens as ``keyset_page``."""
+    size = page_size(args.get("page_size"), *page_limits, code)
+    position = read_token(args.get("page_token"), filters, code)
+    total = (high - low) if matches is None else int(np.count_nonzero(matches(low, high)))
+    start, stop = low, high
+    if position is not None:
+        last = int(position[1])
+        if descending:
+            stop = min(stop, last)
+        else:
+            start = max(start, last + 1)
+    picked: list[int] = []
+    if matches is None:
+        span = range(stop - 1, start - 1, -1) if descending else range(start, stop)
+        picked = list(span[: size + 1])
+    elif descending:
+        right = stop
+        while right > start and len(picked) <= size:
+            left = max(start, right - chunk)
+            found = np.flatnonzero(matches(left, right)) + left
+            picked.extend(found[::-1].tolist())
+            right = left
+    else:
+        left = start
+        while left < stop and len(picked) <= size:
+            right = min(stop, left + chunk)
+            found = np.flatnonzero(matches(left, right)) + left
+            picked.extend(found.tolist())
+            left = right
+    more = len(picked) > size
+    page = picked[:size]
+    token = make_token(filters, [int(keys[page[-1]]), page[-1]]) if more and page else ""
+    return build_page(page), token, total

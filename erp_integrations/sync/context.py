@@ -1,0 +1,41 @@
+"""What a connector's stream sees while it syncs."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from ..extensions import db
+from ..models import IntegrationAccount, SyncCursor, SyncRun
+
+
+@dataclass
+class SyncContext:
+    account: IntegrationAccount
+    stream: str
+    run: SyncRun
+    cursor: dict
+    full: bool
+    started_at: datetime  # a cursor never moves past the start of the run that set it
+    lock: object | None = None
+    counts: Counter = field(default_factory=Counter)
+    api_calls: int = 0
+
+    def count(self, entity: str, n: int) -> None:
+        self.counts[entity] += n
+
+    def checkpoint(self, cursor: dict) -> None:
+        """Save the cursor and commit, together with the page written before it: a killed run
+        resumes after the last page it finished, never before or after."""
+        row = db.session.scalars(db.select(SyncCursor).where(SyncCursor.account_id == self.account.id, SyncCursor.stream == self.stream)).first()
+        if row is None:
+            row = SyncCursor(account_id=self.account.id, stream=self.stream)
+            db.session.add(row)
+        row.cursor = dict(cursor)
+        self.cursor = dict(cursor)
+        self.run.counts = dict(self.counts)
+        self.run.api_calls = self.api_calls
+        db.session.commit()
+        if self.lock is not None:
+            self.lock.renew()

@@ -1,0 +1,62 @@
+"""One run per account and stream at a time, across every worker on every machine.
+
+With Redis, a lock key with an expiry (renewed at every checkpoint) is shared by all workers;
+a worker that dies loses its lock when the key expires. Without Redis (the embedded mode,
+one process), an in-process lock does the same job.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from contextlib import contextmanager
+
+from flask import current_app
+
+LOCK_SECONDS = 15 * 60
+_local_locks: dict[str, threading.Lock] = {}
+_local_guard = threading.Lock()
+
+# Release only if we still own it: compare-and-delete in one step.
+_RELEASE = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end"
+_RENEW = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end"
+
+
+class StreamLock:
+    def __init__(self, key: str):
+        self.key = key
+        self.token = secrets.token_hex(16)
+        settings = current_app.config["ERP_SETTINGS"]
+        self._redis = None
+        if settings.redis_url:
+            from redis import Redis
+
+            self._redis = Redis.from_url(settings.redis_url)
+
+    def acquire(self) -> bool:
+        if self._redis is not None:
+            return bool(self._redis.set(self.key, self.token, nx=True, px=LOCK_SECONDS * 1000))
+        with _local_guard:
+            lock = _local_locks.setdefault(self.key, threading.Lock())
+        return lock.acquire(blocking=False)
+
+    def renew(self) -> None:
+        if self._redis is not None:
+            self._redis.eval(_RENEW, 1, self.key, self.token, LOCK_SECONDS * 1000)
+
+    def release(self) -> None:
+        if self._redis is not None:
+            self._redis.eval(_RELEASE, 1, self.key, self.token)
+        else:
+            _local_locks[self.key].release()
+
+
+@contextmanager
+def stream_lock(account_id: int, stream: str):
+    lock = StreamLock(f"erp_integrations:lock:sync:{account_id}:{stream}")
+    acquired = lock.acquire()
+    try:
+        yield lock if acquired else None
+    finally:
+        if acquired:
+            lock.release()

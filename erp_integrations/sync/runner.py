@@ -1,0 +1,71 @@
+"""``run_sync``: the one way a stream is synced, whether from the CLI, a job or a webhook."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from ..extensions import db
+from ..hooks import get_connector
+from ..models import AccountStatus, SyncCursor, SyncRun
+from .context import SyncContext
+from .locks import stream_lock
+
+log = logging.getLogger(__name__)
+
+
+class UnknownStream(LookupError):
+    pass
+
+
+class StreamBusy(RuntimeError):
+    """Another run of the same account and stream holds the lock."""
+
+
+def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str = "manual", job_id: str | None = None) -> SyncRun:
+    from ..accounts import get_account
+
+    account = get_account(account_id)
+    connector = get_connector(account.connector)()
+    if stream not in connector.streams:
+        raise UnknownStream(f"{account.connector} has no stream {stream!r}; streams: {', '.join(connector.streams)}")
+    with stream_lock(account.id, stream) as lock:
+        if lock is None:
+            raise StreamBusy(f"account {account.id} stream {stream} is already syncing")
+        run = SyncRun(account_id=account.id, stream=stream, trigger=trigger, job_id=job_id, status="running")
+        db.session.add(run)
+        if not connector.stream_enabled(account, stream):
+            run.status, run.finished_at, run.error = "skipped", datetime.now(timezone.utc), "feature disabled for this account"
+            db.session.commit()
+            return run
+        cursor_row = db.session.scalars(db.select(SyncCursor).where(SyncCursor.account_id == account.id, SyncCursor.stream == stream)).first()
+        cursor = {} if full or cursor_row is None else dict(cursor_row.cursor or {})
+        db.session.commit()
+        context = SyncContext(account=account, stream=stream, run=run, cursor=cursor, full=full, started_at=datetime.now(timezone.utc), lock=lock)
+        try:
+            connector.sync_stream(context)
+        except Exception as exc:
+            db.session.rollback()
+            _record_failure(run, context, exc)
+            raise
+        run.status = "succeeded"
+        run.counts = dict(context.counts)
+        run.api_calls = context.api_calls
+        run.finished_at = datetime.now(timezone.utc)
+        if account.status == AccountStatus.NEEDS_REAUTH:
+            pass  # a successful run does not clear an explicit re-authorization need
+        db.session.commit()
+        return run
+
+
+def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
+    # Messages of our errors never carry secrets; other exceptions are reduced to their type
+    # and text, which for HTTP libraries can contain URLs, so tokens never ride in URLs.
+    run = db.session.merge(run)
+    run.status = "failed"
+    run.error = f"{type(exc).__name__}: {exc}"[:2000]
+    run.counts = dict(context.counts)
+    run.api_calls = context.api_calls
+    run.finished_at = datetime.now(timezone.utc)
+    db.session.commit()
+    log.warning("sync of account %s stream %s failed: %s", run.account_id, run.stream, run.error)
