@@ -33,8 +33,10 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     app.extensions["erp_integrations.queue"] = make_queue_backend(app, settings.redis_url)
 
     from .api import api_blueprint
+    from .api.sync import oauth_blueprint
 
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(oauth_blueprint)
     logging.getLogger("erp_integrations").setLevel(logging.INFO)
     return app
 

@@ -18,6 +18,16 @@ SECRET_MASK = "********"
 SYNC_INTERVALS = (5, 15, 30, 60)
 
 
+class MarketplaceError(Exception):
+    """Base of every connector's API errors: what the marketplace answered, safe to show
+    (never a secret or token), with whether a retry can help."""
+
+    code: int | str | None = None
+    request_id: str | None = None
+    http_status: int | None = None
+    retryable: bool = False
+
+
 @dataclass(frozen=True)
 class Feature:
     key: str
@@ -108,18 +118,19 @@ class Connector:
     def default_features(cls) -> dict[str, bool]:
         return {f.key: f.default for f in cls.features}
 
-    # Which feature toggle gates each stream (streams not listed always run).
-    stream_features: ClassVar[dict[str, str]] = {}
+    # The feature toggle(s) that switch each stream on: a name, or a tuple meaning any of them
+    # (streams not listed always run).
+    stream_features: ClassVar[dict[str, str | tuple[str, ...]]] = {}
 
     def test_connection(self, account, secrets: dict[str, str]) -> ConnectionResult:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def stream_enabled(self, account, stream: str) -> bool:
-        feature = self.stream_features.get(stream)
-        if feature is None:
+        wanted = self.stream_features.get(stream)
+        if wanted is None:
             return True
-        features = account.features or {}
-        return bool(features.get(feature, self.default_features().get(feature, False)))
+        features, defaults = account.features or {}, self.default_features()
+        return any(features.get(f, defaults.get(f, False)) for f in ((wanted,) if isinstance(wanted, str) else wanted))
 
     def sync_stream(self, context) -> None:
         """Fetch ``context.stream`` page by page, upsert each page, then ``context.checkpoint``."""

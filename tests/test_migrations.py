@@ -60,4 +60,4 @@ def test_db_upgrade_command(databases, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == f"database at {migrate.head_revision(url)}"
     current = subprocess.run([sys.executable, "-m", "erp_integrations", "db", "current"], env=env, capture_output=True, text=True)
-    assert "current: 0001" in current.stdout
+    assert f"current: {migrate.head_revision(url)}" in current.stdout

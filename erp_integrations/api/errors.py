@@ -8,6 +8,7 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..accounts import AccountNotFound, AccountValidationError
+from ..connectors import MarketplaceError
 from ..crypto import DecryptionError
 from ..extensions import db
 from ..hooks.manager import UnknownConnector
@@ -51,6 +52,12 @@ def _decryption_error(exc: DecryptionError):
     # The key ring no longer holds the key these secrets were sealed with: an operator issue.
     log.error("credential decryption failed: %s", exc)
     return error_response(409, "stored credentials cannot be decrypted with the configured key ring; re-enter them or restore the old key")
+
+
+@api_blueprint.errorhandler(MarketplaceError)
+def _marketplace_error(exc: MarketplaceError):
+    db.session.rollback()
+    return error_response(502, f"the marketplace answered: {exc}")
 
 
 @api_blueprint.errorhandler(HTTPException)

@@ -100,6 +100,9 @@ def build_spec() -> dict:
     })
     spec.path("/api/v1/accounts/{account_id}/default", operations={"post": {"summary": "Make this the connector's default account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}}})
     spec.path("/api/v1/accounts/{account_id}/test", operations={"post": {"summary": "Test the connection (background=1: as a job)", "parameters": [account_id, {"name": "background", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}], "responses": {"200": {"description": "Result", **_json("ConnectionResult")}, "202": {"description": "Enqueued"}, **_errors(404)}}})
+    spec.path("/api/v1/accounts/{account_id}/authorize", operations={"post": {"summary": "Connect & Authorize: the marketplace consent URL, with a signed single-use state", "parameters": [account_id], "responses": {"200": {"description": "authorization_url, and the callback path to register with the marketplace", "content": {"application/json": {"schema": {"type": "object", "properties": {"authorization_url": {"type": "string"}, "callback_path": {"type": "string"}}}}}}, **_errors(404, 422)}}})
+    spec.path("/api/v1/accounts/{account_id}/sync", operations={"post": {"summary": "Sync now: enqueue streams (all enabled ones by default)", "parameters": [account_id], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"streams": {"type": "array", "items": {"type": "string"}}, "full": {"type": "boolean"}}}}}}, "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)}}})
+    spec.path("/api/v1/accounts/{account_id}/runs", operations={"get": {"summary": "Sync runs, newest first, with each stream's cursor", "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}], "responses": {"200": {"description": "OK"}, **_errors(404)}}})
     return spec.to_dict()
 
 

@@ -176,6 +176,84 @@ def accounts_create(connector, config_json, is_default):
         click.echo(f"created account {account.id}")
 
 
+# -- sync ---------------------------------------------------------------------------------------
+
+def _find_account(reference: str):
+    from sqlalchemy import select
+
+    from ..extensions import db as database
+    from ..models import IntegrationAccount
+
+    query = select(IntegrationAccount).where(IntegrationAccount.id == int(reference)) if reference.isdigit() else select(IntegrationAccount).where(IntegrationAccount.name == reference)
+    found = database.session.scalars(query).all()
+    if len(found) != 1:
+        raise click.BadParameter(f"no single account with id or name {reference!r} (see `erp-integrations accounts list`)", param_hint="ACCOUNT")
+    return found[0]
+
+
+@cli.command("sync")
+@click.argument("account")
+@click.option("--stream", "streams", multiple=True, help="Stream to sync (repeatable; default: every enabled stream).")
+@click.option("--full", is_flag=True, help="Ignore cursors: backfill the whole history window again.")
+@click.option("--wait", is_flag=True, help="With REDIS_URL: wait for the workers to finish. Without Redis the sync always runs here.")
+@click.option("--json", "as_json", is_flag=True)
+def sync_command(account, streams, full, wait, as_json):
+    """Sync ACCOUNT (its id or name)."""
+    from ..hooks import get_connector
+    from ..sync import run_sync
+
+    app = _app()
+    with app.app_context():
+        found = _find_account(account)
+        account_id = found.id
+        connector = get_connector(found.connector)()
+        chosen = list(streams) or [s for s in connector.streams if connector.stream_enabled(found, s)]
+        unknown = set(chosen) - set(connector.streams)
+        if unknown:
+            raise click.BadParameter(f"unknown stream(s) {', '.join(sorted(unknown))}; streams: {', '.join(connector.streams)}", param_hint="--stream")
+        if app.config["ERP_SETTINGS"].redis_url:
+            results = _sync_through_workers(found, chosen, full, wait)
+        else:
+            results = []
+            for stream in chosen:
+                try:
+                    run = run_sync(found.id, stream, full=full, trigger="cli")
+                    results.append({"stream": stream, "status": run.status, "counts": run.counts, "api_calls": run.api_calls, "error": run.error})
+                except Exception as exc:  # recorded on the run; reported here, the next stream still runs
+                    results.append({"stream": stream, "status": "failed", "counts": {}, "api_calls": 0, "error": f"{type(exc).__name__}: {exc}"})
+    if as_json:
+        click.echo(json.dumps({"account": account_id, "streams": results}, indent=2))
+    else:
+        for r in results:
+            counts = ", ".join(f"{k} {v}" for k, v in sorted((r.get("counts") or {}).items())) or "-"
+            click.echo(f"{r['stream']:<18} {r['status']:<10} {counts}" + (f"  [{r['error']}]" if r.get("error") else ""))
+    if any(r["status"] == "failed" for r in results):
+        sys.exit(1)
+
+
+def _sync_through_workers(account, streams, full, wait):
+    from ..jobs.queue import get_queue_backend
+    from ..sync.enqueue import enqueue_sync
+
+    jobs = enqueue_sync(account, streams, full=full, trigger="cli")
+    if not wait:
+        return [{"stream": s, "status": j.status, "job": j.id} for s, j in zip(streams, jobs)]
+    from rq.job import Job
+
+    connection = get_queue_backend().connection
+    results = []
+    for stream, job in zip(streams, jobs):
+        # Blocks on Redis until the worker publishes the result: no polling loop.
+        result = Job.fetch(job.id, connection=connection).latest_result(timeout=3600)
+        if result is None:
+            results.append({"stream": stream, "status": "unknown", "error": "no result within an hour"})
+        elif result.type == result.Type.SUCCESSFUL:
+            results.append({"stream": stream, **result.return_value})
+        else:
+            results.append({"stream": stream, "status": "failed", "error": (result.exc_string or "").strip().splitlines()[-1]})
+    return results
+
+
 # -- services -----------------------------------------------------------------------------------
 
 @cli.command("worker")

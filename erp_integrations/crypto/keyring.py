@@ -89,6 +89,16 @@ class KeyRing:
             raise DecryptionError(f"ciphertext under key {value.key_id!r} failed authentication") from None
 
 
+    def derive(self, purpose: str, key_id: str | None = None) -> bytes:
+        """A 256-bit key for another use (signing OAuth state), derived with HKDF so the
+        encryption key itself is never used for two jobs."""
+        from cryptography.hazmat.primitives import hashes
+        from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+        material = self._keys[key_id or self.current_id]
+        return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=purpose.encode()).derive(material)
+
+
 def generate_key_entry(key_id: str | None = None) -> str:
     """A new ring entry ``id:base64key`` with a fresh random 256-bit key."""
     key_id = key_id or "k" + secrets.token_hex(4)

@@ -23,16 +23,21 @@ log = logging.getLogger(__name__)
 QUEUES = ("webhooks", "push", "sync", "backfill", "default")  # highest priority first
 
 _JOBS: dict[str, Callable[..., Any]] = {}
+_RETRIES: dict[str, tuple[int, ...]] = {}
 
 
-def job_function(name: str):
+def job_function(name: str, retries: tuple[int, ...] = ()):
     """Register a function as a job under a stable name (the name, not the import path, is
-    what travels through the queue, so code can move without breaking queued jobs)."""
+    what travels through the queue, so code can move without breaking queued jobs).
+
+    ``retries``: seconds to wait before each retry of a failed run (RQ); after the last one the
+    job stays in the failed registry with its traceback."""
 
     def decorate(func):
         if _JOBS.get(name, func) is not func:
             raise ValueError(f"two jobs are named {name!r}")
         _JOBS[name] = func
+        _RETRIES[name] = tuple(retries)
         return func
 
     return decorate
@@ -130,15 +135,19 @@ class RQQueue:
         from rq.exceptions import DuplicateJobError
         from rq.job import Job, JobStatus
 
+        from rq import Retry
+
         rq_queue = self.queue(queue)
-        options = dict(job_id=job_id, unique=job_id is not None, result_ttl=0, failure_ttl=7 * 24 * 3600, job_timeout=3600)
+        options = dict(job_id=job_id, unique=job_id is not None, result_ttl=60, failure_ttl=7 * 24 * 3600, job_timeout=3600)
+        if _RETRIES.get(name):
+            options["retry"] = Retry(max=len(_RETRIES[name]), interval=list(_RETRIES[name]))
         try:
             job = rq_queue.enqueue("erp_integrations.jobs.worker.run_queued_job", name, kwargs, job_id, **options)
         except DuplicateJobError:
             existing = Job.fetch(job_id, connection=self.connection)
-            if existing.get_status(refresh=True) in (JobStatus.QUEUED, JobStatus.STARTED, JobStatus.DEFERRED, JobStatus.SCHEDULED):
+            if existing.get_status(refresh=True) in (JobStatus.QUEUED, JobStatus.STARTED):
                 return EnqueuedJob(job_id, queue, "duplicate")
-            # A finished or failed run of the same id: it is history, start a new one.
+            # Finished, failed, or a retry waiting for its time: asking again runs it now.
             existing.delete()
             job = rq_queue.enqueue("erp_integrations.jobs.worker.run_queued_job", name, kwargs, job_id, **options)
         return EnqueuedJob(job.id, queue, "queued")

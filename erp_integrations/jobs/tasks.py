@@ -26,3 +26,12 @@ def check_connection(account_id: int) -> dict:
     )
     db.session.commit()
     return result
+
+
+@job_function("sync_account", retries=(30, 120, 600))
+def sync_account(account_id: int, stream: str, full: bool = False, trigger: str = "manual") -> dict:
+    """Sync one stream of one account (the job every sync path enqueues)."""
+    from ..sync import run_sync
+
+    run = run_sync(account_id, stream, full=full, trigger=trigger)
+    return {"run_id": run.id, "status": run.status, "counts": run.counts, "api_calls": run.api_calls}

@@ -45,8 +45,37 @@ class UTCDateTime(TypeDecorator):
         return value.astimezone(timezone.utc)
 
 
+class MoneyType(TypeDecorator):
+    """Exact money on every backend: NUMERIC(20, 4) on PostgreSQL; on SQLite, which has no
+    decimal type and would store floats, integers in ten-thousandths (so SUM stays exact)."""
+
+    impl = Numeric(20, 4, asdecimal=True)
+    cache_ok = True
+    SCALE = Decimal(10_000)
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("money must be a Decimal (or int/str), never a float")
+        value = Decimal(value)
+        if dialect.name == "sqlite":
+            scaled = value * self.SCALE
+            if scaled != scaled.to_integral_value():
+                raise ValueError(f"{value} has more than 4 decimal places")
+            return int(scaled)
+        return value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return (Decimal(int(value)) / self.SCALE).quantize(Decimal("0.0001"))
+        return Decimal(value)
+
+
 # Money: exact decimals, wide enough for IDR/VND totals, four places for unit prices and rates.
-Money = Numeric(20, 4, asdecimal=True)
+Money = MoneyType()
 Currency = String(3)
 
 

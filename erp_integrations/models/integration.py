@@ -51,6 +51,12 @@ class IntegrationAccount(Base):
     is_default: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(32), default=AccountStatus.NEW)
     external_shop_id: Mapped[str | None] = mapped_column(String(128))
+    # Authorization: expiry times drive refreshes; auth_info keeps what the marketplace said of
+    # the grant (authorized shops, scopes, seller name), never a token.
+    authorized_at: Mapped[datetime | None]
+    access_expires_at: Mapped[datetime | None]
+    refresh_expires_at: Mapped[datetime | None]
+    auth_info: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -46,3 +46,23 @@ def bulk_upsert(model, rows: Sequence[dict], *, key: tuple[str, ...] = ("account
         written = [r for r in rows if tuple(r[k] for k in key) in written_keys]
         get_plugin_manager().hook.erp_record_upserted(account=account, entity=table.name, records=written)
     return UpsertResult(len(ids), ids)
+
+
+def insert_missing(model, rows: Sequence[dict], *, key: tuple[str, ...]) -> int:
+    """INSERT ... ON CONFLICT DO NOTHING: add rows whose key is not stored yet (history rows,
+    placeholder parents). Returns how many were inserted."""
+    if not rows:
+        return 0
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}[dialect]
+    statement = insert(model.__table__).values(list(rows)).on_conflict_do_nothing(index_elements=list(key))
+    return db.session.execute(statement).rowcount or 0
+
+
+def ids_by_external_id(model, account_id: int, external_ids) -> dict[str, int]:
+    external_ids = list(set(external_ids))
+    if not external_ids:
+        return {}
+    table = model.__table__
+    query = db.select(table.c.external_id, table.c.id).where(table.c.account_id == account_id, table.c.external_id.in_(external_ids))
+    return dict(db.session.execute(query).all())

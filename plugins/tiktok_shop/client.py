@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
+import orjson
 import requests
 
 from . import errors
@@ -51,6 +52,8 @@ class TikTokShopClient:
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
         clock: Callable[[], float] = time.time,
+        token_source=None,
+        rate_limiter=None,
     ):
         self.app_key = app_key
         self._app_secret = app_secret
@@ -63,6 +66,9 @@ class TikTokShopClient:
         self.session = session or requests.Session()
         self.clock = clock
         self.api_calls = 0
+        # token_source: current() -> token, refresh(stale) -> token (see tokens.TokenKeeper).
+        self.token_source = token_source
+        self.rate_limiter = rate_limiter
 
     @classmethod
     def for_account(cls, account, secrets: dict[str, str], **kwargs) -> "TikTokShopClient":
@@ -96,6 +102,8 @@ class TikTokShopClient:
         if self.access_token:
             headers["x-tts-access-token"] = self.access_token
         url = f"{self.api_base_url}{path}?{urlencode(params)}"
+        if self.rate_limiter is not None:
+            self.rate_limiter.acquire(f"{self.app_key}:{self.shop_cipher or '-'}:{method}:{path}")
         return self._exchange(method, url, headers, raw_body)
 
     def _exchange(self, method: str, url: str, headers: dict, raw_body: bytes | None) -> dict:
@@ -107,7 +115,7 @@ class TikTokShopClient:
         except requests.ConnectionError as exc:
             raise errors.TransportError(f"connection failed: {type(exc).__name__}") from None
         try:
-            payload = response.json()
+            payload = orjson.loads(response.content)
         except ValueError:
             if response.status_code >= 500 or response.status_code == 429:
                 raise errors.error_for(0, f"HTTP {response.status_code} without a JSON body", None, response.status_code) from None
@@ -120,10 +128,21 @@ class TikTokShopClient:
         return data if isinstance(data, dict) else {}
 
     def request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None, shop_scoped: bool = True) -> dict:
-        attempt = 0
+        attempt, refreshed = 0, False
+        if self.token_source is not None:
+            self.access_token = self.token_source.current()
         while True:
             try:
                 return self._send(method, path, dict(query or {}), body, shop_scoped)
+            except errors.ReauthorizationRequired:
+                raise
+            except errors.AuthError as exc:
+                # 105002, or a token TikTok no longer knows: refresh once, then give up.
+                token_problem = isinstance(exc, errors.TokenExpired) or (exc.code == 36009004 and "token" in exc.message.lower())
+                if refreshed or self.token_source is None or not token_problem:
+                    raise
+                self.access_token = self.token_source.refresh(stale=self.access_token)
+                refreshed = True
             except errors.TikTokShopError as exc:
                 attempt += 1
                 if not exc.retryable or attempt >= self.retry.attempts:

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from flask import current_app
+
 from erp_integrations.connectors import ConnectionResult, Connector
 
 from . import __version__
 from .config import FEATURES, REGIONS, TikTokShopConfigSchema
+from .streams import STREAM_FEATURES, STREAMS
+
+CREATOR_STREAMS = ("affiliate_orders",)
 
 
 class TikTokShopConnector(Connector):
@@ -14,31 +19,63 @@ class TikTokShopConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = (
-        "products",
-        "inventory",
-        "orders",
-        "packages",
-        "returns",
-        "finance",
-        "affiliate_orders",
-        "live_sessions",
-        "shop_performance",
-        "warehouses",
-    )
+    streams = tuple(STREAMS)
+    stream_features = STREAM_FEATURES
     config_schema = TikTokShopConfigSchema
+
+    # -- clients ----------------------------------------------------------------------------
+
+    def client(self, account, *, with_tokens: bool = True):
+        """A client for this account: its app credentials, the shared rate limiter and (unless
+        asked not to) the token keeper that refreshes access tokens."""
+        from erp_integrations.accounts import account_secrets
+
+        from .client import TikTokShopClient
+        from .ratelimit import RateLimiter
+        from .tokens import TokenKeeper
+
+        secrets = account_secrets(account)
+        limiter = current_app.extensions.setdefault("tiktok_shop.rate_limiter", RateLimiter(redis_url=current_app.config["ERP_SETTINGS"].redis_url))
+
+        def app_client():
+            return TikTokShopClient.for_account(account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter)
+
+        client = app_client()
+        if with_tokens:
+            client.token_source = TokenKeeper(account, app_client)
+        return client
 
     def test_connection(self, account, secrets):
         if not secrets.get("access_token"):
             return ConnectionResult(False, "not_authorized", "Not authorized yet: use Connect & Authorize to link a shop.")
-        from .client import TikTokShopClient
         from .errors import TikTokShopError
 
-        client = TikTokShopClient.for_account(account, secrets)
+        client = self.client(account)
         try:
             shops = client.get_authorized_shops()
         except TikTokShopError as exc:
             return ConnectionResult(False, "rejected", exc.public_message(), {"code": exc.code, "request_id": exc.request_id})
-        except OSError as exc:
-            return ConnectionResult(False, "unreachable", f"cannot reach {client.api_base_url}: {type(exc).__name__}")
         return ConnectionResult(True, "ok", f"Connected: {len(shops)} authorized shop(s).", {"shops": [s.get("name") for s in shops]})
+
+    # -- sync -------------------------------------------------------------------------------
+
+    def stream_enabled(self, account, stream: str) -> bool:
+        if int((account.auth_info or {}).get("user_type") or 0) == 1 and stream not in CREATOR_STREAMS:
+            return False  # a creator account has affiliate orders and nothing shop-side
+        return super().stream_enabled(account, stream)
+
+    def sync_stream(self, context) -> None:
+        client = self.client(context.account)
+        STREAMS[context.stream](context, client)
+
+    # -- authorization ------------------------------------------------------------------------
+
+    def authorization_url(self, account, state: str) -> str:
+        from .oauth import authorization_url
+
+        return authorization_url(account, state)
+
+    def complete_authorization(self, account, code: str) -> dict:
+        from .oauth import complete_authorization
+
+        return complete_authorization(self, account, code)

@@ -6,6 +6,8 @@ says whether a retry can help. Messages never contain secrets or tokens.
 
 from __future__ import annotations
 
+from erp_integrations.connectors import MarketplaceError
+
 # Codes that mean "the token is no good": refresh, or re-authorize.
 TOKEN_EXPIRED = 105002
 REFRESH_TOKEN_EXPIRED = 36004001
@@ -20,7 +22,7 @@ WRONG_TOKEN_FOR_SHOP = 101000
 REAUTHORIZE_CODES = frozenset({REFRESH_TOKEN_EXPIRED, NO_AUTH_RECORD})
 
 
-class TikTokShopError(Exception):
+class TikTokShopError(MarketplaceError):
     retryable = False
 
     def __init__(self, message: str, *, code: int | None = None, request_id: str | None = None, http_status: int | None = None):

@@ -63,6 +63,7 @@ def register(app: Flask) -> None:
     @app.get("/api/v2/token/get")
     def token_get():
         box = sandbox()
+        box.state.count("GET /api/v2/token/get")
         args = request.args
         problem = _check_app(args)
         if problem:
@@ -80,6 +81,7 @@ def register(app: Flask) -> None:
     @app.get("/api/v2/token/refresh")
     def token_refresh():
         box = sandbox()
+        box.state.count("GET /api/v2/token/refresh")
         args = request.args
         problem = _check_app(args)
         if problem:

@@ -28,7 +28,7 @@ CONFIGURABLE = {
     "webhook_time_factor": (int, float),
     "granted_scopes": (list,),
 }
-FAULT_FIELDS = {"error_rate": float, "unavailable_rate": float, "timeout_rate": float, "truncate_rate": float, "latency_ms": int, "timeout_seconds": float, "paths": list}
+FAULT_FIELDS = {"error_rate": float, "unavailable_rate": float, "timeout_rate": float, "truncate_rate": float, "latency_ms": int, "timeout_seconds": float, "paths": list, "after": int}
 FORWARD = {
     "AWAITING_SHIPMENT": ("UNPAID", "ON_HOLD"),
     "ON_HOLD": ("UNPAID",),

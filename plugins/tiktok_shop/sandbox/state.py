@@ -78,9 +78,15 @@ class Faults:
     latency_ms: int = 0
     timeout_seconds: float = 35.0
     paths: tuple[str, ...] = ()  # empty: every path
+    after: int = 0  # let this many matching requests through first (break a sync mid-way)
 
     def applies(self, path: str) -> bool:
-        return not self.paths or any(path.startswith(p) for p in self.paths)
+        if self.paths and not any(path.startswith(p) for p in self.paths):
+            return False
+        if self.after > 0:
+            self.after -= 1
+            return False
+        return True
 
 
 class RateLimiter:

@@ -1,0 +1,100 @@
+"""Connect & Authorize, Sync now, and the runs of an account."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify, request
+from sqlalchemy import select
+
+from ..accounts import get_account
+from ..extensions import db
+from ..connectors import MarketplaceError
+from ..hooks import get_connector
+from ..models import SyncCursor, SyncRun
+from ..oauth_state import InvalidState, consume_state, issue_state
+from ..sync.enqueue import enqueue_sync
+from . import api_blueprint
+from .errors import ApiError, error_response
+
+oauth_blueprint = Blueprint("oauth", __name__, url_prefix="/oauth")
+
+
+@api_blueprint.post("/accounts/<int:account_id>/authorize")
+def start_authorization(account_id: int):
+    account = get_account(account_id)
+    connector = get_connector(account.connector)()
+    try:
+        url = connector.authorization_url(account, issue_state(account))
+    except ValueError as exc:
+        raise ApiError(422, str(exc)) from None
+    return jsonify(authorization_url=url, callback_path=f"/oauth/{account.connector}/callback")
+
+
+@oauth_blueprint.get("/<connector_name>/callback")
+def authorization_callback(connector_name: str):
+    """Where the marketplace sends the seller back. The redirect URL registered with the
+    marketplace must point here."""
+    from ..hooks.manager import UnknownConnector
+
+    try:
+        connector = get_connector(connector_name)()
+    except UnknownConnector as exc:
+        return error_response(404, str(exc))
+    if request.args.get("error"):
+        return error_response(400, f"authorization refused: {request.args['error']}")
+    code, state = request.args.get("code"), request.args.get("state")
+    if not code or code == "null" or not state:
+        return error_response(400, "the callback needs code and state")
+    try:
+        account = consume_state(state)
+    except InvalidState as exc:
+        return error_response(400, str(exc))
+    if account.connector != connector_name:
+        return error_response(400, "the state belongs to another connector's account")
+    try:
+        result = connector.complete_authorization(account, code)
+    except MarketplaceError as exc:
+        db.session.rollback()
+        return error_response(502, f"{get_connector(connector_name).display_name} refused the authorization: {exc}")
+    return jsonify(account_id=account.id, status=account.status, **result)
+
+
+@api_blueprint.post("/accounts/<int:account_id>/sync")
+def sync_now(account_id: int):
+    """Sync now: ``{"streams": [...], "full": false}``; every enabled stream when none are named."""
+    account = get_account(account_id)
+    payload = request.get_json(silent=True) or {}
+    streams, full = payload.get("streams"), payload.get("full", False)
+    if streams is not None and (not isinstance(streams, list) or not all(isinstance(s, str) for s in streams)):
+        raise ApiError(422, "invalid sync request", {"streams": ["must be a list of stream names"]})
+    if not isinstance(full, bool):
+        raise ApiError(422, "invalid sync request", {"full": ["must be true or false"]})
+    try:
+        jobs = enqueue_sync(account, streams, full=full, trigger="manual")
+    except ValueError as exc:
+        raise ApiError(422, "invalid sync request", {"streams": [str(exc)]}) from None
+    return jsonify(jobs=[{"id": j.id, "status": j.status, "queue": j.queue} for j in jobs]), 202
+
+
+@api_blueprint.get("/accounts/<int:account_id>/runs")
+def list_runs(account_id: int):
+    account = get_account(account_id)
+    limit = min(int(request.args.get("limit", 50)), 500)
+    runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(limit))
+    cursors = {c.stream: c.cursor for c in db.session.scalars(select(SyncCursor).where(SyncCursor.account_id == account.id))}
+    return jsonify(
+        runs=[
+            {
+                "id": r.id,
+                "stream": r.stream,
+                "trigger": r.trigger,
+                "status": r.status,
+                "started_at": r.started_at.isoformat(),
+                "finished_at": r.finished_at.isoformat() if r.finished_at else None,
+                "counts": r.counts,
+                "api_calls": r.api_calls,
+                "error": r.error,
+            }
+            for r in runs
+        ],
+        cursors=cursors,
+    )

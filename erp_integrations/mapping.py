@@ -1,0 +1,103 @@
+"""Declarative mappers: an ERP row is a dict of column -> field reader over a marketplace
+document. Readers are tiny functions so a mapper reads like the table it fills.
+
+    class OrderMapper(Mapper):
+        model = SalesOrder
+        columns = {"external_id": text("id"), "paid_at": unix("paid_time"), "total_amount": money("payment.total_amount")}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+Reader = Callable[[dict], Any]
+
+
+class MappingError(ValueError):
+    """A document does not have the shape a mapper needs; says which field and record."""
+
+
+def dig(document: dict, path: str):
+    value: Any = document
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def text(path: str) -> Reader:
+    def read(document):
+        value = dig(document, path)
+        return None if value in (None, "") else str(value)
+
+    return read
+
+
+def unix(path: str) -> Reader:
+    """Unix seconds (int or numeric string) to an aware UTC datetime; 0 and empty mean unset."""
+
+    def read(document):
+        value = dig(document, path)
+        if value in (None, "", 0, "0"):
+            return None
+        try:
+            return datetime.fromtimestamp(int(value), timezone.utc)
+        except (TypeError, ValueError, OverflowError):
+            raise MappingError(f"{path}: {value!r} is not a unix timestamp") from None
+
+    return read
+
+
+def money(path: str) -> Reader:
+    """A decimal amount as the API sends it (a string); never through float."""
+
+    def read(document):
+        value = dig(document, path)
+        if value in (None, ""):
+            return None
+        if isinstance(value, float):
+            raise MappingError(f"{path}: amounts must arrive as strings, got float {value!r}")
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:
+            raise MappingError(f"{path}: {value!r} is not an amount") from None
+
+    return read
+
+
+def integer(path: str) -> Reader:
+    def read(document):
+        value = dig(document, path)
+        if value in (None, ""):
+            return None
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            raise MappingError(f"{path}: {value!r} is not an integer") from None
+
+    return read
+
+
+def flag(path: str) -> Reader:
+    return lambda document: bool(dig(document, path))
+
+
+def const(value) -> Reader:
+    return lambda document: value
+
+
+class Mapper:
+    model: ClassVar[type]
+    columns: ClassVar[dict[str, Reader]]
+
+    @classmethod
+    def row(cls, document: dict, **fixed) -> dict:
+        try:
+            return {**fixed, **{column: read(document) for column, read in cls.columns.items()}}
+        except MappingError as exc:
+            record = document.get("id") or document.get("order_id") or "?"
+            raise MappingError(f"{cls.__name__} record {record}: {exc}") from None

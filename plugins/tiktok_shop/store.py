@@ -1,0 +1,203 @@
+"""Write one page of TikTok Shop documents into the ERP tables: map, bulk upsert keyed on
+external ids, then the rows that hang off them. Used alike by backfill, incremental sync and
+webhook refetches."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import delete, select
+
+from erp_integrations.extensions import db
+from erp_integrations.models import (
+    AffiliateOrder,
+    AffiliateOrderLine,
+    Creator,
+    OrderStatusChange,
+    ProductVariant,
+    SalesOrder,
+    ShopPerformanceDay,
+    StatementTransaction,
+    StockLevel,
+    Warehouse,
+)
+from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
+
+from .mappers.affiliate import AffiliateLineMapper, AffiliateOrderMapper, LiveSessionMapper
+from .mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
+from .mappers.finance import PaymentMapper, StatementMapper, TransactionMapper, UnsettledMapper, WithdrawalMapper
+from .mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
+from .mappers.orders import OrderLineMapper, OrderMapper
+
+
+def store_orders(context, documents: list[dict]) -> None:
+    account = context.account
+    rows = [OrderMapper.row(d, account_id=account.id) for d in documents]
+    if not rows:
+        return
+    external_ids = [r["external_id"] for r in rows]
+    before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account.id, SalesOrder.external_id.in_(external_ids))).all())
+    written = bulk_upsert(SalesOrder, rows, account=account).ids
+    history, lines = [], []
+    for document, row in zip(documents, rows):
+        order_id = written.get((account.id, row["external_id"]))
+        if order_id is None:
+            continue  # older than what is stored: skipped, and so are its lines
+        if before.get(row["external_id"]) != row["status"]:
+            history.append({"account_id": account.id, "order_id": order_id, "from_status": before.get(row["external_id"]), "to_status": row["status"], "remote_updated_at": row["remote_updated_at"]})
+        for line in document.get("line_items") or []:
+            lines.append(OrderLineMapper.row(line, account_id=account.id, order_id=order_id, remote_updated_at=row["remote_updated_at"]))
+    insert_missing(OrderStatusChange, history, key=("order_id", "to_status", "remote_updated_at"))
+    bulk_upsert(OrderLineMapper.model, lines, account=account)
+    context.count("orders", len(written))
+    context.count("order_lines", len(lines))
+
+
+def _warehouse_ids(account_id: int, external_ids) -> dict[str, int]:
+    """Warehouse rows for the ids stock refers to, created as placeholders when the warehouses
+    stream has not run (or its feature is off)."""
+    external_ids = set(external_ids)
+    insert_missing(Warehouse, [{"account_id": account_id, "external_id": w} for w in external_ids], key=("account_id", "external_id"))
+    return ids_by_external_id(Warehouse, account_id, external_ids)
+
+
+def store_products(context, products: list[dict], inventory: dict[str, dict] | None = None) -> None:
+    """Products, their SKUs and stock. ``inventory`` (sku id -> inventory search entry) adds
+    committed quantities; without it only the available quantity is written."""
+    account = context.account
+    if not products:
+        return
+    product_ids = bulk_upsert(ProductMapper.model, [ProductMapper.row(p, account_id=account.id) for p in products], account=account).ids
+    variants, stock_source = [], []
+    for product in products:
+        product_id = product_ids.get((account.id, str(product["id"])))
+        if product_id is None:
+            continue
+        remote_updated = ProductMapper.row(product)["remote_updated_at"]
+        for sku in product.get("skus") or []:
+            variants.append(VariantMapper.row(sku, account_id=account.id, product_id=product_id, name=_sku_name(sku), remote_updated_at=remote_updated))
+            stock_source.append(sku)
+    variant_ids = bulk_upsert(ProductVariant, variants, account=account).ids
+    referenced = {w["warehouse_id"] for sku in stock_source for w in sku.get("inventory") or []}
+    referenced |= {w["warehouse_id"] for detail in (inventory or {}).values() for w in detail.get("warehouse_inventory") or []}
+    warehouses = _warehouse_ids(account.id, referenced)
+    stock = []
+    for sku in stock_source:
+        variant_id = variant_ids.get((account.id, str(sku["id"])))
+        if variant_id is None:
+            continue
+        detail = (inventory or {}).get(str(sku["id"]))
+        if detail is not None:
+            for entry in detail.get("warehouse_inventory") or []:
+                stock.append({"account_id": account.id, "variant_id": variant_id, "warehouse_id": warehouses[entry["warehouse_id"]], "available": int(entry.get("available_quantity") or 0), "committed": int(entry.get("committed_quantity") or 0)})
+        else:
+            for entry in sku.get("inventory") or []:
+                stock.append({"account_id": account.id, "variant_id": variant_id, "warehouse_id": warehouses[entry["warehouse_id"]], "available": int(entry.get("quantity") or 0)})
+    bulk_upsert(StockLevel, stock, key=("variant_id", "warehouse_id"), account=account)
+    context.count("products", len(product_ids))
+    context.count("variants", len(variant_ids))
+    context.count("stock_levels", len(stock))
+
+
+def _sku_name(sku: dict) -> str | None:
+    attributes = sku.get("sales_attributes") or []
+    return " / ".join(a.get("value_name", "") for a in attributes) or None
+
+
+def store_warehouses(context, warehouses: list[dict]) -> None:
+    rows = [WarehouseMapper.row(w, account_id=context.account.id) for w in warehouses]
+    context.count("warehouses", bulk_upsert(WarehouseMapper.model, rows, account=context.account).written)
+
+
+def store_simple(context, mapper, documents: list[dict], entity: str, *, key: tuple[str, ...] = ("account_id", "external_id")) -> None:
+    rows = [mapper.row(d, account_id=context.account.id) for d in documents]
+    context.count(entity, bulk_upsert(mapper.model, rows, key=key, account=context.account).written)
+
+
+def store_packages(context, packages):
+    store_simple(context, PackageMapper, packages, "packages")
+
+
+def store_returns(context, returns):
+    store_simple(context, ReturnMapper, returns, "returns", key=("account_id", "kind", "external_id"))
+
+
+def store_cancellations(context, cancellations):
+    store_simple(context, CancellationMapper, cancellations, "cancellations", key=("account_id", "kind", "external_id"))
+
+
+def store_payments(context, payments):
+    store_simple(context, PaymentMapper, payments, "payments")
+
+
+def store_withdrawals(context, withdrawals):
+    store_simple(context, WithdrawalMapper, withdrawals, "withdrawals")
+
+
+def store_statement(context, statement: dict, transactions: list[dict]) -> None:
+    account = context.account
+    store_simple(context, StatementMapper, [statement], "statements")
+    currency = statement.get("currency")
+    rows = [TransactionMapper.row(t, account_id=account.id, statement_external_id=statement["id"], is_settled=True, currency=currency) for t in transactions]
+    context.count("statement_transactions", bulk_upsert(StatementTransaction, rows, account=account).written)
+    # Settled now: the order's "not yet settled" estimate is history.
+    settled_orders = [f"unsettled:{r['order_external_id']}" for r in rows if r["order_external_id"]]
+    if settled_orders:
+        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == account.id, StatementTransaction.external_id.in_(settled_orders)))
+
+
+def store_unsettled(context, transactions: list[dict]) -> list[str]:
+    account = context.account
+    rows = [UnsettledMapper.row(t, account_id=account.id, is_settled=False, currency=t.get("currency")) for t in transactions]
+    context.count("unsettled_transactions", bulk_upsert(StatementTransaction, rows, account=account).written)
+    return [r["external_id"] for r in rows]
+
+
+def forget_unsettled_except(context, seen: set[str]) -> None:
+    """After a complete unsettled snapshot, estimates no longer listed have settled or gone."""
+    query = select(StatementTransaction.external_id).where(StatementTransaction.account_id == context.account.id, StatementTransaction.is_settled.is_(False))
+    stale = [e for e in db.session.scalars(query) if e not in seen]
+    for start in range(0, len(stale), 1000):
+        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == context.account.id, StatementTransaction.external_id.in_(stale[start : start + 1000])))
+
+
+def store_affiliate_orders(context, documents: list[dict], side: str, creator_name: str | None = None) -> None:
+    account = context.account
+    order_ids = bulk_upsert(AffiliateOrder, [AffiliateOrderMapper.row(d, account_id=account.id, side=side) for d in documents], account=account).ids
+    usernames = {sku.get("creator_username") or creator_name for d in documents for sku in d.get("skus") or []} - {None}
+    insert_missing(Creator, [{"account_id": account.id, "external_id": u, "username": u} for u in usernames], key=("account_id", "external_id"))
+    creators = ids_by_external_id(Creator, account.id, usernames)
+    lines = []
+    for document in documents:
+        order_id = order_ids.get((account.id, str(document["id"])))
+        if order_id is None:
+            continue
+        for k, sku in enumerate(document.get("skus") or []):
+            creator = sku.get("creator_username") or creator_name
+            lines.append(AffiliateLineMapper.row(sku, account_id=account.id, external_id=f"{document['id']}:{k}", affiliate_order_id=order_id, creator_id=creators.get(creator)))
+    bulk_upsert(AffiliateOrderLine, lines, account=account)
+    context.count("affiliate_orders", len(order_ids))
+    context.count("affiliate_order_lines", len(lines))
+
+
+def store_live_sessions(context, sessions: list[dict]) -> None:
+    store_simple(context, LiveSessionMapper, sessions, "live_sessions")
+
+
+def store_shop_performance(context, intervals: list[dict]) -> None:
+    from erp_integrations.mapping import integer, money
+
+    rows = []
+    for interval in intervals:
+        rows.append(
+            {
+                "account_id": context.account.id,
+                "day": date.fromisoformat(interval["start_date"]),
+                "currency": (interval.get("gmv") or {}).get("currency"),
+                "gmv": money("gmv.amount")(interval),
+                "orders": integer("orders")(interval),
+                "units_sold": integer("units_sold")(interval),
+                "buyers": integer("buyers")(interval),
+            }
+        )
+    context.count("shop_performance_days", bulk_upsert(ShopPerformanceDay, rows, key=("account_id", "day"), account=context.account).written)

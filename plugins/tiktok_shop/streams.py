@@ -1,0 +1,253 @@
+"""The TikTok Shop streams: what each fetches, how it pages, where its cursor stands.
+
+Cursors are windows over a remote time field. A run's window ends with the second the run
+started in (TikTok's times are whole seconds; never later, so nothing written during the run
+is skipped next time) and starts at the last watermark minus a lookback, which also re-reads
+anything written later within that same second. The first run backfills the
+account's history window by creation time, which the API pages cheapest; later runs follow
+update time. After every page the window and the page token are checkpointed with the page's
+rows, so a killed run resumes on the page it was on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from . import store
+from .mappers.finance import StatementMapper
+
+LOOKBACK = 15 * 60
+AFFILIATE_TRAILING = 30 * 86_400  # affiliate orders change state without a searchable update time
+ANALYTICS_TRAILING = 2 * 86_400  # LIVE and daily figures are final about a day later
+DAY = 86_400
+
+
+def history_start(context) -> int:
+    months = int((context.account.config or {}).get("history_months") or 6)
+    return int(context.started_at.timestamp()) - months * 30 * DAY
+
+
+def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_creation: bool, trailing: int = LOOKBACK, start_override: int | None = None) -> None:
+    """Page through [start, end) and checkpoint after each page.
+
+    ``fetch(start, end, page_token, mode)`` returns (documents, next_token); mode is "create"
+    during a first backfill, "update" afterwards."""
+    cursor = context.cursor
+    now = int(context.started_at.timestamp()) + 1  # exclusive end: through the run's start second
+    if cursor.get("window"):
+        start, end, token, mode = cursor["window"]
+    elif cursor.get("watermark") and not context.full:
+        start, end, token, mode = int(cursor["watermark"]) - trailing, now, None, "update"
+    else:
+        start = history_start(context) if start_override is None else start_override
+        end, token, mode = now, None, ("create" if backfill_by_creation else "update")
+    watermark = cursor.get("watermark")
+    while True:
+        documents, token = fetch(start, end, token, mode)
+        save(documents)
+        context.api_calls = client.api_calls
+        if token:
+            context.checkpoint({"watermark": watermark, "window": [start, end, token, mode]})
+        else:
+            context.checkpoint({"watermark": end})
+            return
+
+
+def _paged(client, method: str, path: str, items_key: str, query: dict, body: dict | None, token: str | None, shop_scoped: bool = True):
+    query = dict(query)
+    if token:
+        query["page_token"] = token
+    data = client.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
+    return data.get(items_key) or [], data.get("next_page_token") or None
+
+
+def _time_body(prefix_create: str, prefix_update: str, start: int, end: int, mode: str) -> dict:
+    field = prefix_create if mode == "create" else prefix_update
+    return {f"{field}_ge": start, f"{field}_lt": end}
+
+
+# -- streams --------------------------------------------------------------------------------
+
+
+def sync_orders(context, client) -> None:
+    def fetch(start, end, token, mode):
+        sort = "create_time" if mode == "create" else "update_time"
+        return _paged(client, "POST", "/order/202309/orders/search", "orders", {"page_size": 100, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
+
+    windowed(context, client, fetch, lambda docs: store.store_orders(context, docs), backfill_by_creation=True)
+
+
+def sync_packages(context, client) -> None:
+    def fetch(start, end, token, mode):
+        sort = "create_time" if mode == "create" else "update_time"
+        return _paged(client, "POST", "/fulfillment/202309/packages/search", "packages", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
+
+    windowed(context, client, fetch, lambda docs: store.store_packages(context, docs), backfill_by_creation=True)
+
+
+def sync_returns(context, client) -> None:
+    def fetch(start, end, token, mode):
+        sort = "create_time" if mode == "create" else "update_time"
+        return _paged(client, "POST", "/return_refund/202309/returns/search", "return_orders", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
+
+    windowed(context, client, fetch, lambda docs: store.store_returns(context, docs), backfill_by_creation=True)
+
+
+def sync_cancellations(context, client) -> None:
+    def fetch(start, end, token, mode):
+        sort = "create_time" if mode == "create" else "update_time"
+        return _paged(client, "POST", "/return_refund/202309/cancellations/search", "cancellations", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
+
+    windowed(context, client, fetch, lambda docs: store.store_cancellations(context, docs), backfill_by_creation=True)
+
+
+def _products_fetch(client, with_inventory: bool):
+    def fetch(start, end, token, mode):
+        # Product filters take an inclusive upper bound (update_time_le), unlike orders.
+        products, next_token = _paged(client, "POST", "/product/202502/products/search", "products", {"page_size": 100}, {"update_time_ge": start, "update_time_le": end - 1}, token)
+        inventory = None
+        if with_inventory and products:
+            data = client.request("POST", "/product/202309/inventory/search", body={"product_ids": [p["id"] for p in products]})
+            inventory = {str(sku["id"]): sku for entry in data.get("inventory") or [] for sku in entry.get("skus") or []}
+        return (products, inventory), next_token
+
+    return fetch
+
+
+def sync_products(context, client) -> None:
+    # A catalogue has no history window: the first run reads every product.
+    windowed(context, client, _products_fetch(client, False), lambda page: store.store_products(context, page[0]), backfill_by_creation=False, start_override=0)
+
+
+def sync_inventory(context, client) -> None:
+    windowed(context, client, _products_fetch(client, True), lambda page: store.store_products(context, page[0], page[1]), backfill_by_creation=False, start_override=0)
+
+
+def sync_warehouses(context, client) -> None:
+    store.store_warehouses(context, client.request("GET", "/logistics/202309/warehouses").get("warehouses") or [])
+    context.api_calls = client.api_calls
+    context.checkpoint({"watermark": int(context.started_at.timestamp())})
+
+
+def sync_statements(context, client) -> None:
+    def fetch(start, end, token, mode):
+        return _paged(client, "GET", "/finance/202309/statements", "statements", {"page_size": 100, "sort_field": "statement_time", "sort_order": "ASC", "statement_time_ge": start, "statement_time_lt": end}, None, token)
+
+    def save(statements):
+        from erp_integrations.models import FinanceStatement
+        from erp_integrations.storage import ids_by_external_id
+
+        # A statement's transactions never change once it exists; re-reading a stored statement
+        # only refreshes its payment status.
+        known = ids_by_external_id(FinanceStatement, context.account.id, [s["id"] for s in statements])
+        store.store_simple(context, StatementMapper, [s for s in statements if s["id"] in known], "statements")
+        for statement in (s for s in statements if s["id"] not in known):
+            transactions, page = [], None
+            while True:
+                items, page = _paged(client, "GET", f"/finance/202501/statements/{statement['id']}/statement_transactions", "transactions", {"page_size": 100, "sort_field": "order_create_time"}, None, page)
+                transactions += items
+                if not page:
+                    break
+            store.store_statement(context, statement, transactions)
+
+    # Statements are paid weekly: re-read eight days so PROCESSING turns into PAID here too.
+    windowed(context, client, fetch, save, backfill_by_creation=False, trailing=8 * DAY)
+
+
+def sync_payments(context, client) -> None:
+    def fetch(start, end, token, mode):
+        return _paged(client, "GET", "/finance/202309/payments", "payments", {"page_size": 100, "sort_field": "create_time", "sort_order": "ASC", "create_time_ge": start, "create_time_lt": end}, None, token)
+
+    # Payments move from PROCESSING to PAID a day after creation: re-read a trailing week.
+    windowed(context, client, fetch, lambda docs: store.store_payments(context, docs), backfill_by_creation=False, trailing=7 * DAY)
+
+
+def sync_withdrawals(context, client) -> None:
+    def fetch(start, end, token, mode):
+        return _paged(client, "GET", "/finance/202309/withdrawals", "withdrawals", {"page_size": 100, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE", "create_time_ge": start, "create_time_lt": end}, None, token)
+
+    windowed(context, client, fetch, lambda docs: store.store_withdrawals(context, docs), backfill_by_creation=False, trailing=DAY)
+
+
+def sync_unsettled(context, client) -> None:
+    """A snapshot: every order not yet on a statement, re-read whole each run (the API has no
+    change feed for it), then estimates no longer listed are dropped."""
+    seen = set(context.cursor.get("seen") or [])
+    token = context.cursor.get("page_token")
+    while True:
+        documents, token = _paged(client, "GET", "/finance/202507/orders/unsettled", "transactions", {"page_size": 100, "sort_field": "order_create_time", "sort_order": "ASC"}, None, token)
+        seen.update(store.store_unsettled(context, documents))
+        context.api_calls = client.api_calls
+        if not token:
+            store.forget_unsettled_except(context, seen)
+            context.checkpoint({"watermark": int(context.started_at.timestamp())})
+            return
+        context.checkpoint({"page_token": token, "seen": sorted(seen)})
+
+
+def sync_affiliate_orders(context, client) -> None:
+    creator = int((context.account.auth_info or {}).get("user_type") or 0) == 1
+    path = "/affiliate_creator/202410/orders/search" if creator else "/affiliate_seller/202410/orders/search"
+    creator_name = (context.account.auth_info or {}).get("seller_name") if creator else None
+
+    def fetch(start, end, token, mode):
+        return _paged(client, "POST", path, "orders", {"page_size": 100}, {"create_time_ge": start, "create_time_lt": end}, token, shop_scoped=not creator)
+
+    windowed(context, client, fetch, lambda docs: store.store_affiliate_orders(context, docs, "creator" if creator else "seller", creator_name), backfill_by_creation=True, trailing=AFFILIATE_TRAILING)
+
+
+def _dates(start: int, end: int) -> dict:
+    day = lambda t: dt.datetime.fromtimestamp(t, dt.timezone.utc).date()  # noqa: E731
+    return {"start_date_ge": day(start).isoformat(), "end_date_lt": (day(end) + dt.timedelta(days=1)).isoformat()}
+
+
+def sync_live_sessions(context, client) -> None:
+    def fetch(start, end, token, mode):
+        return _paged(client, "GET", "/analytics/202508/shop_lives/performance", "live_stream_sessions", {"page_size": 100, **_dates(start, end)}, None, token)
+
+    windowed(context, client, fetch, lambda docs: store.store_live_sessions(context, docs), backfill_by_creation=False, trailing=ANALYTICS_TRAILING)
+
+
+def sync_shop_performance(context, client) -> None:
+    def fetch(start, end, token, mode):
+        data = client.request("GET", "/analytics/202405/shop/performance", query={"granularity": "1D", **_dates(start, end)})
+        return (data.get("performance") or {}).get("intervals") or [], None
+
+    windowed(context, client, fetch, lambda days: store.store_shop_performance(context, days), backfill_by_creation=False, trailing=ANALYTICS_TRAILING)
+
+
+STREAMS: dict[str, Callable] = {
+    "warehouses": sync_warehouses,
+    "products": sync_products,
+    "inventory": sync_inventory,
+    "orders": sync_orders,
+    "packages": sync_packages,
+    "returns": sync_returns,
+    "cancellations": sync_cancellations,
+    "statements": sync_statements,
+    "payments": sync_payments,
+    "withdrawals": sync_withdrawals,
+    "unsettled": sync_unsettled,
+    "affiliate_orders": sync_affiliate_orders,
+    "live_sessions": sync_live_sessions,
+    "shop_performance": sync_shop_performance,
+}
+# The feature toggles that switch each stream on (any of them). Finance follows orders: it is
+# the money side of the same sales.
+STREAM_FEATURES = {
+    "warehouses": ("inventory", "logistics"),
+    "products": "product_catalog",
+    "inventory": "inventory",
+    "orders": "orders",
+    "packages": "orders",
+    "returns": "returns",
+    "cancellations": "returns",
+    "statements": "orders",
+    "payments": "orders",
+    "withdrawals": "orders",
+    "unsettled": "orders",
+    "affiliate_orders": "affiliate",
+    "live_sessions": "live_shopping",
+    "shop_performance": "shop_analytics",
+}
