@@ -144,7 +144,10 @@ def test_erp_record_upserted_receives_written_rows(plugin_manager, app, tiktok_c
     rows = [{"account_id": account.id, "external_id": "p1", "title": "Mug", "remote_updated_at": now}]
     bulk_upsert(Product, rows, account=account)
     db.session.commit()
-    assert plugin.upserted == [(account.id, "erp_products", rows)]
+    [(account_id, entity, records)] = plugin.upserted
+    assert (account_id, entity) == (account.id, "erp_products")
+    synced_at = records[0].pop("synced_at")  # filled by the upsert: the rows as stored
+    assert records == rows and synced_at.tzinfo is not None
     # A stale copy is skipped and not reported.
     stale = [{"account_id": account.id, "external_id": "p1", "title": "Old", "remote_updated_at": now.replace(year=2025)}]
     assert bulk_upsert(Product, stale, account=account).written == 0

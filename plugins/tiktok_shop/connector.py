@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from flask import current_app
 
 from erp_integrations.connectors import ConnectionResult, Connector
@@ -31,11 +33,13 @@ class TikTokShopConnector(Connector):
         from erp_integrations.accounts import account_secrets
 
         from .client import TikTokShopClient
-        from .ratelimit import RateLimiter
+        from .ratelimit import DEFAULT_LIMIT, RateLimiter
         from .tokens import TokenKeeper
 
         secrets = account_secrets(account)
-        limiter = current_app.extensions.setdefault("tiktok_shop.rate_limiter", RateLimiter(redis_url=current_app.config["ERP_SETTINGS"].redis_url))
+        # TIKTOK_SHOP_MAX_QPS: per path, app and shop; raise it only if TikTok granted more.
+        limit = int(os.environ.get("TIKTOK_SHOP_MAX_QPS", DEFAULT_LIMIT))
+        limiter = current_app.extensions.setdefault("tiktok_shop.rate_limiter", RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url))
 
         def app_client():
             return TikTokShopClient.for_account(account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter)
