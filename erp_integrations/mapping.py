@@ -8,6 +8,7 @@ document. Readers are tiny functions so a mapper reads like the table it fills.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -81,6 +82,42 @@ def money(path: str) -> Reader:
             return Decimal(str(value))
         except InvalidOperation:
             raise MappingError(f"{path}: {value!r} is not an amount") from None
+
+    return read
+
+
+# ISO 4217 currencies without minor units, among the marketplaces' markets.
+ZERO_DECIMAL_CURRENCIES = frozenset({"IDR", "VND", "JPY", "KRW", "CLP", "COP", "HUF", "TWD"})
+
+
+def display_money(path: str, currency_path: str) -> Reader:
+    """An amount that may arrive formatted for display ("Rp9.900", "$1,234.50"), as some
+    affiliate endpoints send it. Separators are read with the currency's minor units: in IDR
+    "9.900" is nine thousand nine hundred, not nine point nine."""
+    plain, get_currency = money(path), _digger(currency_path)
+    get = _digger(path)
+
+    def read(document):
+        try:
+            return plain(document)
+        except MappingError:
+            pass
+        raw, currency = str(get(document)), str(get_currency(document) or "")
+        negative = raw.strip().startswith("-")
+        cleaned = re.sub(r"[^0-9.,]", "", raw)
+        if not cleaned or not any(ch.isdigit() for ch in cleaned):
+            raise MappingError(f"{path}: {raw!r} is not an amount") from None
+        if currency in ZERO_DECIMAL_CURRENCIES:
+            whole, fraction = re.sub(r"[.,]", "", cleaned), ""
+        else:
+            last = max(cleaned.rfind("."), cleaned.rfind(","))
+            tail = cleaned[last + 1 :] if last >= 0 else ""
+            if last >= 0 and 1 <= len(tail) <= 2:
+                whole, fraction = re.sub(r"[.,]", "", cleaned[:last]), tail
+            else:
+                whole, fraction = re.sub(r"[.,]", "", cleaned), ""
+        value = Decimal(f"{whole or '0'}.{fraction or '0'}")
+        return -value if negative else value
 
     return read
 

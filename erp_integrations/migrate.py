@@ -11,6 +11,18 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine
 
 
+def compare_type(context, inspected_column, metadata_column, inspected_type, metadata_type):
+    """Money columns are NUMERIC(20, 4) in every schema; on SQLite the type travels as scaled
+    integers, which Alembic would otherwise report as a type change."""
+    from sqlalchemy import Numeric
+
+    from .models.base import MoneyType
+
+    if isinstance(metadata_type, MoneyType) and isinstance(inspected_type, Numeric):
+        return (inspected_type.precision, inspected_type.scale) != (20, 4)
+    return None  # Alembic's own comparison
+
+
 def alembic_config(database_url: str) -> Config:
     config = Config()
     config.set_main_option("script_location", str(resources.files("erp_integrations.migrations")))

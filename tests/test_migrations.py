@@ -41,7 +41,7 @@ def test_migrations_match_the_models(databases):
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
-            context = MigrationContext.configure(connection, opts={"compare_type": True})
+            context = MigrationContext.configure(connection, opts={"compare_type": migrate.compare_type})
             diff = compare_metadata(context, Base.metadata)
     finally:
         engine.dispose()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from decimal import Decimal
 
-from sqlalchemy import JSON, DateTime, MetaData, Numeric, String, TypeDecorator
+from sqlalchemy import JSON, BigInteger, DateTime, MetaData, Numeric, String, TypeDecorator
 from sqlalchemy.orm import DeclarativeBase, registry
 
 # Named constraints make Alembic migrations deterministic and droppable on every backend.
@@ -52,6 +52,13 @@ class MoneyType(TypeDecorator):
     impl = Numeric(20, 4, asdecimal=True)
     cache_ok = True
     SCALE = Decimal(10_000)
+
+    def load_dialect_impl(self, dialect):
+        # On SQLite the scaled integer must travel untouched: Numeric binds and reads through
+        # float there, which loses digits beyond 2**53 (the column stays NUMERIC in the schema).
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(self.impl)
 
     def process_bind_param(self, value, dialect):
         if value is None:

@@ -1,6 +1,6 @@
 """Affiliate orders, their lines (one per SKU) and creators; LIVE sessions and daily performance."""
 
-from erp_integrations.mapping import Mapper, integer, money, text, unix
+from erp_integrations.mapping import Mapper, display_money, integer, money, text, unix
 from erp_integrations.models import AffiliateOrder, AffiliateOrderLine, LiveSession
 
 
@@ -19,6 +19,12 @@ def _commission_rate_bps(document):
     return integer("commission_rate")(document)
 
 
+def _amount(document, seller_name: str, creator_name: str):
+    """Seller-side SKUs say estimated_paid_commission, creator-side estimated_commission."""
+    name = seller_name if seller_name in document else creator_name
+    return display_money(f"{name}.amount", f"{name}.currency")(document)
+
+
 class AffiliateLineMapper(Mapper):
     """Seller- and creator-side SKUs carry the same facts under slightly different names."""
 
@@ -27,7 +33,8 @@ class AffiliateLineMapper(Mapper):
         "product_external_id": text("product_id"),
         "quantity": lambda d: integer("quantity")(d) or 0,
         "currency": text("price.currency"),
-        "price": money("price.amount"),
+        # The creator side sends display strings for some amounts ("Rp9.900").
+        "price": display_money("price.amount", "price.currency"),
         "content_type": text("content_type"),
         "content_id": text("content_id"),
         "campaign_id": text("campaign_id"),
@@ -35,12 +42,12 @@ class AffiliateLineMapper(Mapper):
         "target_collaboration_id": text("target_collaboration_id"),
         "commission_rate_bps": _commission_rate_bps,
         "shop_ads_commission_rate_bps": integer("shop_ads_commission_rate"),
-        "estimated_commission_base": money("estimated_commission_base.amount"),
-        "estimated_commission": lambda d: money("estimated_paid_commission.amount")(d) if "estimated_paid_commission" in d else money("estimated_commission.amount")(d),
-        "estimated_shop_ads_commission": lambda d: money("estimated_paid_shop_ads_commission.amount")(d) if "estimated_paid_shop_ads_commission" in d else money("estimated_shop_ads_commission.amount")(d),
-        "actual_commission_base": money("actual_commission_base.amount"),
-        "actual_commission": lambda d: money("actual_paid_commission.amount")(d) if "actual_paid_commission" in d else money("actual_commission.amount")(d),
-        "actual_shop_ads_commission": lambda d: money("actual_paid_shop_ads_commission.amount")(d) if "actual_paid_shop_ads_commission" in d else money("actual_shop_ads_commission.amount")(d),
+        "estimated_commission_base": display_money("estimated_commission_base.amount", "estimated_commission_base.currency"),
+        "estimated_commission": lambda d: _amount(d, "estimated_paid_commission", "estimated_commission"),
+        "estimated_shop_ads_commission": lambda d: _amount(d, "estimated_paid_shop_ads_commission", "estimated_shop_ads_commission"),
+        "actual_commission_base": display_money("actual_commission_base.amount", "actual_commission_base.currency"),
+        "actual_commission": lambda d: _amount(d, "actual_paid_commission", "actual_commission"),
+        "actual_shop_ads_commission": lambda d: _amount(d, "actual_paid_shop_ads_commission", "actual_shop_ads_commission"),
         "refunded_quantity": lambda d: integer("refunded_quantity")(d) or 0,
         "returned_quantity": lambda d: integer("returned_quantity")(d) or 0,
     }
