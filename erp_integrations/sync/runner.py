@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 
 from ..extensions import db
 from ..hooks import get_connector
-from ..models import AccountStatus, SyncCursor, SyncRun
+from ..models import SyncCursor, SyncRun
 from .context import SyncContext
 from .locks import stream_lock
 
@@ -52,15 +52,13 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         run.counts = dict(context.counts)
         run.api_calls = context.api_calls
         run.finished_at = datetime.now(timezone.utc)
-        if account.status == AccountStatus.NEEDS_REAUTH:
-            pass  # a successful run does not clear an explicit re-authorization need
         db.session.commit()
         return run
 
 
 def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
-    # Messages of our errors never carry secrets; other exceptions are reduced to their type
-    # and text, which for HTTP libraries can contain URLs, so tokens never ride in URLs.
+    # Connector errors are built without secrets (the TikTok client turns transport failures,
+    # whose text could hold a token-host URL with the app secret, into its own messages).
     run = db.session.merge(run)
     run.status = "failed"
     run.error = f"{type(exc).__name__}: {exc}"[:2000]

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate, validates
+from marshmallow import fields, validate, validates
 
-from erp_integrations.connectors import AccountConfigSchema, Feature, validate_base_url
+from erp_integrations.connectors import AccountConfigSchema, Feature, features_field, validate_base_url
 
 REGIONS = (
     ("SG", "Singapore"),
@@ -29,10 +29,6 @@ FEATURES = (
 
 DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"
 
-FeaturesSchema = Schema.from_dict(
-    {f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in FEATURES},
-    name="ShopeeFeaturesSchema",
-)
 
 
 class ShopeeConfigSchema(AccountConfigSchema):
@@ -64,11 +60,7 @@ class ShopeeConfigSchema(AccountConfigSchema):
         validate=validate.Range(min=1, error="must be a positive shop id"),
         metadata={"label": "Shop ID", "help": "Filled in by Connect & Authorize.", "order": 40},
     )
-    features = fields.Nested(
-        FeaturesSchema,
-        load_default=lambda: {f.key: f.default for f in FEATURES},
-        metadata={"label": "Features", "order": 70},
-    )
+    features = features_field(FEATURES, "ShopeeFeaturesSchema")
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
         metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate, validates
+from marshmallow import fields, validate, validates
 
-from erp_integrations.connectors import AccountConfigSchema, Feature, validate_base_url
+from erp_integrations.connectors import AccountConfigSchema, Feature, features_field, validate_base_url
 
 # Every region the Open API documents (country code, as the API spells it: the UK is GB);
 # the markets most merchants sell in come first.
@@ -44,10 +44,6 @@ DEFAULT_AUTH_BASE_URL = "https://auth.tiktok-shops.com"
 # Consent pages per the authorization guide: US sellers use the .us host, everyone else ROW.
 CONSENT_BASE_URLS = {"US": "https://services.tiktokshops.us", "ROW": "https://services.tiktokshop.com"}
 
-FeaturesSchema = Schema.from_dict(
-    {f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in FEATURES},
-    name="TikTokShopFeaturesSchema",
-)
 
 
 class TikTokShopConfigSchema(AccountConfigSchema):
@@ -78,11 +74,7 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         validate=validate.Length(min=1, max=128),
         metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize; set it by hand only to pick another authorized shop.", "order": 40},
     )
-    features = fields.Nested(
-        FeaturesSchema,
-        load_default=lambda: {f.key: f.default for f in FEATURES},
-        metadata={"label": "Features", "help": "What this account syncs.", "order": 70},
-    )
+    features = features_field(FEATURES, "TikTokShopFeaturesSchema")
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
         metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},

@@ -112,36 +112,25 @@ def _time_body(prefix_create: str, prefix_update: str, start: int, end: int, mod
 # -- streams --------------------------------------------------------------------------------
 
 
-def sync_orders(context, client) -> None:
-    def fetch(start, end, token, mode):
-        sort = "create_time" if mode == "create" else "update_time"
-        return _paged(client, "POST", "/order/202309/orders/search", "orders", {"page_size": 100, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
+def _search_stream(path: str, items_key: str, page_size: int, save_name: str) -> Callable:
+    """A stream over a search endpoint that filters and sorts by create_time/update_time."""
 
-    windowed(context, client, fetch, lambda docs: store.store_orders(context, docs), backfill_by_creation=True)
+    def sync(context, client) -> None:
+        def fetch(start, end, token, mode):
+            sort = "create_time" if mode == "create" else "update_time"
+            query = {"page_size": page_size, "sort_field": sort, "sort_order": "ASC"}
+            return _paged(client, "POST", path, items_key, query, _time_body("create_time", "update_time", start, end, mode), token)
 
+        save = getattr(store, save_name)
+        windowed(context, client, fetch, lambda docs: save(context, docs), backfill_by_creation=True)
 
-def sync_packages(context, client) -> None:
-    def fetch(start, end, token, mode):
-        sort = "create_time" if mode == "create" else "update_time"
-        return _paged(client, "POST", "/fulfillment/202309/packages/search", "packages", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
-
-    windowed(context, client, fetch, lambda docs: store.store_packages(context, docs), backfill_by_creation=True)
-
-
-def sync_returns(context, client) -> None:
-    def fetch(start, end, token, mode):
-        sort = "create_time" if mode == "create" else "update_time"
-        return _paged(client, "POST", "/return_refund/202309/returns/search", "return_orders", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
-
-    windowed(context, client, fetch, lambda docs: store.store_returns(context, docs), backfill_by_creation=True)
+    return sync
 
 
-def sync_cancellations(context, client) -> None:
-    def fetch(start, end, token, mode):
-        sort = "create_time" if mode == "create" else "update_time"
-        return _paged(client, "POST", "/return_refund/202309/cancellations/search", "cancellations", {"page_size": 50, "sort_field": sort, "sort_order": "ASC"}, _time_body("create_time", "update_time", start, end, mode), token)
-
-    windowed(context, client, fetch, lambda docs: store.store_cancellations(context, docs), backfill_by_creation=True)
+sync_orders = _search_stream("/order/202309/orders/search", "orders", 100, "store_orders")
+sync_packages = _search_stream("/fulfillment/202309/packages/search", "packages", 50, "store_packages")
+sync_returns = _search_stream("/return_refund/202309/returns/search", "return_orders", 50, "store_returns")
+sync_cancellations = _search_stream("/return_refund/202309/cancellations/search", "cancellations", 50, "store_cancellations")
 
 
 def _products_fetch(client, with_inventory: bool):

@@ -349,16 +349,16 @@ def _line_refund(shop: Shop, core: OrderCore, k: int) -> dict:
     }
 
 
-def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: str) -> dict:
-    i = core.index
+def _after_sale_lines(data: ShopData, shop: Shop, core: OrderCore, id_field: str, base_id: int) -> list[dict]:
+    """The lines of a return or cancellation: one per order line, refunding it whole."""
     lines = []
     for k, (product_index, sku_index, *_rest) in enumerate(core.lines):
         product = shop.products[product_index]
         sku = product.skus[sku_index]
         lines.append(
             {
-                "return_line_item_id": str(int(return_id(shop, i)) * 10 + k),
-                "order_line_item_id": line_item_id(data, shop, i, k),
+                id_field: str(base_id * 10 + k),
+                "order_line_item_id": line_item_id(data, shop, core.index, k),
                 "sku_id": sku.id,
                 "sku_name": sku.name,
                 "product_name": product.title,
@@ -367,6 +367,12 @@ def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: st
                 "refund_amount": _line_refund(shop, core, k),
             }
         )
+    return lines
+
+
+def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: str) -> dict:
+    i = core.index
+    lines = _after_sale_lines(data, shop, core, "return_line_item_id", int(return_id(shop, i)))
     status = core.return_stages[-1][0]
     return {
         "order_id": data.order_id(shop, i),
@@ -405,22 +411,7 @@ def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: st
 
 def cancellation_document(data: ShopData, shop: Shop, core: OrderCore, status: str, created: int, updated: int) -> dict:
     i = core.index
-    lines = []
-    for k, (product_index, sku_index, *_rest) in enumerate(core.lines):
-        product = shop.products[product_index]
-        sku = product.skus[sku_index]
-        lines.append(
-            {
-                "cancel_line_item_id": str(int(cancel_id(shop, i)) * 10 + k),
-                "order_line_item_id": line_item_id(data, shop, i, k),
-                "sku_id": sku.id,
-                "sku_name": sku.name,
-                "product_image": {"url": f"https://sandbox.invalid/img/{sku.id}.jpg", "width": 200, "height": 200},
-                "product_name": product.title,
-                "seller_sku": sku.seller_sku,
-                "refund_amount": _line_refund(shop, core, k),
-            }
-        )
+    lines = _after_sale_lines(data, shop, core, "cancel_line_item_id", int(cancel_id(shop, i)))
     return {
         "order_id": data.order_id(shop, i),
         "cancel_type": "BUYER_CANCEL",

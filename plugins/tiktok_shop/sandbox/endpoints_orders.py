@@ -289,30 +289,27 @@ def register(app: Flask) -> None:
             raise invalid_param(f"cancellation {cancel_id} does not exist in this shop", RETURNS_PARAM_ERROR)
         return i
 
-    @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/approve", Endpoint("Return & Refund Basic"))
-    def cancellation_approve(cancel_id):
+    def decide_cancellation(cancel_id: str, outcome: str):
         box, shop = sandbox(), g.shop
         i = cancel_index(cancel_id)
         if cancellation_state(box, shop, i)[0] != "CANCELLATION_REQUEST_PENDING":
-            raise invalid_param("only a pending cancellation can be approved", RETURNS_PARAM_ERROR)
+            raise invalid_param("only a pending cancellation can be approved or rejected", RETURNS_PARAM_ERROR)
         now = box.clock()
-        box.data.cancellation_requests[(shop.index, i)].append(("CANCELLATION_REQUEST_COMPLETE", now))
-        core = box.data.move_order(shop, i, "CANCELLED", now)
-        box.webhooks.cancellation_status_changed(shop, core, "CANCELLATION_REQUEST_COMPLETE")
-        box.webhooks.order_status_changed(shop, core)
+        box.data.cancellation_requests[(shop.index, i)].append((outcome, now))
+        box.data.version += 1
+        if outcome == "CANCELLATION_REQUEST_COMPLETE":
+            core = box.data.move_order(shop, i, "CANCELLED", now)
+            box.webhooks.order_status_changed(shop, core)
+        box.webhooks.cancellation_status_changed(shop, box.data.order_core(shop, i), outcome)
         return ok({})
+
+    @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/approve", Endpoint("Return & Refund Basic"))
+    def cancellation_approve(cancel_id):
+        return decide_cancellation(cancel_id, "CANCELLATION_REQUEST_COMPLETE")
 
     @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/reject", Endpoint("Return & Refund Basic"))
     def cancellation_reject(cancel_id):
-        box, shop = sandbox(), g.shop
-        i = cancel_index(cancel_id)
-        if cancellation_state(box, shop, i)[0] != "CANCELLATION_REQUEST_PENDING":
-            raise invalid_param("only a pending cancellation can be rejected", RETURNS_PARAM_ERROR)
-        now = box.clock()
-        box.data.cancellation_requests[(shop.index, i)].append(("CANCELLATION_REQUEST_CANCEL", now))
-        box.data.version += 1
-        box.webhooks.cancellation_status_changed(shop, box.data.order_core(shop, i), "CANCELLATION_REQUEST_CANCEL")
-        return ok({})
+        return decide_cancellation(cancel_id, "CANCELLATION_REQUEST_CANCEL")
 
     api_route(app, "POST", "/return_refund/202602/cancellations/search", Endpoint("Return & Refund Basic"))(cancellations_search)
 
