@@ -56,6 +56,7 @@ def test_create_account_applies_defaults_and_masks_the_secret(client, tiktok_con
         ({"features": {"teleport": True}}, "features", "Unknown field"),
         ({"colour": "red"}, "colour", "Unknown field"),
         ({"api_base_url": "http://10.0.0.5:8600"}, "api_base_url", "localhost"),
+        ({"history_months": 7}, "history_months", "6, or 12"),
     ],
 )
 def test_invalid_config_gets_422_with_a_message_per_field(client, tiktok_config, change, field, message):

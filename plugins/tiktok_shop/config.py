@@ -75,6 +75,11 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize; set it by hand only to pick another authorized shop.", "order": 40},
     )
     features = features_field(FEATURES, "TikTokShopFeaturesSchema")
+    history_months = fields.Integer(
+        load_default=6,
+        validate=validate.OneOf((6, 12), error="must be 6, or 12 for long retention"),
+        metadata={"label": "History to keep", "help": "How far back the first sync reads.", "order": 95, "choice_labels": {"6": "6 months", "12": "12 months"}},
+    )
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
         metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},

@@ -26,8 +26,9 @@ DAY = 86_400
 
 
 def history_start(context) -> int:
+    # Months of 31 days: "six months" never falls short of a calendar half-year.
     months = int((context.account.config or {}).get("history_months") or 6)
-    return int(context.started_at.timestamp()) - months * 30 * DAY
+    return int(context.started_at.timestamp()) - months * 31 * DAY
 
 
 def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_creation: bool, trailing: int = LOOKBACK, start_override: int | None = None) -> None:
