@@ -61,8 +61,11 @@ def register(app: Flask) -> None:
             shop = shops[index] if 0 <= index < len(shops) else None
         return shop
 
-    def order_of(shop, order_id: str):
-        return sandbox().data.order_index(shop, order_id)
+    def shop_and_order(key: str, order_id: str):
+        """(shop, order index), or (None, None) when either is unknown."""
+        shop = shop_or_404(key)
+        i = sandbox().data.order_index(shop, order_id) if shop else None
+        return (shop, i) if i is not None else (None, None)
 
     @app.get("/sandbox/v1/shops")
     def control_shops():
@@ -111,9 +114,8 @@ def register(app: Flask) -> None:
 
     @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/status")
     def control_order_status(key, order_id):
-        box, shop = sandbox(), shop_or_404(key)
-        i = order_of(shop, order_id) if shop else None
-        if i is None:
+        box, (shop, i) = sandbox(), shop_and_order(key, order_id)
+        if shop is None:
             return problem("no such shop or order", 404)
         status = body().get("status")
         if status not in ORDER_STATUSES or status == "UNPAID":
@@ -129,9 +131,8 @@ def register(app: Flask) -> None:
 
     @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/cancel")
     def control_cancel(key, order_id):
-        box, shop = sandbox(), shop_or_404(key)
-        i = order_of(shop, order_id) if shop else None
-        if i is None:
+        box, (shop, i) = sandbox(), shop_and_order(key, order_id)
+        if shop is None:
             return problem("no such shop or order", 404)
         core = box.data.order_core(shop, i)
         if core.status not in FORWARD["CANCELLED"]:
@@ -149,9 +150,8 @@ def register(app: Flask) -> None:
 
     @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/return")
     def control_return(key, order_id):
-        box, shop = sandbox(), shop_or_404(key)
-        i = order_of(shop, order_id) if shop else None
-        if i is None:
+        box, (shop, i) = sandbox(), shop_and_order(key, order_id)
+        if shop is None:
             return problem("no such shop or order", 404)
         core = box.data.order_core(shop, i)
         if core.status not in ("DELIVERED", "COMPLETED") or core.return_stages:
@@ -165,9 +165,8 @@ def register(app: Flask) -> None:
 
     @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/settle")
     def control_settle(key, order_id):
-        box, shop = sandbox(), shop_or_404(key)
-        i = order_of(shop, order_id) if shop else None
-        if i is None:
+        box, (shop, i) = sandbox(), shop_and_order(key, order_id)
+        if shop is None:
             return problem("no such shop or order", 404)
         core = box.data.order_core(shop, i)
         if core.status not in ("DELIVERED", "COMPLETED") or core.return_stages or core.settle_time:

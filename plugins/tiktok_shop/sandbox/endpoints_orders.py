@@ -227,28 +227,27 @@ def register(app: Flask) -> None:
             raise invalid_param(f"return {return_id} does not exist in this shop", RETURNS_PARAM_ERROR)
         return i
 
-    @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/approve", Endpoint("Return & Refund Basic"))
-    def return_approve(return_id):
+    def decide_return(return_id: str, approve: bool):
         box, shop = sandbox(), g.shop
         i = return_index(return_id)
         core = box.data.order_core(shop, i)
         if core.return_stages[-1][0] != "RETURN_OR_REFUND_REQUEST_PENDING":
-            raise invalid_param("only a pending return can be approved", RETURNS_PARAM_ERROR)
-        following = "AWAITING_BUYER_SHIP" if core.return_type == "RETURN_AND_REFUND" else "RETURN_OR_REFUND_REQUEST_COMPLETE"
-        core = box.data.move_return(shop, i, following, box.clock())
-        box.webhooks.return_status_changed(shop, core)
+            raise invalid_param("only a pending return can be approved or rejected", RETURNS_PARAM_ERROR)
+        if approve:
+            # A refund completes at once; a return waits for the buyer to ship the item.
+            following = "AWAITING_BUYER_SHIP" if core.return_type == "RETURN_AND_REFUND" else "RETURN_OR_REFUND_REQUEST_COMPLETE"
+        else:
+            following = "REFUND_OR_RETURN_REQUEST_REJECT"
+        box.webhooks.return_status_changed(shop, box.data.move_return(shop, i, following, box.clock()))
         return ok({})
+
+    @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/approve", Endpoint("Return & Refund Basic"))
+    def return_approve(return_id):
+        return decide_return(return_id, approve=True)
 
     @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/reject", Endpoint("Return & Refund Basic"))
     def return_reject(return_id):
-        box, shop = sandbox(), g.shop
-        i = return_index(return_id)
-        core = box.data.order_core(shop, i)
-        if core.return_stages[-1][0] != "RETURN_OR_REFUND_REQUEST_PENDING":
-            raise invalid_param("only a pending return can be rejected", RETURNS_PARAM_ERROR)
-        core = box.data.move_return(shop, i, "REFUND_OR_RETURN_REQUEST_REJECT", box.clock())
-        box.webhooks.return_status_changed(shop, core)
-        return ok({})
+        return decide_return(return_id, approve=False)
 
     api_route(app, "POST", "/return_refund/202602/returns/search", Endpoint("Return & Refund Basic"))(returns_search)
     api_route(app, "POST", "/return_refund/202606/returns/{return_id}/reject", Endpoint("Return & Refund Basic"))(return_reject)
