@@ -231,6 +231,18 @@ def sync_command(account, streams, full, wait, as_json):
         sys.exit(1)
 
 
+@cli.command("purge-history")
+@click.argument("account")
+def purge_history_command(account):
+    """Delete ACCOUNT's ERP rows older than its history window (history_months)."""
+    from ..retention import purge_history
+
+    with _app().app_context():
+        deleted = purge_history(_find_account(account))
+    for table, count in deleted.items():
+        click.echo(f"{table:<30}{count:>8}")
+
+
 def _sync_through_workers(account, streams, full, wait):
     from ..jobs.queue import get_queue_backend
     from ..sync.enqueue import enqueue_sync

@@ -35,3 +35,12 @@ def sync_account(account_id: int, stream: str, full: bool = False, trigger: str 
 
     run = run_sync(account_id, stream, full=full, trigger=trigger)
     return {"run_id": run.id, "status": run.status, "counts": run.counts, "api_calls": run.api_calls}
+
+
+@job_function("purge_history")
+def purge_history(account_id: int) -> dict:
+    """Purge the account's ERP rows older than its history window (run daily)."""
+    from ..accounts import get_account
+    from ..retention import purge_history as purge
+
+    return purge(get_account(account_id))

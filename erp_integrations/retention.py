@@ -1,0 +1,59 @@
+"""Retention: ERP rows older than an account's history window are purged.
+
+The window is the account's ``history_months`` (default 6; 12 for long retention), the same
+window the first sync reads, so what is purged would not come back on a full sync. The
+catalogue (products, SKUs, stock) is current state and is never purged. Order lines, status
+history and affiliate lines go with their parents (ON DELETE CASCADE).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete
+
+from .extensions import db
+from .models import (
+    AffiliateOrder,
+    AfterSale,
+    FinanceStatement,
+    IntegrationAccount,
+    LiveSession,
+    Payout,
+    SalesOrder,
+    Shipment,
+    ShopPerformanceDay,
+    StatementTransaction,
+    Withdrawal,
+)
+
+# Each table with the time that decides its age.
+DATED_TABLES = (
+    (SalesOrder, SalesOrder.remote_created_at),
+    (Shipment, Shipment.remote_created_at),
+    (AfterSale, AfterSale.remote_created_at),
+    (FinanceStatement, FinanceStatement.statement_time),
+    (StatementTransaction, StatementTransaction.order_created_at),
+    (Payout, Payout.remote_created_at),
+    (Withdrawal, Withdrawal.remote_created_at),
+    (AffiliateOrder, AffiliateOrder.remote_created_at),
+    (LiveSession, LiveSession.started_at),
+)
+
+
+def history_cutoff(account: IntegrationAccount, now: datetime | None = None) -> datetime:
+    months = int((account.config or {}).get("history_months") or 6)
+    return (now or datetime.now(timezone.utc)) - timedelta(days=31 * months)
+
+
+def purge_history(account: IntegrationAccount, now: datetime | None = None) -> dict[str, int]:
+    """Delete the account's rows older than its history window; returns rows deleted per table."""
+    cutoff = history_cutoff(account, now)
+    deleted = {}
+    for model, column in DATED_TABLES:
+        result = db.session.execute(delete(model).where(model.account_id == account.id, column < cutoff))
+        deleted[model.__tablename__] = result.rowcount or 0
+    result = db.session.execute(delete(ShopPerformanceDay).where(ShopPerformanceDay.account_id == account.id, ShopPerformanceDay.day < cutoff.date()))
+    deleted[ShopPerformanceDay.__tablename__] = result.rowcount or 0
+    db.session.commit()
+    return deleted
