@@ -62,14 +62,10 @@ def register(app: Flask) -> None:
 
     @app.get("/api/v2/token/get")
     def token_get():
-        box = sandbox()
-        box.state.count("GET /api/v2/token/get")
-        args = request.args
-        problem = _check_app(args)
+        box, args = sandbox(), request.args
+        problem = _check_token_call("get", "authorized_code")
         if problem:
             return problem
-        if args.get("grant_type") != "authorized_code":
-            return _token_error(E.invalid_param("grant_type: only authorized_code is accepted"))
         with box.state.lock:
             code = box.state.codes.get(args.get("auth_code", ""))
             if code is None or code.used or code.expires_at < time.time():
@@ -80,14 +76,10 @@ def register(app: Flask) -> None:
 
     @app.get("/api/v2/token/refresh")
     def token_refresh():
-        box = sandbox()
-        box.state.count("GET /api/v2/token/refresh")
-        args = request.args
-        problem = _check_app(args)
+        box, args = sandbox(), request.args
+        problem = _check_token_call("refresh", "refresh_token")
         if problem:
             return problem
-        if args.get("grant_type") != "refresh_token":
-            return _token_error(E.invalid_param("grant_type: only refresh_token is accepted"))
         token = box.state.refresh_index.get(args.get("refresh_token", ""))
         if token is None or token.revoked:
             return _token_error(E.ApiError(E.NO_AUTH_RECORD))
@@ -114,6 +106,15 @@ def _finish(state: str, decision: str, user_type: int, shops: tuple[int, ...]):
         return f"<p>Authorization code: <code>{escape(params['code'])}</code></p>", 200
     separator = "&" if "?" in target else "?"
     return redirect(f"{target}{separator}{urlencode(params)}", code=302)
+
+
+def _check_token_call(endpoint: str, grant_type: str):
+    """Count the call, then refuse a wrong app or grant type; None when the call may proceed."""
+    sandbox().state.count(f"GET /api/v2/token/{endpoint}")
+    problem = _check_app(request.args)
+    if problem is None and request.args.get("grant_type") != grant_type:
+        problem = _token_error(E.invalid_param(f"grant_type: only {grant_type} is accepted"))
+    return problem
 
 
 def _check_app(args):

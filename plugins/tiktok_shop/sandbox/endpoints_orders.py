@@ -45,6 +45,18 @@ def _id_list(body: dict, name: str, limit: int | None = None, code: int = 360090
     return value
 
 
+def _only_ids(body: dict, n: int, decoders: dict) -> np.ndarray:
+    """Rows named by the body's id lists (all rows when it names none); unknown ids match nothing."""
+    mask = np.ones(n, dtype=bool)
+    for name, decode in decoders.items():
+        ids = _id_list(body, name, code=RETURNS_PARAM_ERROR)
+        if ids is not None:
+            only = np.zeros(n, dtype=bool)
+            only[_indices_of(ids, decode)] = True
+            mask &= only
+    return mask
+
+
 def _indices_of(ids: list[str], decode) -> np.ndarray:
     found = [i for i in (decode(x) for x in ids) if i is not None]
     return np.array(sorted(set(found)), dtype=np.int64)
@@ -196,12 +208,7 @@ def register(app: Flask) -> None:
         field, descending = _sort(args, ("create_time", "update_time"), "ASC")
         requested = cols.return_requested[:n]
         mask = (requested > 0) & time_range(requested, body, "create_time_ge", "create_time_lt") & time_range(cols.return_update_time[:n], body, "update_time_ge", "update_time_lt")
-        for name, decode in (("order_ids", lambda x: box.data.order_index(shop, x)), ("return_ids", lambda x: _decode_return(box, shop, x))):
-            ids = _id_list(body, name, code=RETURNS_PARAM_ERROR)
-            if ids is not None:
-                only = np.zeros(n, dtype=bool)
-                only[_indices_of(ids, decode)] = True
-                mask &= only
+        mask &= _only_ids(body, n, {"order_ids": lambda x: box.data.order_index(shop, x), "return_ids": lambda x: _decode_return(box, shop, x)})
         indices = np.nonzero(mask)[0]
         statuses, types = _id_list(body, "return_status", code=RETURNS_PARAM_ERROR), _id_list(body, "return_types", code=RETURNS_PARAM_ERROR)
         if statuses is not None or types is not None:
@@ -261,12 +268,7 @@ def register(app: Flask) -> None:
         field, descending = _sort(args, ("create_time", "update_time"), "ASC")
         created, updated = cancellation_times(box, shop)
         mask = (created > 0) & time_range(created, body, "create_time_ge", "create_time_lt") & time_range(updated, body, "update_time_ge", "update_time_lt")
-        for name, decode in (("order_ids", lambda x: box.data.order_index(shop, x)), ("cancel_ids", lambda x: _decode_cancel(box, shop, x))):
-            ids = _id_list(body, name, code=RETURNS_PARAM_ERROR)
-            if ids is not None:
-                only = np.zeros(n, dtype=bool)
-                only[_indices_of(ids, decode)] = True
-                mask &= only
+        mask &= _only_ids(body, n, {"order_ids": lambda x: box.data.order_index(shop, x), "cancel_ids": lambda x: _decode_cancel(box, shop, x)})
         indices = np.nonzero(mask)[0]
         statuses = _id_list(body, "cancel_status", code=RETURNS_PARAM_ERROR)
         if statuses is not None:
