@@ -37,6 +37,21 @@ class Feature:
 
 
 @dataclass(frozen=True)
+class PushItem:
+    """One change from the push outbox, resolved to marketplace ids by the host."""
+
+    id: int
+    target: str
+    payload: dict
+
+
+@dataclass(frozen=True)
+class PushOutcome:
+    ok: bool
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class ConnectionResult:
     ok: bool
     status: str  # ok, not_authorized, unreachable, rejected
@@ -130,6 +145,16 @@ class Connector:
 
     def test_connection(self, account, secrets: dict[str, str]) -> ConnectionResult:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    # What the ERP can push (``stock``, ``price``, ``shipment``), and the streams to sync again
+    # after a successful push of each kind (a shipped package changes its order's status).
+    push_kinds: ClassVar[tuple[str, ...]] = ()
+    push_refresh_streams: ClassVar[dict[str, tuple[str, ...]]] = {}
+
+    def push(self, account, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
+        """Send changes to the marketplace; an outcome per item id. Raise a retryable
+        ``MarketplaceError`` when the whole call should be tried again later."""
+        raise NotImplementedError(f"{self.name} cannot push {kind}")
 
     def stream_enabled(self, account, stream: str) -> bool:
         wanted = self.stream_features.get(stream)

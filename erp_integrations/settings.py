@@ -31,6 +31,8 @@ class Settings:
     redis_url: str | None
     secret_keys: str | None
     blocked_plugins: frozenset[str] = field(default_factory=frozenset)
+    # Stock and price changes wait this long so a burst of ERP edits becomes one push.
+    push_debounce_seconds: float = 5.0
 
     @classmethod
     def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> "Settings":
@@ -43,7 +45,21 @@ class Settings:
             redis_url=env.get("REDIS_URL") or None,
             secret_keys=env.get("ERP_INTEGRATIONS_SECRET_KEYS") or None,
             blocked_plugins=blocked_plugins_from_env(env),
+            push_debounce_seconds=_seconds(env, "PUSH_DEBOUNCE_SECONDS", 5.0),
         )
+
+
+def _seconds(env: os.Mapping, name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, not {raw!r}") from None
+    if not 0 <= value <= 3600:
+        raise ValueError(f"{name} must be between 0 and 3600 seconds, not {raw!r}")
+    return value
 
 
 def blocked_plugins_from_env(env: os.Mapping | None = None) -> frozenset[str]:

@@ -124,6 +124,8 @@ def app_env(migrated_database_url, key_entry, request, tmp_path_factory):
         "DATABASE_URL": migrated_database_url,
         "ERP_INTEGRATIONS_SECRET_KEYS": key_entry,
         "ERP_INTEGRATIONS_INSTANCE": str(tmp_path_factory.mktemp("instance")),
+        # Push jobs run as soon as they are queued; debouncing itself is tested in test_jobs.
+        "PUSH_DEBOUNCE_SECONDS": "0",
     }
     if TEST_QUEUE == "rq":
         env["REDIS_URL"] = redis_url

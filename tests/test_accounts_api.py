@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 MASK = "********"
@@ -189,7 +191,7 @@ def test_openapi_document_lists_every_route(client, app):
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/") or rule.rule.endswith("openapi.json"):
             continue
-        path = rule.rule.replace("<int:account_id>", "{account_id}").replace("<name>", "{name}")
+        path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)  # <int:account_id> -> {account_id}
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {path} is not in the OpenAPI document"
     assert "Account" in spec["components"]["schemas"]

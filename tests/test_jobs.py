@@ -131,3 +131,61 @@ def test_worker_without_redis_explains_itself(app_env):
     result = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=env, capture_output=True, text=True)
     assert result.returncode == 2
     assert "REDIS_URL is not set" in result.stderr
+
+
+def test_a_delayed_job_is_scheduled_once_and_asking_without_delay_runs_it_now(rq_app, redis_url, tiktok_config):
+    """Debouncing on RQ: requests within the delay coalesce into the job already scheduled."""
+    import time
+
+    from rq import Queue
+    from rq.registry import ScheduledJobRegistry
+
+    from erp_integrations.jobs import enqueue
+
+    account_id = make_account(tiktok_config)
+    registry = ScheduledJobRegistry(queue=Queue("push", connection=Redis.from_url(redis_url)))
+    assert enqueue("check_connection", account_id=account_id, job_id="later", queue="push", delay=60).status == "scheduled"
+    first_time = registry.get_scheduled_time("later")
+    assert 50 < first_time.timestamp() - time.time() <= 60
+    assert enqueue("check_connection", account_id=account_id, job_id="later", queue="push", delay=60).status == "duplicate"
+    assert registry.get_scheduled_time("later") == first_time  # the first request's deadline holds
+    assert enqueue("check_connection", account_id=account_id, job_id="later", queue="push").status == "queued"
+    assert registry.get_job_ids() == [] and Queue("push", connection=Redis.from_url(redis_url)).job_ids == ["later"]
+
+
+_gate = {}
+
+
+def _register_gated_job():
+    import threading
+
+    from erp_integrations.jobs.queue import job_function
+
+    _gate.setdefault("started", threading.Event())
+    _gate.setdefault("release", threading.Event())
+    _gate.setdefault("runs", [])
+
+    @job_function("test_gated")
+    def gated(label: str) -> None:
+        _gate["runs"].append(label)
+        _gate["started"].set()
+        _gate["release"].wait(timeout=60)
+
+
+def test_embedded_queue_debounces_and_follows_up_a_running_job(app_env, app):
+    from erp_integrations.app import create_app
+    from erp_integrations.jobs import enqueue, get_queue_backend
+
+    _register_gated_job()
+    embedded = create_app({k: v for k, v in app_env.items() if k != "REDIS_URL"})
+    with embedded.app_context():
+        assert enqueue("test_gated", job_id="gate", label="first").status == "queued"
+        assert _gate["started"].wait(timeout=30)
+        # Running: a plain request is a duplicate, a follow-up request queues one more run.
+        assert enqueue("test_gated", job_id="gate", label="dropped").status == "duplicate"
+        follow = enqueue("test_gated", job_id="gate", label="second", follow_up=True, delay=0.2)
+        assert (follow.id, follow.status) == ("gate-again", "scheduled")
+        assert enqueue("test_gated", job_id="gate", label="coalesced", follow_up=True, delay=0.2).status == "duplicate"
+        _gate["release"].set()
+        get_queue_backend().join()  # waits for the delayed follow-up too
+        assert _gate["runs"] == ["first", "second"]

@@ -103,6 +103,15 @@ def build_spec() -> dict:
     spec.path("/api/v1/accounts/{account_id}/authorize", operations={"post": {"summary": "Connect & Authorize: the marketplace consent URL, with a signed single-use state", "parameters": [account_id], "responses": {"200": {"description": "authorization_url, and the callback path to register with the marketplace", "content": {"application/json": {"schema": {"type": "object", "properties": {"authorization_url": {"type": "string"}, "callback_path": {"type": "string"}}}}}}, **_errors(404, 422)}}})
     spec.path("/api/v1/accounts/{account_id}/sync", operations={"post": {"summary": "Sync now: enqueue streams (all enabled ones by default)", "parameters": [account_id], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"streams": {"type": "array", "items": {"type": "string"}}, "full": {"type": "boolean"}}}}}}, "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)}}})
     spec.path("/api/v1/accounts/{account_id}/runs", operations={"get": {"summary": "Sync runs, newest first, with each stream's cursor", "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}], "responses": {"200": {"description": "OK"}, **_errors(404)}}})
+    push_item = {"type": "object", "description": "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; shipments: package or order, tracking_number, shipping_provider_id?, handover_method?"}
+    spec.path("/api/v1/accounts/{account_id}/push/{kind}", operations={"post": {
+        "summary": "Push ERP changes (debounced, latest wins per SKU/warehouse, price or package; unchanged values are not sent again)",
+        "parameters": [account_id, {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["stock", "prices", "shipments"]}}],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": push_item}}}}}},
+        "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422)},
+    }})
+    spec.path("/api/v1/accounts/{account_id}/push", operations={"get": {"summary": "The push outbox, newest first", "parameters": [account_id, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "sent", "failed"]}}, {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["stock", "price", "shipment"]}}], "responses": {"200": {"description": "OK"}, **_errors(404, 422)}}})
+    spec.path("/api/v1/accounts/{account_id}/push/requests/{request_id}/retry", operations={"post": {"summary": "Send a failed change again", "parameters": [account_id, {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}], "responses": {"202": {"description": "Queued"}, **_errors(404, 409)}}})
     return spec.to_dict()
 
 

@@ -243,6 +243,64 @@ def purge_history_command(account):
         click.echo(f"{table:<30}{count:>8}")
 
 
+@cli.group()
+def push():
+    """Push ERP changes to a marketplace (stock, prices, shipments)."""
+
+
+def _push(account: str, kind: str, item: dict) -> None:
+    from ..push import PushRequestInvalid, request_changes, run_push
+
+    app = _app()
+    with app.app_context():
+        found = _find_account(account)
+        embedded = not app.config["ERP_SETTINGS"].redis_url
+        try:
+            # Without Redis there is no worker to wait for: push here, now.
+            results = request_changes(found, kind, [item], schedule=not embedded)
+        except PushRequestInvalid as exc:
+            raise click.UsageError("; ".join(f"{name.removeprefix('items[0].')}: {' '.join(messages)}" for name, messages in exc.fields.items())) from None
+        for result in results:
+            click.echo(f"{result['target']}: {result['status']}" + (f" ({result['note']})" if result.get("note") else ""))
+        if embedded and any(r["status"] == "queued" for r in results):
+            totals = run_push(found.id, kind)
+            click.echo(f"sent {totals['sent']}, failed {totals['failed']}")
+            if totals["failed"]:
+                sys.exit(1)
+
+
+@push.command("stock")
+@click.argument("account")
+@click.argument("sku")
+@click.argument("quantity", type=int)
+@click.option("--warehouse", help="Warehouse id (default: the account's default warehouse).")
+def push_stock_command(account, sku, quantity, warehouse):
+    """Set the available QUANTITY of SKU (marketplace SKU id or seller SKU)."""
+    _push(account, "stock", {"sku": sku, "quantity": quantity, "warehouse": warehouse})
+
+
+@push.command("price")
+@click.argument("account")
+@click.argument("sku")
+@click.argument("amount")
+@click.option("--currency", help="Default: the SKU's currency.")
+def push_price_command(account, sku, amount, currency):
+    """Set the price of SKU to AMOUNT (a decimal such as 12.50)."""
+    _push(account, "price", {"sku": sku, "amount": amount, "currency": currency})
+
+
+@push.command("ship")
+@click.argument("account")
+@click.option("--package", help="Marketplace package id.")
+@click.option("--order", help="Marketplace order id (when the order has one package).")
+@click.option("--tracking", "tracking_number", required=True)
+@click.option("--provider", "shipping_provider_id")
+@click.option("--handover", "handover_method", type=click.Choice(["DROP_OFF", "PICKUP"]), default="DROP_OFF", show_default=True)
+def push_ship_command(account, package, order, tracking_number, shipping_provider_id, handover_method):
+    """Ship a package with its tracking number."""
+    _push(account, "shipment", {"package": package, "order": order, "tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id, "handover_method": handover_method})
+
+
 def _sync_through_workers(account, streams, full, wait):
     from ..jobs.queue import get_queue_backend
     from ..sync.enqueue import enqueue_sync

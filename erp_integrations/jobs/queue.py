@@ -12,6 +12,7 @@ import queue as stdlib_queue
 import re
 import threading
 import traceback
+from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -84,13 +85,18 @@ class EmbeddedQueue:
     def __init__(self, app: Flask):
         self.app = app
         self._queue: stdlib_queue.Queue = stdlib_queue.Queue()
-        self._pending: set[str] = set()
+        self._pending: set[str] = set()  # waiting, delayed or running
+        self._running: set[str] = set()
+        self._waiting = 0  # enqueued but not yet on the queue (delayed)
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
         self.failures: list[dict[str, Any]] = []
 
-    def enqueue(self, name: str, kwargs: dict, *, job_id: str | None, queue: str) -> EnqueuedJob:
+    def enqueue(self, name: str, kwargs: dict, *, job_id: str | None, queue: str, delay: float = 0, follow_up: bool = False) -> EnqueuedJob:
         with self._lock:
+            if follow_up and job_id is not None and job_id in self._running:
+                job_id = follow_up_id(job_id)
             if job_id is not None and job_id in self._pending:
                 return EnqueuedJob(job_id, queue, "duplicate")
             if job_id is not None:
@@ -98,16 +104,37 @@ class EmbeddedQueue:
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._work, name="erp-integrations-embedded-queue", daemon=True)
                 self._thread.start()
-        self._queue.put((name, kwargs, job_id))
-        return EnqueuedJob(job_id, queue, "queued")
+            self._waiting += 1
+        if delay > 0:
+            timer = threading.Timer(delay, self._put, ((name, kwargs, job_id),))
+            timer.daemon = True
+            timer.start()
+        else:
+            self._put((name, kwargs, job_id))
+        return EnqueuedJob(job_id, queue, "scheduled" if delay > 0 else "queued")
+
+    def _put(self, item) -> None:
+        self._queue.put(item)
+        with self._lock:
+            self._waiting -= 1
+            self._idle.notify_all()
 
     def join(self) -> None:
-        """Wait until every enqueued job has run (the CLI's --wait, and tests)."""
+        """Wait until every enqueued job, delayed ones included, has run (the CLI's --wait,
+        and tests)."""
+        with self._lock:
+            self._idle.wait_for(lambda: self._waiting == 0)
         self._queue.join()
+        with self._lock:
+            waiting = self._waiting
+        if waiting:  # a job enqueued another (a follow-up) while we waited
+            self.join()
 
     def _work(self) -> None:
         while True:
             name, kwargs, job_id = self._queue.get()
+            with self._lock:
+                self._running.add(job_id)
             try:
                 with self.app.app_context():
                     run_job(name, kwargs, job_id)
@@ -117,6 +144,7 @@ class EmbeddedQueue:
             finally:
                 with self._lock:
                     self._pending.discard(job_id)
+                    self._running.discard(job_id)
                 self._queue.task_done()
 
 
@@ -131,26 +159,48 @@ class RQQueue:
 
         return Queue(name, connection=self.connection)
 
-    def enqueue(self, name: str, kwargs: dict, *, job_id: str | None, queue: str) -> EnqueuedJob:
-        from rq.exceptions import DuplicateJobError
+    def enqueue(self, name: str, kwargs: dict, *, job_id: str | None, queue: str, delay: float = 0, follow_up: bool = False) -> EnqueuedJob:
+        from rq.exceptions import DuplicateJobError, NoSuchJobError
         from rq.job import Job, JobStatus
 
         from rq import Retry
 
         rq_queue = self.queue(queue)
-        options = dict(job_id=job_id, unique=job_id is not None, result_ttl=60, failure_ttl=7 * 24 * 3600, job_timeout=3600)
-        if _RETRIES.get(name):
-            options["retry"] = Retry(max=len(_RETRIES[name]), interval=list(_RETRIES[name]))
-        try:
-            job = rq_queue.enqueue("erp_integrations.jobs.worker.run_queued_job", name, kwargs, job_id, **options)
-        except DuplicateJobError:
-            existing = Job.fetch(job_id, connection=self.connection)
-            if existing.get_status(refresh=True) in (JobStatus.QUEUED, JobStatus.STARTED):
-                return EnqueuedJob(job_id, queue, "duplicate")
-            # Finished, failed, or a retry waiting for its time: asking again runs it now.
-            existing.delete()
-            job = rq_queue.enqueue("erp_integrations.jobs.worker.run_queued_job", name, kwargs, job_id, **options)
-        return EnqueuedJob(job.id, queue, "queued")
+        retry = Retry(max=len(_RETRIES[name]), interval=list(_RETRIES[name])) if _RETRIES.get(name) else None
+
+        def submit(job_id):
+            job = rq_queue.create_job(
+                "erp_integrations.jobs.worker.run_queued_job",
+                args=(name, kwargs, job_id),
+                job_id=job_id,
+                result_ttl=60,
+                failure_ttl=7 * 24 * 3600,
+                timeout=3600,
+                retry=retry,
+                status=JobStatus.SCHEDULED if delay > 0 else JobStatus.QUEUED,
+            )
+            if delay > 0:
+                return rq_queue.schedule_job(job, datetime.now(timezone.utc) + timedelta(seconds=delay), unique=job_id is not None)
+            return rq_queue.enqueue_job(job, unique=job_id is not None)
+
+        for _ in range(3):  # the existing job can finish between our two looks at it
+            try:
+                job = submit(job_id)
+                return EnqueuedJob(job.id, queue, "scheduled" if delay > 0 else "queued")
+            except DuplicateJobError:
+                try:
+                    status = Job.fetch(job_id, connection=self.connection).get_status(refresh=True)
+                except NoSuchJobError:
+                    continue
+                if status == JobStatus.STARTED and follow_up:
+                    # The running job may already have read what changed: queue one more run.
+                    job_id = follow_up_id(job_id)
+                    continue
+                if status in (JobStatus.QUEUED, JobStatus.STARTED) or (delay > 0 and status == JobStatus.SCHEDULED):
+                    return EnqueuedJob(job_id, queue, "duplicate")
+                # Finished, failed, or a retry waiting for its time: asking again runs it now.
+                Job.fetch(job_id, connection=self.connection).delete()
+        raise RuntimeError(f"could not enqueue job {job_id}: it keeps changing state")
 
 
 def get_queue_backend(app: Flask | None = None):
@@ -170,11 +220,19 @@ def make_job_id(name: str, *parts: object) -> str:
     return "-".join([name, *map(str, parts)])
 
 
-def enqueue(name: str, *, job_id: str | None = None, queue: str = "default", **kwargs) -> EnqueuedJob:
+def follow_up_id(job_id: str) -> str:
+    return job_id if job_id.endswith("-again") else f"{job_id}-again"
+
+
+def enqueue(name: str, *, job_id: str | None = None, queue: str = "default", delay: float = 0, follow_up: bool = False, **kwargs) -> EnqueuedJob:
+    """Enqueue a named job. ``job_id``: a waiting or running job with that id is not enqueued
+    twice. ``delay``: seconds before it runs; a job already scheduled keeps its time, so
+    requests within the delay coalesce (debouncing). ``follow_up``: when the job with that id
+    is running, queue one more run after it (for jobs that drain a table of changes)."""
     if job_id is not None and not JOB_ID_PATTERN.match(job_id):
         raise ValueError(f"job id {job_id!r} may only contain letters, digits, _ and -")
     if queue not in QUEUES:
         raise ValueError(f"unknown queue {queue!r}; queues: {', '.join(QUEUES)}")
     if name not in registered_jobs():
         raise LookupError(f"no job named {name!r}")
-    return get_queue_backend().enqueue(name, kwargs, job_id=job_id, queue=queue)
+    return get_queue_backend().enqueue(name, kwargs, job_id=job_id, queue=queue, delay=delay, follow_up=follow_up)

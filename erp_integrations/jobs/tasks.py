@@ -44,3 +44,11 @@ def purge_history(account_id: int) -> dict:
     from ..retention import purge_history as purge
 
     return purge(get_account(account_id))
+
+
+@job_function("push_changes", retries=(10, 60, 300, 900))
+def push_changes(account_id: int, kind: str) -> dict:
+    """Send an account's pending changes of one kind (stock, price, shipment) to its marketplace."""
+    from ..push import run_push
+
+    return run_push(account_id, kind)

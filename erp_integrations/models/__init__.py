@@ -28,6 +28,7 @@ from .integration import (
     ExternalRef,
     IntegrationAccount,
     IntegrationLog,
+    PushRequest,
     SyncCursor,
     SyncRun,
     WebhookEvent,

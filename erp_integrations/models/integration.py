@@ -132,6 +132,36 @@ class WebhookEvent(Base):
     processed_at: Mapped[datetime | None]
 
 
+class PushRequest(Base):
+    """The outbox of changes the ERP sends to a marketplace (stock, prices, shipments).
+
+    One row per target (a SKU at a warehouse, a SKU's price, a package): a newer request
+    replaces the payload and bumps ``version``, so the push job always sends the latest value
+    and a burst of changes costs one call (latest wins). A push is marked sent only if the
+    version it read is still current, so a change made during the call is pushed next time.
+    """
+
+    __tablename__ = "integration_push_requests"
+    __table_args__ = (
+        UniqueConstraint("account_id", "kind", "target"),
+        Index("ix_integration_push_requests_pending", "account_id", "kind", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("integration_accounts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(32))  # stock, price, shipment
+    target: Mapped[str] = mapped_column(String(255))
+    payload: Mapped[dict] = mapped_column(default=dict)
+    version: Mapped[int] = mapped_column(default=1)
+    status: Mapped[str] = mapped_column(String(16), default="pending")  # pending, sent, failed
+    # What the marketplace last accepted for this target: a request equal to it is a no-op.
+    last_sent: Mapped[dict | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+
 class ExternalRef(Base):
     """Binding between a marketplace record and its ERP row (the OCA connector's binding)."""
 

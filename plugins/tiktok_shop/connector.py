@@ -24,6 +24,9 @@ class TikTokShopConnector(Connector):
     streams = tuple(STREAMS)
     stream_features = STREAM_FEATURES
     config_schema = TikTokShopConfigSchema
+    push_kinds = ("stock", "price", "shipment")
+    # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
+    push_refresh_streams = {"shipment": ("orders", "packages")}
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -71,6 +74,13 @@ class TikTokShopConnector(Connector):
     def sync_stream(self, context) -> None:
         client = self.client(context.account)
         STREAMS[context.stream](context, client)
+
+    # -- push -------------------------------------------------------------------------------
+
+    def push(self, account, kind, items):
+        from .push import push
+
+        return push(self.client(account), kind, items)
 
     # -- authorization ------------------------------------------------------------------------
 

@@ -66,7 +66,7 @@ def register(app: Flask) -> None:
         )
 
     def products_search():
-        box, shop, body, args = sandbox(), g.shop, g.body, request.args
+        shop, body, args = g.shop, g.body, request.args
         size = page_size(args.get("page_size"), 1, 100, None, PRODUCT_PARAM_ERROR)
         status = body.get("status", "ALL")
         if status not in SEARCHABLE_STATUSES:

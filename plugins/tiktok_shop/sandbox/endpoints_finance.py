@@ -10,7 +10,7 @@ from .api_errors import invalid_param, ok
 from .data import DAY, STATEMENT_ID_BASE, STATUS_CODE
 from .ledger import Ledger, ledger, payment_id, statement_document, withdrawal_id
 from .money import fmt
-from .search import check_times, paged_search
+from .search import paged_search
 from .server import Endpoint, api_route, sandbox
 
 FINANCE = "Finance Information"

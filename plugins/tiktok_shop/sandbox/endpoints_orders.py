@@ -264,7 +264,7 @@ def register(app: Flask) -> None:
     @api_route(app, "POST", "/return_refund/202309/cancellations/search", Endpoint("Return & Refund Basic"))
     def cancellations_search():
         box, shop, body, args = sandbox(), g.shop, g.body, request.args
-        cols, n = shop.orders, shop.orders.count
+        n = shop.orders.count
         field, descending = _sort(args, ("create_time", "update_time"), "ASC")
         created, updated = cancellation_times(box, shop)
         mask = (created > 0) & time_range(created, body, "create_time_ge", "create_time_lt") & time_range(updated, body, "update_time_ge", "update_time_lt")

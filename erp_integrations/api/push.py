@@ -1,0 +1,78 @@
+"""Push ERP changes to a marketplace: stock, prices, shipments; the outbox and its retries."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from ..accounts import get_account
+from ..extensions import db
+from ..models import PushRequest
+from ..push import PushRequestInvalid, request_changes, schedule_push
+from . import api_blueprint
+from .errors import ApiError
+from .helpers import json_object
+
+KINDS = {"stock": "stock", "prices": "price", "shipments": "shipment"}
+STATUSES = ("pending", "sent", "failed")
+
+
+@api_blueprint.post("/accounts/<int:account_id>/push/<kind>")
+def push_changes(account_id: int, kind: str):
+    """``{"items": [...]}``; stock items ``{"sku", "warehouse"?, "quantity"}``, prices
+    ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
+    "shipping_provider_id"?, "handover_method"?}``."""
+    account = get_account(account_id)
+    if kind not in KINDS:
+        raise ApiError(404, f"nothing to push called {kind!r}; use one of: {', '.join(KINDS)}")
+    try:
+        results = request_changes(account, KINDS[kind], json_object().get("items"))
+    except PushRequestInvalid as exc:
+        raise ApiError(422, "invalid push request", exc.fields) from None
+    return jsonify(items=results), 202
+
+
+@api_blueprint.get("/accounts/<int:account_id>/push")
+def list_push_requests(account_id: int):
+    account = get_account(account_id)
+    query = select(PushRequest).where(PushRequest.account_id == account.id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in STATUSES:
+            raise ApiError(422, "invalid filter", {"status": [f"must be one of {', '.join(STATUSES)}"]})
+        query = query.where(PushRequest.status == status)
+    kind = request.args.get("kind")
+    if kind is not None:
+        if kind not in KINDS.values():
+            raise ApiError(422, "invalid filter", {"kind": [f"must be one of {', '.join(KINDS.values())}"]})
+        query = query.where(PushRequest.kind == kind)
+    rows = db.session.scalars(query.order_by(PushRequest.requested_at.desc(), PushRequest.id.desc()).limit(500))
+    return jsonify(requests=[_describe(r) for r in rows])
+
+
+@api_blueprint.post("/accounts/<int:account_id>/push/requests/<int:request_id>/retry")
+def retry_push_request(account_id: int, request_id: int):
+    account = get_account(account_id)
+    row = db.session.get(PushRequest, request_id)
+    if row is None or row.account_id != account.id:
+        raise ApiError(404, f"no push request {request_id} for account {account.id}")
+    if row.status == "sent":
+        raise ApiError(409, "this change was already accepted by the marketplace")
+    row.status, row.version = "pending", row.version + 1
+    db.session.commit()
+    schedule_push(account.id, row.kind)
+    return jsonify(_describe(row)), 202
+
+
+def _describe(row: PushRequest) -> dict:
+    return {
+        "id": row.id,
+        "kind": row.kind,
+        "target": row.target,
+        "status": row.status,
+        "payload": {k: v for k, v in row.payload.items() if not k.endswith("_row")},
+        "attempts": row.attempts,
+        "error": row.error,
+        "requested_at": row.requested_at.isoformat(),
+        "sent_at": row.sent_at.isoformat() if row.sent_at else None,
+    }

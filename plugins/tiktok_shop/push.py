@@ -1,0 +1,86 @@
+"""Pushing ERP changes to TikTok Shop: inventory, prices and package shipment.
+
+Inventory and prices are updated per product (one call carries every SKU and warehouse of
+that product); TikTok answers inventory updates with per-SKU errors in ``data.errors``, so one
+bad SKU fails alone. A retryable failure (rate limit, 5xx, timeout) after the client's own
+retries is raised so the job retries later; any other refusal fails only the items of that
+call, with TikTok's message.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from erp_integrations.connectors import PushItem, PushOutcome
+
+from .errors import AuthError, TikTokShopError
+
+
+def push(client, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
+    return PUSHERS[kind](client, items)
+
+
+def _call(client, path: str, body: dict) -> tuple[dict | None, str | None]:
+    """The call's data, or the message that fails its items. Retryable and authorization
+    problems are not the items' fault: they propagate."""
+    try:
+        return client.request("POST", path, body=body), None
+    except TikTokShopError as exc:
+        if exc.retryable or isinstance(exc, AuthError):
+            raise
+        return None, exc.public_message()
+
+
+def _by_product(items: list[PushItem]) -> dict[str, list[PushItem]]:
+    grouped: dict[str, list[PushItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.payload["product_id"]].append(item)
+    return grouped
+
+
+def push_stock(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    outcomes: dict[int, PushOutcome] = {}
+    for product_id, group in _by_product(items).items():
+        per_sku: dict[str, list[PushItem]] = defaultdict(list)
+        for item in group:
+            per_sku[item.payload["sku_id"]].append(item)
+        body = {"skus": [{"id": sku, "inventory": [{"warehouse_id": i.payload["warehouse_id"], "quantity": i.payload["quantity"]} for i in its]} for sku, its in per_sku.items()]}
+        data, failure = _call(client, f"/product/202309/products/{product_id}/inventory/update", body)
+        refused: dict[tuple[str, str | None], str] = {}
+        for error in (data or {}).get("errors") or []:
+            detail = error.get("detail") or {}
+            sku = str(detail.get("sku_id", ""))
+            extra = detail.get("extra_errors") or []
+            for warehouse_error in extra:
+                refused[(sku, str(warehouse_error.get("warehouse_id")))] = f"{warehouse_error.get('message')} (code {warehouse_error.get('code')})"
+            if not extra:
+                refused[(sku, None)] = f"{error.get('message')} (code {error.get('code')})"
+        for item in group:
+            p = item.payload
+            message = failure or refused.get((p["sku_id"], p["warehouse_id"])) or refused.get((p["sku_id"], None))
+            outcomes[item.id] = PushOutcome(message is None, message or "")
+    return outcomes
+
+
+def push_price(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    outcomes: dict[int, PushOutcome] = {}
+    for product_id, group in _by_product(items).items():
+        body = {"skus": [{"id": i.payload["sku_id"], "price": {"amount": i.payload["amount"], "currency": i.payload["currency"]}} for i in group]}
+        _, failure = _call(client, f"/product/202309/products/{product_id}/prices/update", body)
+        outcomes.update({i.id: PushOutcome(failure is None, failure or "") for i in group})
+    return outcomes
+
+
+def push_shipment(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        p = item.payload
+        self_shipment = {"tracking_number": p["tracking_number"]}
+        if p.get("shipping_provider_id"):
+            self_shipment["shipping_provider_id"] = p["shipping_provider_id"]
+        _, failure = _call(client, f"/fulfillment/202309/packages/{p['package_id']}/ship", {"handover_method": p["handover_method"], "self_shipment": self_shipment})
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
+PUSHERS = {"stock": push_stock, "price": push_price, "shipment": push_shipment}

@@ -1,0 +1,257 @@
+"""Push end to end: ERP stock, price and shipment changes through the outbox, the push job
+(RQ worker processes or the embedded queue) and the client, checked in the sandbox itself."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from sandbox_support import authorize, client_for, control, start_sandbox
+from sync_support import connect, run_jobs, sync
+
+INVENTORY_UPDATE = "/product/202309/products/{}/inventory/update"
+
+
+@pytest.fixture(scope="module")
+def server():
+    s = start_sandbox(orders=600, shops=1)
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def shop(client, app, app_env, server):
+    """An account connected to the sandbox with its catalogue, stock and orders synced."""
+    control(server, "DELETE", "/faults")
+    account_id = connect(client, server)
+    sync(client, app, app_env, account_id, streams=["warehouses", "products", "inventory", "orders", "packages"])
+    return account_id
+
+
+@pytest.fixture
+def reader(server):
+    """An independent client of the sandbox: what TikTok now holds, not what the ERP thinks."""
+    return client_for(server, authorize(server))
+
+
+def skus_of(app, account_id):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Product, ProductVariant
+
+    rows = db.session.execute(select(ProductVariant, Product.external_id).join(Product, Product.id == ProductVariant.product_id).where(ProductVariant.account_id == account_id).order_by(ProductVariant.id)).all()
+    by_product: dict[str, list] = {}
+    for variant, product_id in rows:
+        by_product.setdefault(product_id, []).append(variant)
+    return by_product
+
+
+def sandbox_stock(reader, sku_ids) -> dict[tuple[str, str], int]:
+    data = reader.request("POST", "/product/202309/inventory/search", body={"sku_ids": list(sku_ids)})
+    return {(s["id"], w["warehouse_id"]): w["available_quantity"] for p in data["inventory"] for s in p["skus"] for w in s["warehouse_inventory"]}
+
+
+def calls(server, endpoint: str = "POST " + INVENTORY_UPDATE.format("{product_id}")) -> int:
+    """Requests the sandbox has served to one endpoint (all products together)."""
+    return control(server, "GET", "/requests").json().get(endpoint, 0)
+
+
+@pytest.fixture
+def debounced(app):
+    """Hold push jobs back long enough for a burst of requests to pile up. RQ jobs wait for
+    the worker the test starts anyway; the embedded queue would run them at once, so there the
+    debounce delay is what holds them (and its join waits for the delay to pass)."""
+    from dataclasses import replace
+
+    from erp_integrations.jobs import get_queue_backend
+    from erp_integrations.jobs.queue import EmbeddedQueue
+
+    settings = app.config["ERP_SETTINGS"]
+    if isinstance(get_queue_backend(app), EmbeddedQueue):
+        app.config["ERP_SETTINGS"] = replace(settings, push_debounce_seconds=1.0)
+    yield
+    app.config["ERP_SETTINGS"] = settings
+
+
+def push(client, account_id, kind, *items):
+    response = client.post(f"/api/v1/accounts/{account_id}/push/{kind}", json={"items": list(items)})
+    assert response.status_code == 202, response.get_json()
+    return response.get_json()["items"]
+
+
+def outbox(client, account_id, **filters):
+    return client.get(f"/api/v1/accounts/{account_id}/push", query_string=filters).get_json()["requests"]
+
+
+def test_a_burst_of_stock_changes_is_one_call_per_product_with_the_latest_values(client, app, app_env, server, shop, reader, debounced):
+    from erp_integrations.models import IntegrationLog, StockLevel, Warehouse
+    from erp_integrations.extensions import db
+
+    (product_id, variants), (other_product, other_variants) = list(skus_of(app, shop).items())[:2]
+    first, second, third = variants[0], variants[-1], other_variants[0]
+    default = db.session.scalars(select(Warehouse).where(Warehouse.account_id == shop, Warehouse.is_default)).one()
+    before = calls(server)
+
+    # Three requests before the job runs: by seller SKU and by SKU id, the same SKU twice.
+    push(client, shop, "stock", {"sku": first.seller_sku, "quantity": 5})
+    push(client, shop, "stock", {"sku": first.external_id, "quantity": 7}, {"sku": second.external_id, "quantity": 3})
+    push(client, shop, "stock", {"sku": third.external_id, "quantity": 11})
+    run_jobs(app, app_env)
+
+    assert calls(server) - before == 2  # one per product
+    held = sandbox_stock(reader, [first.external_id, second.external_id, third.external_id])
+    assert held[(first.external_id, default.external_id)] == 7
+    assert held[(second.external_id, default.external_id)] == 3
+    assert held[(third.external_id, default.external_id)] == 11
+    assert {r["status"] for r in outbox(client, shop)} == {"sent"}
+
+    db.session.expire_all()
+    mirrored = db.session.scalars(select(StockLevel).where(StockLevel.variant_id == first.id, StockLevel.warehouse_id == default.id)).one()
+    assert mirrored.available == 7
+    logged = db.session.scalars(select(IntegrationLog.message).where(IntegrationLog.account_id == shop, IntegrationLog.event == "stock_pushed")).all()
+    assert any(f"SKU {first.external_id}" in m and m.endswith("set to 7") for m in logged), logged
+
+
+def test_unchanged_stock_is_not_pushed_again_and_negative_stock_goes_out_as_zero(client, app, app_env, server, shop, reader):
+    product_id, variants = next(iter(skus_of(app, shop).items()))
+    sku = variants[0].external_id
+    push(client, shop, "stock", {"sku": sku, "quantity": 4})
+    run_jobs(app, app_env)
+    count = calls(server)
+
+    assert push(client, shop, "stock", {"sku": sku, "quantity": 4})[0]["status"] == "unchanged"
+    run_jobs(app, app_env)
+    assert calls(server) == count
+
+    result = push(client, shop, "stock", {"sku": sku, "quantity": -3})[0]
+    assert result["status"] == "queued" and "pushed 0" in result["note"]
+    run_jobs(app, app_env)
+    assert min(q for (s, _), q in sandbox_stock(reader, [sku]).items() if s == sku) == 0
+    assert "never pushed negative" in outbox(client, shop, kind="stock")[0]["payload"]["note"]
+
+
+def test_a_refused_warehouse_fails_its_change_alone_with_tiktoks_message(client, app, app_env, server, shop, reader):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Warehouse
+
+    product_id, variants = next(iter(skus_of(app, shop).items()))
+    returns = db.session.scalars(select(Warehouse).where(Warehouse.account_id == shop, Warehouse.kind == "RETURN_WAREHOUSE")).one()
+    push(client, shop, "stock", {"sku": variants[0].external_id, "warehouse": returns.external_id, "quantity": 9}, {"sku": variants[-1].external_id, "quantity": 8})
+    run_jobs(app, app_env)
+
+    rows = {r["target"]: r for r in outbox(client, shop)}
+    refused = rows[f"{variants[0].external_id}@{returns.external_id}"]
+    assert refused["status"] == "failed" and "12052097" in refused["error"]
+    assert [r["status"] for t, r in rows.items() if t != refused["target"]] == ["sent"]
+
+
+def test_a_marketplace_outage_keeps_the_change_until_a_retry_sends_it(client, app, app_env, server, shop, reader):
+    from erp_integrations.jobs import get_queue_backend
+    from erp_integrations.jobs.queue import EmbeddedQueue
+
+    product_id, variants = next(iter(skus_of(app, shop).items()))
+    sku = variants[0].external_id
+    control(server, "PUT", "/faults", json={"unavailable_rate": 1.0, "paths": [INVENTORY_UPDATE.format(product_id)]})
+    push(client, shop, "stock", {"sku": sku, "quantity": 21})
+    backend = get_queue_backend(app)
+    if isinstance(backend, EmbeddedQueue):
+        known = len(backend.failures)
+        backend.join()
+        assert "503" in backend.failures[known]["error"] or "unavailable" in backend.failures[known]["error"].lower()
+    else:
+        run_jobs(app, app_env)  # the job fails, and waits for its retry in RQ's scheduled registry
+    pending = outbox(client, shop)[0]
+    assert pending["status"] == "pending" and pending["attempts"] == 1 and pending["error"]
+
+    control(server, "DELETE", "/faults")
+    assert client.post(f"/api/v1/accounts/{shop}/push/requests/{pending['id']}/retry").status_code == 202
+    run_jobs(app, app_env)
+    assert outbox(client, shop)[0]["status"] == "sent"
+    assert 21 in {q for (s, _), q in sandbox_stock(reader, [sku]).items() if s == sku}
+
+
+def test_a_price_change_reaches_tiktok_and_the_erp_variant(client, app, app_env, server, shop, reader):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import ProductVariant
+
+    product_id, variants = next(iter(skus_of(app, shop).items()))
+    variant = variants[0]
+    push(client, shop, "prices", {"sku": variant.external_id, "amount": "19.95"})
+    run_jobs(app, app_env)
+
+    detail = reader.request("GET", f"/product/202309/products/{product_id}")
+    held = {s["id"]: s["price"] for s in detail["skus"]}[variant.external_id]
+    assert Decimal(held["sale_price"]) == Decimal("19.95")
+    db.session.expire_all()
+    assert db.session.get(ProductVariant, variant.id).price == Decimal("19.95")
+
+
+def test_an_erp_shipment_ships_the_package_and_the_order_follows(client, app, app_env, server, shop, reader):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder, Shipment
+
+    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)).first()
+    assert order is not None, "the seeded sandbox always has orders awaiting shipment"
+    result = push(client, shop, "shipments", {"order": order.external_id, "tracking_number": "ERP-TRACK-0001"})[0]
+    run_jobs(app, app_env)  # the push, then the orders and packages syncs it enqueues
+
+    db.session.expire_all()
+    assert db.session.get(SalesOrder, order.id).status == "AWAITING_COLLECTION"
+    shipment = db.session.scalars(select(Shipment).where(Shipment.account_id == shop, Shipment.external_id == result["target"])).one()
+    assert shipment.tracking_number == "ERP-TRACK-0001"
+    package = reader.request("GET", f"/fulfillment/202309/packages/{result['target']}")
+    assert package["tracking_number"] == "ERP-TRACK-0001"
+
+    # Shipping it again is refused by TikTok, recorded with its message, not retried forever.
+    push(client, shop, "shipments", {"package": result["target"], "tracking_number": "ERP-TRACK-0002"})
+    run_jobs(app, app_env)
+    again = [r for r in outbox(client, shop, kind="shipment") if r["target"] == result["target"]][0]
+    assert again["status"] == "failed" and "code" in again["error"]
+
+
+@pytest.mark.parametrize(
+    "kind, item, field, message",
+    [
+        ("stock", {"sku": "no-such-sku", "quantity": 1}, "items[0].sku", "no synced SKU"),
+        ("stock", {"sku": "x", "quantity": 1.5}, "items[0].quantity", "whole number"),
+        ("stock", {"quantity": 1}, "items[0].sku", "required"),
+        ("prices", {"sku": "x", "amount": 19.95}, "items[0].amount", "never a float"),
+        ("prices", {"sku": "x", "amount": "-1"}, "items[0].amount", "positive"),
+        ("shipments", {"tracking_number": "T"}, "items[0].package", "either package"),
+        ("shipments", {"order": "1", "tracking_number": "T", "handover_method": "TELEPORT"}, "items[0].handover_method", "DROP_OFF or PICKUP"),
+    ],
+)
+def test_invalid_push_requests_get_a_message_per_field_and_record_nothing(client, app, server, shop, kind, item, field, message):
+    if "sku" in item and item["sku"] == "x":
+        item = {**item, "sku": next(iter(skus_of(app, shop).values()))[0].external_id}
+    response = client.post(f"/api/v1/accounts/{shop}/push/{kind}", json={"items": [item]})
+    assert response.status_code == 422
+    assert message in " ".join(response.get_json()["error"]["fields"][field])
+    assert outbox(client, shop) == []
+
+
+def test_push_errors_outside_items(client, app, server, shop):
+    assert client.post(f"/api/v1/accounts/{shop}/push/discounts", json={"items": []}).status_code == 404
+    assert client.post(f"/api/v1/accounts/{shop}/push/stock", data="not json").status_code == 400
+    assert client.post(f"/api/v1/accounts/{shop}/push/stock", json={"items": []}).get_json()["error"]["fields"] == {"items": ["must be a non-empty list"]}
+    assert client.get(f"/api/v1/accounts/{shop}/push?status=lost").status_code == 422
+    assert client.post(f"/api/v1/accounts/{shop}/push/requests/999/retry").status_code == 404
+
+
+def test_push_cli(app, app_env, cli_env, server, shop, reader):
+    """``erp-integrations push stock``: pushes at once without Redis, queues for workers with it."""
+    _, variants = next(iter(skus_of(app, shop).items()))
+    sku = variants[0].external_id
+    result = subprocess.run([sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), sku, "13"], env=cli_env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "queued" in result.stdout
+    if "REDIS_URL" in app_env:
+        run_jobs(app, app_env)
+    else:
+        assert "sent 1, failed 0" in result.stdout
+    assert 13 in {q for (s, _), q in sandbox_stock(reader, [sku]).items() if s == sku}
+    refused = subprocess.run([sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), "nope", "1"], env=cli_env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 2 and "sku: no synced SKU" in refused.stderr
