@@ -34,9 +34,11 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
 
     from .api import api_blueprint
     from .api.sync import oauth_blueprint
+    from .webhooks.receiver import webhooks_blueprint
 
     app.register_blueprint(api_blueprint)
     app.register_blueprint(oauth_blueprint)
+    app.register_blueprint(webhooks_blueprint)
     logging.getLogger("erp_integrations").setLevel(logging.INFO)
     return app
 

@@ -52,6 +52,29 @@ class PushOutcome:
 
 
 @dataclass(frozen=True)
+class WebhookDelivery:
+    """What a connector read from a verified webhook: enough to store and deduplicate it."""
+
+    notification_id: str
+    event_type: str
+    shop_id: str | None = None
+
+
+class WebhookRejected(Exception):
+    """A delivery the receiver refuses: 401 for a bad signature, 400 for a malformed body."""
+
+    def __init__(self, message: str, status: int = 401):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class WebhookOutcome:
+    status: str  # processed, ignored, failed
+    message: str = ""
+
+
+@dataclass(frozen=True)
 class ConnectionResult:
     ok: bool
     status: str  # ok, not_authorized, unreachable, rejected
@@ -155,6 +178,28 @@ class Connector:
         """Send changes to the marketplace; an outcome per item id. Raise a retryable
         ``MarketplaceError`` when the whole call should be tried again later."""
         raise NotImplementedError(f"{self.name} cannot push {kind}")
+
+    # -- webhooks: the host's receiver stores deliveries, the connector verifies and handles them
+
+    def webhook_verifier(self, account, secrets: dict[str, str]) -> Any:
+        """What verifying this account's deliveries needs (the host caches it briefly)."""
+        raise NotImplementedError(f"{self.name} does not receive webhooks")
+
+    def read_webhook(self, verifier: Any, headers, body: bytes) -> WebhookDelivery:
+        """Verify (in constant time) and parse a delivery, or raise ``WebhookRejected``."""
+        raise NotImplementedError(f"{self.name} does not receive webhooks")
+
+    def handle_webhooks(self, account, events: list) -> dict[int, WebhookOutcome]:
+        """Act on stored deliveries (refetch what they name): an outcome per event id."""
+        raise NotImplementedError(f"{self.name} does not receive webhooks")
+
+    def webhook_subscriptions(self, account) -> list[dict]:
+        """What the marketplace has registered for this account: ``[{event_type, address}]``."""
+        raise NotImplementedError(f"{self.name} cannot list webhook subscriptions")
+
+    def subscribe_webhooks(self, account) -> dict:
+        """Register ``account.webhook_url`` for the event types its features need."""
+        raise NotImplementedError(f"{self.name} cannot manage webhook subscriptions")
 
     def stream_enabled(self, account, stream: str) -> bool:
         wanted = self.stream_features.get(stream)

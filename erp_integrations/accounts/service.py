@@ -106,7 +106,14 @@ def update_account(account: IntegrationAccount, changes: Any) -> IntegrationAcco
     _check_unique_name(account.connector, data["name"], account.id)
     _apply(account, connector, data)
     db.session.commit()
+    _forget_webhook_verifier(account.id)
     return account
+
+
+def _forget_webhook_verifier(account_id: int) -> None:
+    from ..webhooks.receiver import forget_verifier
+
+    forget_verifier(account_id)
 
 
 def _current_config(account: IntegrationAccount, connector, secrets: dict[str, str]) -> dict[str, Any]:
@@ -120,6 +127,7 @@ def _current_config(account: IntegrationAccount, connector, secrets: dict[str, s
 
 
 def delete_account(account: IntegrationAccount) -> None:
+    _forget_webhook_verifier(account.id)
     was_default, connector_name = account.is_default, account.connector
     db.session.delete(account)
     db.session.flush()

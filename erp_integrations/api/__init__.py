@@ -4,4 +4,4 @@ from flask import Blueprint
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import accounts, connectors, errors, openapi, push, sync  # noqa: E402,F401  (routes register on import)
+from . import accounts, connectors, errors, jobs, openapi, push, sync, webhooks  # noqa: E402,F401  (routes register on import)

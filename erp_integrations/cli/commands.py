@@ -352,6 +352,38 @@ def sandbox():
 @cli.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True)
-def serve_command(host, port):
-    """Serve the API and admin UI (development server; use a WSGI server in production)."""
-    _app().run(host=host, port=port)
+@click.option("--no-scheduler", is_flag=True, help="Without Redis: don't run the scheduler inside this process.")
+def serve_command(host, port, no_scheduler):
+    """Serve the API and admin UI (development server; use a WSGI server in production).
+
+    Without Redis (the embedded mode) the scheduler runs inside this process."""
+    app = _app()
+    if not app.config["ERP_SETTINGS"].redis_url and not no_scheduler:
+        from ..scheduler import start_in_background
+
+        start_in_background(app)
+    app.run(host=host, port=port)
+
+
+@cli.command("scheduler")
+@click.option("--tick", "tick_seconds", default=1.0, show_default=True, help="Seconds between ticks.")
+@click.option("--max-per-tick", default=100, show_default=True, help="Accounts started per tick at most; the rest start on the next ticks.")
+@click.option("--once", is_flag=True, help="Run one tick, print what it did as JSON, and exit.")
+def scheduler_command(tick_seconds, max_per_tick, once):
+    """Enqueue every account's streams at its sync interval, sweep the webhook inbox and the
+    push outbox. With Redis, run one per machine you like: one leads, the others stand by."""
+    import dataclasses
+    import signal
+
+    from ..scheduler import Scheduler
+
+    app = _app()
+    scheduler = Scheduler(app, tick_seconds=tick_seconds, max_per_tick=max_per_tick)
+    if once:
+        with app.app_context():
+            click.echo(json.dumps(dataclasses.asdict(scheduler.tick())))
+        return
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, lambda *_: scheduler.stopping.set())
+    click.echo(f"scheduler {scheduler.identity}: ticking every {tick_seconds:g} s", err=True)
+    scheduler.run()

@@ -113,6 +113,16 @@ class EmbeddedQueue:
             self._put((name, kwargs, job_id))
         return EnqueuedJob(job_id, queue, "scheduled" if delay > 0 else "queued")
 
+    def failed_jobs(self) -> list[dict]:
+        return [{"id": f["job_id"], "name": f["name"], "queue": "embedded", "kwargs": f["kwargs"], "error": f["error"].strip().splitlines()[-1]} for f in self.failures]
+
+    def retry_failed(self, job_id: str) -> EnqueuedJob | None:
+        for k, failure in enumerate(self.failures):
+            if failure["job_id"] == job_id:
+                del self.failures[k]
+                return self.enqueue(failure["name"], failure["kwargs"], job_id=job_id, queue="default")
+        return None
+
     def _put(self, item) -> None:
         self._queue.put(item)
         with self._lock:
@@ -140,7 +150,7 @@ class EmbeddedQueue:
                     run_job(name, kwargs, job_id)
             except Exception:
                 log.exception("embedded job %s (%s) failed", name, job_id)
-                self.failures.append({"name": name, "job_id": job_id, "error": traceback.format_exc(limit=5)})
+                self.failures.append({"name": name, "job_id": job_id, "kwargs": kwargs, "error": traceback.format_exc(limit=5)})
             finally:
                 with self._lock:
                     self._pending.discard(job_id)
@@ -192,6 +202,11 @@ class RQQueue:
                     status = Job.fetch(job_id, connection=self.connection).get_status(refresh=True)
                 except NoSuchJobError:
                     continue
+                if status == JobStatus.STARTED and self._orphaned(job_id):
+                    # Its worker was killed (SIGKILL, a lost machine): RQ would keep it
+                    # "started" until its timeout. Nothing runs it, so replace it.
+                    Job.fetch(job_id, connection=self.connection).delete()
+                    continue
                 if status == JobStatus.STARTED and follow_up:
                     # The running job may already have read what changed: queue one more run.
                     job_id = follow_up_id(job_id)
@@ -201,6 +216,58 @@ class RQQueue:
                 # Finished, failed, or a retry waiting for its time: asking again runs it now.
                 Job.fetch(job_id, connection=self.connection).delete()
         raise RuntimeError(f"could not enqueue job {job_id}: it keeps changing state")
+
+
+    def failed_jobs(self) -> list[dict]:
+        from rq.registry import FailedJobRegistry
+
+        found = []
+        for name in QUEUES:
+            queue = self.queue(name)
+            registry = FailedJobRegistry(queue=queue)
+            for job in queue.job_class.fetch_many(registry.get_job_ids(), connection=self.connection):
+                if job is None:
+                    continue
+                result = job.latest_result()
+                error = (result.exc_string or "").strip().splitlines()[-1] if result and result.exc_string else ""
+                job_name, kwargs = (job.args[0], job.args[1]) if len(job.args) >= 2 else (job.func_name, {})
+                found.append({"id": job.id, "name": job_name, "queue": name, "kwargs": kwargs, "error": error, "ended_at": job.ended_at.isoformat() if job.ended_at else None})
+        return found
+
+    def retry_failed(self, job_id: str) -> EnqueuedJob | None:
+        from rq.registry import FailedJobRegistry
+
+        for name in QUEUES:
+            registry = FailedJobRegistry(queue=self.queue(name))
+            if job_id in registry.get_job_ids():
+                registry.requeue(job_id)
+                return EnqueuedJob(job_id, name, "queued")
+        return None
+
+    def _orphaned(self, job_id: str) -> bool:
+        """A started job whose worker is gone: its worker's key expired, or the worker ran on
+        this machine and its process no longer exists."""
+        import os
+        import socket
+
+        from rq import Worker
+        from rq.job import Job
+
+        job = Job.fetch(job_id, connection=self.connection)
+        if not job.worker_name:
+            return False
+        worker = Worker.find_by_key(Worker.redis_worker_namespace_prefix + job.worker_name, connection=self.connection)
+        if worker is None:
+            return True
+        if worker.hostname != socket.gethostname() or not worker.pid:
+            return False
+        try:
+            os.kill(worker.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
 
 
 def get_queue_backend(app: Flask | None = None):

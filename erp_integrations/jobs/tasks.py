@@ -52,3 +52,23 @@ def push_changes(account_id: int, kind: str) -> dict:
     from ..push import run_push
 
     return run_push(account_id, kind)
+
+
+@job_function("process_webhooks", retries=(5, 30, 120, 600))
+def process_webhooks(account_id: int) -> dict:
+    """Handle an account's stored webhook deliveries: refetch what they name, through the
+    same mappers and upserts as sync."""
+    from ..webhooks import process_inbox
+
+    return process_inbox(account_id)
+
+
+@job_function("sync_due_streams")
+def sync_due_streams(account_id: int) -> dict:
+    """The scheduler's fan-out: enqueue every enabled stream of an account that is due. A stream
+    still queued or running is not queued twice (deterministic job ids)."""
+    from ..accounts import get_account
+    from ..sync.enqueue import enqueue_sync
+
+    jobs = enqueue_sync(get_account(account_id), trigger="schedule")
+    return {"queued": sum(j.status == "queued" for j in jobs), "already_waiting": sum(j.status == "duplicate" for j in jobs)}

@@ -33,11 +33,37 @@ def run_queued_job(name: str, kwargs: dict[str, Any], job_id: str | None = None)
         return run_job(name, kwargs, job_id)
 
 
+def _page_aware_worker_class():
+    import signal
+
+    from rq import Worker
+
+    from . import shutdown
+
+    class PageAwareWorker(Worker):
+        """RQ's worker, except that a warm shutdown also tells the running job (in the forked
+        work horse) to stop after its current page instead of finishing the whole stream."""
+
+        def handle_warm_shutdown_request(self):
+            super().handle_warm_shutdown_request()
+            if self.horse_pid:
+                try:
+                    os.kill(self.horse_pid, signal.SIGUSR1)
+                except ProcessLookupError:
+                    pass
+
+        def setup_work_horse_signals(self):
+            super().setup_work_horse_signals()
+            signal.signal(signal.SIGUSR1, lambda *_: shutdown.requested.set())
+
+    return PageAwareWorker
+
+
 def run_worker(redis_url: str, queues: list[str], burst: bool = False, name: str | None = None) -> bool:
     from redis import Redis
-    from rq import Queue, Worker
+    from rq import Queue
 
     _worker_app()  # build once in the parent so each forked horse starts warm
     connection = Redis.from_url(redis_url)
-    worker = Worker([Queue(q, connection=connection) for q in queues], connection=connection, name=name)
+    worker = _page_aware_worker_class()([Queue(q, connection=connection) for q in queues], connection=connection, name=name)
     return worker.work(burst=burst, with_scheduler=True)

@@ -116,7 +116,10 @@ class WebhookEvent(Base):
     """Durable inbox: the raw delivery is stored before it is acknowledged."""
 
     __tablename__ = "integration_webhook_events"
-    __table_args__ = (UniqueConstraint("connector", "notification_id"),)
+    __table_args__ = (
+        UniqueConstraint("connector", "notification_id"),
+        Index("ix_integration_webhook_events_account_status", "account_id", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     connector: Mapped[str] = mapped_column(String(64))
@@ -125,10 +128,13 @@ class WebhookEvent(Base):
     event_type: Mapped[str | None] = mapped_column(String(64))
     headers: Mapped[dict] = mapped_column(default=dict)
     body: Mapped[bytes] = mapped_column(LargeBinary)
-    status: Mapped[str] = mapped_column(String(16), default="received")  # received, processed, failed, ignored
+    # received -> processing (claimed by a worker) -> processed | ignored | failed; rejected:
+    # signed but unreadable, kept so nothing is lost.
+    status: Mapped[str] = mapped_column(String(16), default="received")
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_at: Mapped[datetime | None]
     processed_at: Mapped[datetime | None]
 
 

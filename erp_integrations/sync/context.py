@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import text
 
 from ..extensions import db
+from ..jobs import shutdown
 from ..models import IntegrationAccount, SyncCursor, SyncRun
 
 
@@ -45,3 +46,5 @@ class SyncContext:
         db.session.commit()
         if self.lock is not None:
             self.lock.renew()
+        if shutdown.requested.is_set():
+            raise shutdown.ShutdownRequested(f"stopped after a page of {self.stream}: the worker is shutting down")

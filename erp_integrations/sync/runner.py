@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 from ..extensions import db
 from ..hooks import get_connector
+from ..jobs import enqueue
+from ..jobs.shutdown import ShutdownRequested
 from ..models import SyncCursor, SyncRun
 from .context import SyncContext
 from .locks import stream_lock
@@ -44,6 +46,9 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         context = SyncContext(account=account, stream=stream, run=run, cursor=cursor, full=full, started_at=datetime.now(timezone.utc), lock=lock)
         try:
             connector.sync_stream(context)
+        except ShutdownRequested as exc:
+            _record_interruption(run, context, exc, full=full, trigger=trigger)
+            return run
         except Exception as exc:
             db.session.rollback()
             _record_failure(run, context, exc)
@@ -54,6 +59,19 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         run.finished_at = datetime.now(timezone.utc)
         db.session.commit()
         return run
+
+
+def _record_interruption(run: SyncRun, context: SyncContext, exc: Exception, *, full: bool, trigger: str) -> None:
+    """The worker is shutting down: the last page and its cursor are committed; queue the
+    stream again so another worker continues from there."""
+    from .enqueue import sync_job_id
+
+    run.status, run.error = "interrupted", str(exc)
+    run.counts, run.api_calls, run.finished_at = dict(context.counts), context.api_calls, datetime.now(timezone.utc)
+    db.session.commit()
+    # full=False: the cursor now holds the backfill's position, which a full run would discard.
+    enqueue("sync_account", job_id=sync_job_id(run.account_id, run.stream), queue="backfill" if full else "sync", follow_up=True, account_id=run.account_id, stream=run.stream, full=False, trigger=trigger)
+    log.info("sync of account %s stream %s interrupted by shutdown; queued to continue", run.account_id, run.stream)
 
 
 def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:

@@ -57,9 +57,11 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         validate=validate.Regexp(r"^[A-Za-z0-9]{4,64}$", error="must be the app key from Partner Center (letters and digits)"),
         metadata={"label": "App Key", "help": "Partner Center > App & Service > your app.", "order": 20},
     )
+    # Real secrets are 40 characters; the floor is low because TikTok's own webhook signature
+    # example uses the secret "123", and that example must be usable as a test account.
     app_secret = fields.String(
         required=True,
-        validate=validate.Length(min=4, max=128),
+        validate=validate.Length(min=3, max=128),
         metadata={"label": "App Secret", "help": "Stored encrypted; never shown again.", "secret": True, "order": 30},
     )
     service_id = fields.String(

@@ -82,6 +82,31 @@ class TikTokShopConnector(Connector):
 
         return push(self.client(account), kind, items)
 
+    # -- webhooks ---------------------------------------------------------------------------
+
+    def webhook_verifier(self, account, secrets):
+        return (account.config["app_key"], secrets["app_secret"])
+
+    def read_webhook(self, verifier, headers, body):
+        from .webhooks import read_webhook
+
+        return read_webhook(verifier, headers, body)
+
+    def handle_webhooks(self, account, events):
+        from .webhooks import handle_webhooks
+
+        return handle_webhooks(self, account, events)
+
+    def webhook_subscriptions(self, account):
+        from .webhooks import webhook_subscriptions
+
+        return webhook_subscriptions(self.client(account))
+
+    def subscribe_webhooks(self, account):
+        from .webhooks import subscribe_webhooks
+
+        return subscribe_webhooks(self, account, self.client(account))
+
     # -- authorization ------------------------------------------------------------------------
 
     def authorization_url(self, account, state: str) -> str:

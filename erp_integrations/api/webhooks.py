@@ -1,0 +1,82 @@
+"""Webhook subscriptions and the webhook log of an account."""
+
+from __future__ import annotations
+
+from flask import jsonify, request
+from sqlalchemy import select
+
+from ..accounts import get_account
+from ..extensions import db
+from ..hooks import get_connector
+from ..models import WebhookEvent
+from ..webhooks import wake_processor
+from . import api_blueprint
+from .errors import ApiError
+
+EVENT_STATUSES = ("received", "processing", "processed", "ignored", "failed", "rejected")
+
+
+def receiver_path(account) -> str:
+    return f"/webhooks/{account.connector.replace('_', '-')}/{account.id}"
+
+
+@api_blueprint.get("/accounts/<int:account_id>/webhooks")
+def webhook_subscriptions(account_id: int):
+    """What the marketplace has registered, next to where it should post."""
+    account = get_account(account_id)
+    subscriptions = get_connector(account.connector)().webhook_subscriptions(account)
+    return jsonify(receiver_path=receiver_path(account), address=account.webhook_url, subscriptions=subscriptions)
+
+
+@api_blueprint.post("/accounts/<int:account_id>/webhooks/subscribe")
+def subscribe_webhooks(account_id: int):
+    account = get_account(account_id)
+    try:
+        result = get_connector(account.connector)().subscribe_webhooks(account)
+    except ValueError as exc:
+        raise ApiError(422, str(exc), {"webhook_url": [str(exc)]}) from None
+    return jsonify(receiver_path=receiver_path(account), **result)
+
+
+@api_blueprint.get("/accounts/<int:account_id>/webhooks/events")
+def webhook_events(account_id: int):
+    account = get_account(account_id)
+    query = select(WebhookEvent).where(WebhookEvent.account_id == account.id)
+    status = request.args.get("status")
+    if status is not None:
+        if status not in EVENT_STATUSES:
+            raise ApiError(422, "invalid filter", {"status": [f"must be one of {', '.join(EVENT_STATUSES)}"]})
+        query = query.where(WebhookEvent.status == status)
+    try:
+        limit = min(max(int(request.args.get("limit", 100)), 1), 500)
+    except ValueError:
+        raise ApiError(422, "invalid filter", {"limit": ["must be a number from 1 to 500"]}) from None
+    events = db.session.scalars(query.order_by(WebhookEvent.id.desc()).limit(limit))
+    return jsonify(events=[_describe(e) for e in events])
+
+
+@api_blueprint.post("/accounts/<int:account_id>/webhooks/events/<int:event_id>/retry")
+def retry_webhook_event(account_id: int, event_id: int):
+    account = get_account(account_id)
+    event = db.session.get(WebhookEvent, event_id)
+    if event is None or event.account_id != account.id:
+        raise ApiError(404, f"no webhook event {event_id} for account {account.id}")
+    if event.status in ("received", "processing"):
+        raise ApiError(409, f"the event is already {event.status}")
+    event.status, event.error, event.claimed_at = "received", None, None
+    db.session.commit()
+    wake_processor(account.id)
+    return jsonify(_describe(event)), 202
+
+
+def _describe(event: WebhookEvent) -> dict:
+    return {
+        "id": event.id,
+        "notification_id": event.notification_id,
+        "event_type": event.event_type,
+        "status": event.status,
+        "attempts": event.attempts,
+        "error": event.error,
+        "received_at": event.received_at.isoformat(),
+        "processed_at": event.processed_at.isoformat() if event.processed_at else None,
+    }

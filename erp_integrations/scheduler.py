@@ -1,0 +1,196 @@
+"""``erp-integrations scheduler``: every account's streams at that account's interval.
+
+Each account gets a fixed offset inside its interval (a hash of its id), so ten thousand
+accounts on a 15-minute interval start evenly across those 15 minutes instead of together.
+Time is cut into slots of ``interval`` starting at the offset; an account is due when the
+current slot is later than the last slot it was enqueued for, so however many ticks were
+missed (the scheduler was down, a tick ran long) it runs once, not once per missed tick. A
+tick enqueues one small fan-out job per due account (``sync_due_streams``), which enqueues the
+streams with their deterministic job ids: a stream still queued or running is not queued
+again, and the per-stream lock keeps runs from overlapping. At most ``max_per_tick`` accounts
+start per tick; the rest start on the next ticks.
+
+The scheduled incremental sync is also the reconciliation poll: whatever a lost webhook
+missed, the next window picks up. Every minute the tick also sweeps the inbox (deliveries
+whose job was lost, claims whose worker died) and the push outbox, and once a day per
+account it enqueues ``purge_history``.
+
+With Redis, one scheduler at a time holds a leader lock (run one on each of several machines
+for failover) and the slots live in Redis so a restart or failover doesn't run anything again.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import time
+import zlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from .extensions import db
+from .jobs import enqueue, make_job_id
+from .models import AccountStatus, IntegrationAccount, PushRequest
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = 60.0  # seconds between inbox/outbox sweeps
+DAY = 24 * 3600
+_SLOTS_KEY = "erp_integrations:scheduler:slots"
+_LEADER_KEY = "erp_integrations:scheduler:leader"
+
+
+def offset_of(account_id: int, period: int) -> int:
+    """Where in each period the account's slot starts: stable, and evenly spread."""
+    return zlib.crc32(str(account_id).encode()) % period
+
+
+def slot_of(account_id: int, period: int, now: float) -> int:
+    return int((now - offset_of(account_id, period)) // period)
+
+
+class SlotStore:
+    """Last enqueued slot per key: a dict, mirrored to a Redis hash when there is Redis."""
+
+    def __init__(self, redis=None):
+        self.redis = redis
+        self.slots: dict[str, int] = {}
+        if redis is not None:
+            self.slots = {k.decode(): int(v) for k, v in redis.hgetall(_SLOTS_KEY).items()}
+
+    def get(self, key: str) -> int | None:
+        return self.slots.get(key)
+
+    def save(self, changed: dict[str, int]) -> None:
+        self.slots.update(changed)
+        if self.redis is not None and changed:
+            self.redis.hset(_SLOTS_KEY, mapping=changed)
+
+
+@dataclass
+class TickReport:
+    accounts: int = 0
+    due: int = 0
+    enqueued: int = 0
+    deferred: int = 0  # due, but over this tick's budget: next tick
+    swept: dict = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+class Scheduler:
+    def __init__(self, app: Flask, *, tick_seconds: float = 1.0, max_per_tick: int = 100):
+        self.app = app
+        self.tick_seconds = tick_seconds
+        self.max_per_tick = max_per_tick
+        settings = app.config["ERP_SETTINGS"]
+        self.redis = None
+        if settings.redis_url:
+            from redis import Redis
+
+            self.redis = Redis.from_url(settings.redis_url)
+        self.slots = SlotStore(self.redis)
+        self.identity = f"{socket.gethostname()}:{os.getpid()}"
+        self._last_sweep = 0.0
+        self.stopping = threading.Event()
+
+    # -- one tick ---------------------------------------------------------------------------
+
+    def tick(self, now: float | None = None) -> TickReport:
+        started = time.perf_counter()
+        now = time.time() if now is None else now
+        report = TickReport()
+        rows = db.session.execute(
+            select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.status == AccountStatus.CONNECTED)
+        ).all()
+        db.session.rollback()
+        report.accounts = len(rows)
+        changed: dict[str, int] = {}
+        for account_id, minutes in rows:
+            for key, period, job in self._duties(account_id, minutes):
+                slot = slot_of(account_id, period, now)
+                last = self.slots.get(key)
+                if last is None:
+                    # First sight: wait for the account's own slot rather than starting every
+                    # account the scheduler has never seen at once.
+                    changed[key] = slot
+                    continue
+                if slot <= last:
+                    continue
+                report.due += 1
+                if report.enqueued >= self.max_per_tick:
+                    report.deferred += 1
+                    continue
+                enqueue(job, job_id=make_job_id(job, account_id), queue="sync" if job == "sync_due_streams" else "default", account_id=account_id)
+                report.enqueued += 1
+                changed[key] = slot
+        self.slots.save(changed)
+        if now - self._last_sweep >= SWEEP_EVERY:
+            self._last_sweep = now
+            report.swept = sweep()
+        report.seconds = time.perf_counter() - started
+        return report
+
+    @staticmethod
+    def _duties(account_id: int, minutes: int | None):
+        if minutes:  # None: manual, never scheduled
+            yield f"sync:{account_id}", minutes * 60, "sync_due_streams"
+        yield f"purge:{account_id}", DAY, "purge_history"
+
+    # -- the loop ---------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Tick until ``stopping`` is set (SIGTERM/SIGINT in the command)."""
+        while not self.stopping.is_set():
+            if self._lead():
+                with self.app.app_context():
+                    try:
+                        report = self.tick()
+                        if report.enqueued or report.deferred:
+                            log.info("scheduler: %d due, %d enqueued, %d deferred in %.1f ms", report.due, report.enqueued, report.deferred, report.seconds * 1000)
+                    except Exception:  # a bad tick must not stop scheduling; the next one retries
+                        log.exception("scheduler tick failed")
+                        db.session.rollback()
+            self.stopping.wait(self.tick_seconds)
+        if self.redis is not None:
+            self.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, _LEADER_KEY, self.identity)
+
+    def _lead(self) -> bool:
+        if self.redis is None:
+            return True
+        ttl = int(max(10, self.tick_seconds * 10) * 1000)
+        if self.redis.set(_LEADER_KEY, self.identity, nx=True, px=ttl):
+            return True
+        renewed = self.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end", 1, _LEADER_KEY, self.identity, ttl)
+        return bool(renewed)
+
+
+def sweep() -> dict:
+    """Catch what fell through: deliveries whose job was lost, claims of dead workers, push
+    changes left pending."""
+    from .push import schedule_push
+    from .webhooks.inbox import accounts_with_waiting_deliveries, requeue_stale_claims, wake_processor
+
+    requeued = requeue_stale_claims()
+    waiting = accounts_with_waiting_deliveries(timedelta(minutes=1))
+    for account_id in waiting:
+        wake_processor(account_id)
+    cutoff = current_app.config["ERP_SETTINGS"].push_debounce_seconds + 60
+    from .models.base import utcnow
+
+    pending = db.session.execute(select(PushRequest.account_id, PushRequest.kind).where(PushRequest.status == "pending", PushRequest.requested_at < utcnow() - timedelta(seconds=cutoff)).distinct()).all()
+    db.session.rollback()
+    for account_id, kind in pending:
+        schedule_push(account_id, kind)
+    return {"stale_claims": requeued, "inboxes_woken": len(waiting), "push_rescheduled": len(pending)}
+
+
+def start_in_background(app: Flask, **kwargs) -> Scheduler:
+    """The embedded mode's scheduler: a daemon thread inside ``serve`` or ``demo``."""
+    scheduler = Scheduler(app, **kwargs)
+    threading.Thread(target=scheduler.run, name="erp-integrations-scheduler", daemon=True).start()
+    return scheduler

@@ -1,0 +1,151 @@
+"""The durable webhook inbox: deliveries stored before they are acknowledged, then handled by
+jobs that refetch what they name.
+
+A delivery is one row, unique per connector and notification id, so a retried or replayed
+delivery has no second effect. Workers claim rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
+so several can drain one account's inbox without waiting on each other; a claim older than
+``STALE_CLAIM`` (its worker died) goes back to ``received`` at the scheduler's next sweep.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from ..connectors import WebhookOutcome
+from ..extensions import db
+from ..hooks import get_connector
+from ..jobs import enqueue, make_job_id
+from ..models import WebhookEvent
+from ..models.base import utcnow
+
+log = logging.getLogger(__name__)
+
+BATCH = 200
+STALE_CLAIM = timedelta(minutes=5)
+_PENDING_KEY = "erp_integrations:webhooks:pending:{}"
+
+
+def store_delivery(connector: str, account_id: int, notification_id: str, event_type: str | None, headers: dict, body: bytes, *, status: str = "received", error: str | None = None) -> bool:
+    """Insert the delivery; False when this notification id was already stored (a duplicate)."""
+    values = dict(connector=connector, account_id=account_id, notification_id=notification_id, event_type=event_type, headers=headers, body=body, status=status, error=error, attempts=0, received_at=utcnow())
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(WebhookEvent).values(**values).on_conflict_do_nothing(index_elements=["connector", "notification_id"]).returning(WebhookEvent.id)
+    inserted = db.session.execute(statement).first() is not None
+    db.session.commit()
+    return inserted
+
+
+def wake_processor(account_id: int) -> None:
+    """Make sure a ``process_webhooks`` job will see the account's new deliveries.
+
+    With Redis, a marker key makes this one round trip while a job is already on its way (the
+    job clears the marker before it reads the inbox, so a delivery stored after that read sets
+    it again and queues a follow-up run)."""
+    settings = current_app.config["ERP_SETTINGS"]
+    if settings.redis_url:
+        if not _redis().set(_PENDING_KEY.format(account_id), 1, nx=True, ex=int(STALE_CLAIM.total_seconds())):
+            return
+    enqueue("process_webhooks", job_id=make_job_id("process_webhooks", account_id), queue="webhooks", follow_up=True, account_id=account_id)
+
+
+def _redis():
+    from redis import Redis
+
+    redis = current_app.extensions.get("erp_integrations.webhook_redis")
+    if redis is None:
+        redis = current_app.extensions["erp_integrations.webhook_redis"] = Redis.from_url(current_app.config["ERP_SETTINGS"].redis_url)
+    return redis
+
+
+@dataclass(frozen=True)
+class InboxEvent:
+    """A stored delivery as connectors see it (a plain value, not a database row)."""
+
+    id: int
+    event_type: str | None
+    body: bytes
+    received_at: datetime
+
+
+@dataclass
+class RefetchContext:
+    """What connector store functions need when they write refetched records outside a sync
+    run: the account and somewhere to count."""
+
+    account: object
+    counts: Counter = field(default_factory=Counter)
+    api_calls: int = 0
+
+    def count(self, entity: str, n: int) -> None:
+        self.counts[entity] += n
+
+
+def process_inbox(account_id: int) -> dict:
+    """Handle the account's received deliveries until none are left."""
+    from ..accounts import get_account
+
+    if current_app.config["ERP_SETTINGS"].redis_url:
+        _redis().delete(_PENDING_KEY.format(account_id))
+    account = get_account(account_id)
+    connector = get_connector(account.connector)()
+    totals: Counter = Counter()
+    while True:
+        events = _claim(account.id)
+        if not events:
+            break
+        try:
+            outcomes = connector.handle_webhooks(account, events)
+        except Exception as exc:
+            db.session.rollback()
+            _release(events, f"{type(exc).__name__}: {exc}")
+            raise  # the job is retried with backoff; the rows wait in the inbox meanwhile
+        now = utcnow()
+        for event in events:
+            outcome = outcomes.get(event.id) or WebhookOutcome("failed", "the connector gave no outcome for this event")
+            db.session.execute(update(WebhookEvent).where(WebhookEvent.id == event.id).values(status=outcome.status, error=outcome.message or None, processed_at=now))
+            totals[outcome.status] += 1
+        db.session.commit()
+    return dict(totals)
+
+
+def _claim(account_id: int) -> list[InboxEvent]:
+    columns = (WebhookEvent.id, WebhookEvent.event_type, WebhookEvent.body, WebhookEvent.received_at)
+    query = select(*columns).where(WebhookEvent.account_id == account_id, WebhookEvent.status == "received").order_by(WebhookEvent.id).limit(BATCH)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    events = [InboxEvent(*row) for row in db.session.execute(query)]
+    if events:
+        db.session.execute(update(WebhookEvent).where(WebhookEvent.id.in_([e.id for e in events])).values(status="processing", claimed_at=utcnow(), attempts=WebhookEvent.attempts + 1))
+    db.session.commit()
+    return events
+
+
+def _release(events: list[InboxEvent], error: str) -> None:
+    db.session.execute(update(WebhookEvent).where(WebhookEvent.id.in_([e.id for e in events])).values(status="received", claimed_at=None, error=error[:2000]))
+    db.session.commit()
+
+
+def requeue_stale_claims() -> int:
+    """Claims whose worker died go back to the inbox (the scheduler calls this)."""
+    result = db.session.execute(
+        update(WebhookEvent).where(WebhookEvent.status == "processing", WebhookEvent.claimed_at < utcnow() - STALE_CLAIM).values(status="received", claimed_at=None)
+    )
+    db.session.commit()
+    return result.rowcount
+
+
+def accounts_with_waiting_deliveries(older_than: timedelta) -> list[int]:
+    """Accounts whose received deliveries have waited longer than a job should take."""
+    rows = db.session.execute(select(WebhookEvent.account_id).where(WebhookEvent.status == "received", WebhookEvent.received_at < utcnow() - older_than, WebhookEvent.account_id.is_not(None)).distinct())
+    return [r[0] for r in rows]
+
