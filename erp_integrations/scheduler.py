@@ -78,6 +78,7 @@ class TickReport:
     due: int = 0
     enqueued: int = 0
     deferred: int = 0  # due, but over this tick's budget: next tick
+    purges: int = 0  # daily purge_history jobs (outside the budget: they are light)
     swept: dict = field(default_factory=dict)
     seconds: float = 0.0
 
@@ -121,11 +122,16 @@ class Scheduler:
                     continue
                 if slot <= last:
                     continue
+                if job == "purge_history":
+                    enqueue(job, job_id=make_job_id(job, account_id), queue="default", account_id=account_id)
+                    report.purges += 1
+                    changed[key] = slot
+                    continue
                 report.due += 1
                 if report.enqueued >= self.max_per_tick:
                     report.deferred += 1
                     continue
-                enqueue(job, job_id=make_job_id(job, account_id), queue="sync" if job == "sync_due_streams" else "default", account_id=account_id)
+                enqueue(job, job_id=make_job_id(job, account_id), queue="sync", account_id=account_id)
                 report.enqueued += 1
                 changed[key] = slot
         self.slots.save(changed)

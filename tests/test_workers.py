@@ -1,0 +1,120 @@
+"""Worker processes on a real Redis stopped mid-sync: SIGTERM (stop after the page) and
+SIGKILL (nothing to clean up with). Either way the data ends as a clean run leaves it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from redis import Redis
+from sqlalchemy import func, select
+
+from erp_stats import erp_stats
+from sandbox_support import control, start_sandbox
+from sync_support import connect, truth
+
+ORDERS_SEARCH = "/order/202309/orders/search"
+
+
+@pytest.fixture
+def rq_app(app_env, redis_url, app):
+    from erp_integrations.app import create_app
+
+    Redis.from_url(redis_url).flushdb()
+    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
+    with rq_app.app_context():
+        yield rq_app
+
+
+@pytest.fixture
+def server():
+    s = start_sandbox(orders=2_000, shops=1)
+    yield s
+    s.stop()
+
+
+def worker_env(app_env, redis_url):
+    return {**os.environ, **app_env, "REDIS_URL": redis_url}
+
+
+def wait_for(condition, timeout: float = 120.0, what: str = "condition"):
+    """Poll a condition that another process makes true (there is no event to block on
+    across processes and a database)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def pages_committed(account_id: int) -> int:
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    db.session.rollback()
+    return db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.account_id == account_id)) // 100
+
+
+def start_slow_sync(rq_app, server):
+    client = rq_app.test_client()
+    account_id = connect(client, server)
+    # Each page takes a while, so the worker is surely mid-stream when it is stopped.
+    control(server, "PUT", "/faults", json={"latency_ms": 150, "paths": [ORDERS_SEARCH]})
+    assert client.post(f"/api/v1/accounts/{account_id}/sync", json={"streams": ["orders"]}).status_code == 202
+    return client, account_id
+
+
+def finish_and_compare(client, account_id, app_env, redis_url, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    result = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=worker_env(app_env, redis_url), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    expected = truth(server)
+    db.session.rollback()
+    assert erp_stats(account_id, expected)["orders"] == expected["orders"]
+    distinct = db.session.scalar(select(func.count(func.distinct(SalesOrder.external_id))).where(SalesOrder.account_id == account_id))
+    assert distinct == db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.account_id == account_id))
+
+
+def test_sigterm_stops_after_the_page_and_another_worker_continues(rq_app, app_env, redis_url, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SyncRun
+
+    client, account_id = start_slow_sync(rq_app, server)
+    worker = subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=worker_env(app_env, redis_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    wait_for(lambda: pages_committed(account_id) >= 2, what="two committed pages")
+    worker.send_signal(signal.SIGTERM)
+    output, _ = worker.communicate(timeout=120)
+    assert worker.returncode == 0, output[-3000:]
+
+    db.session.rollback()
+    run = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.stream == "orders")).one()
+    assert run.status == "interrupted" and "shutting down" in run.error
+    waiting = [j for q in ("sync", "backfill") for j in __import__("rq").Queue(q, connection=Redis.from_url(redis_url)).job_ids]
+    assert waiting == [f"sync_account-{account_id}-orders-again"]
+    control(server, "DELETE", "/faults")
+    stopped_at = pages_committed(account_id)
+    finish_and_compare(client, account_id, app_env, redis_url, server)
+    continued = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.status == "succeeded")).one()
+    assert continued.api_calls == 20 - stopped_at  # from the next page on: nothing fetched twice
+
+
+def test_a_worker_killed_mid_sync_then_restarted_leaves_the_same_data(rq_app, app_env, redis_url, server):
+    client, account_id = start_slow_sync(rq_app, server)
+    worker = subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=worker_env(app_env, redis_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    wait_for(lambda: pages_committed(account_id) >= 2, what="two committed pages")
+    os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-page
+    worker.wait(timeout=30)
+
+    control(server, "DELETE", "/faults")
+    # Sync now again (the scheduler would do the same): the dead worker's job and lock are
+    # recognised as orphaned and taken over, not waited out.
+    assert client.post(f"/api/v1/accounts/{account_id}/sync", json={"streams": ["orders"]}).get_json()["jobs"][0]["status"] == "queued"
+    finish_and_compare(client, account_id, app_env, redis_url, server)
