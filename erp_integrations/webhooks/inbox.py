@@ -9,20 +9,21 @@ so several can drain one account's inbox without waiting on each other; a claim 
 
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import LargeBinary, bindparam, create_engine, select, text, update
 
 from ..connectors import WebhookOutcome
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
 from ..models import WebhookEvent
-from ..models.base import utcnow
+from ..models.base import UTCDateTime, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -32,17 +33,38 @@ _PENDING_KEY = "erp_integrations:webhooks:pending:{}"
 
 
 def store_delivery(connector: str, account_id: int, notification_id: str, event_type: str | None, headers: dict, body: bytes, *, status: str = "received", error: str | None = None) -> bool:
-    """Insert the delivery; False when this notification id was already stored (a duplicate)."""
-    values = dict(connector=connector, account_id=account_id, notification_id=notification_id, event_type=event_type, headers=headers, body=body, status=status, error=error, attempts=0, received_at=utcnow())
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(WebhookEvent).values(**values).on_conflict_do_nothing(index_elements=["connector", "notification_id"]).returning(WebhookEvent.id)
-    inserted = db.session.execute(statement).first() is not None
-    db.session.commit()
-    return inserted
+    """Insert the delivery; False when this notification id was already stored (a duplicate).
+
+    One statement on an autocommit connection: a single round trip that is durable when it
+    returns (the receiver's hot path; the ORM session would add BEGIN and COMMIT trips)."""
+    engine = _autocommit_engine()
+    with engine.connect() as connection:
+        inserted = connection.execute(
+            _INSERT,
+            {"connector": connector, "account_id": account_id, "notification_id": notification_id, "event_type": event_type, "headers": json.dumps(headers), "body": body, "status": status, "error": error, "received_at": utcnow()},
+        ).first()
+    return inserted is not None
+
+
+# Plain SQL both databases accept; ON CONFLICT on the unique (connector, notification_id).
+_INSERT = text(
+    "INSERT INTO integration_webhook_events (connector, account_id, notification_id, event_type, headers, body, status, error, attempts, received_at) "
+    "VALUES (:connector, :account_id, :notification_id, :event_type, :headers, :body, :status, :error, 0, :received_at) "
+    "ON CONFLICT (connector, notification_id) DO NOTHING RETURNING id"
+).bindparams(bindparam("received_at", type_=UTCDateTime()), bindparam("body", type_=LargeBinary()))
+
+
+def _autocommit_engine():
+    """The receiver's own pool: autocommit, and no pre-ping round trip per checkout (a dead
+    connection fails the insert, the receiver answers 503, and the marketplace retries)."""
+    engine = current_app.extensions.get("erp_integrations.autocommit_engine")
+    if engine is None:
+        if db.engine.dialect.name == "postgresql":
+            engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20)
+        else:  # SQLite: the app's engine, whose connections carry the busy timeout and WAL
+            engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
+        current_app.extensions["erp_integrations.autocommit_engine"] = engine
+    return engine
 
 
 def wake_processor(account_id: int) -> None:

@@ -10,21 +10,22 @@ ignored. No webhook payload writes ERP rows.
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..api.errors import error_response
 from ..connectors import Connector, WebhookRejected
-from ..extensions import db
 from ..hooks import get_connector
 from ..hooks.manager import UnknownConnector
 from .inbox import store_delivery, wake_processor
 
+log = logging.getLogger(__name__)
 webhooks_blueprint = Blueprint("webhooks", __name__, url_prefix="/webhooks")
 
 VERIFIER_TTL = 30.0  # seconds a decrypted verifier is reused; a changed app secret applies after this
@@ -55,6 +56,7 @@ def _verifier_for(connector_name: str, account_id: int, *, fresh: bool = False) 
     if cached is not None and cached.expires > time.monotonic():
         return cached if cached.connector.name == connector_name else None
     from ..accounts import account_secrets
+    from ..extensions import db
     from ..models import IntegrationAccount
 
     account = db.session.get(IntegrationAccount, account_id)
@@ -111,9 +113,12 @@ def receive(slug: str, account_id: int):
     try:
         stored = store_delivery(name, account_id, delivery.notification_id, delivery.event_type, headers, body, status=status, error=error)
     except IntegrityError:  # the account was deleted since its verifier was cached
-        db.session.rollback()
         forget_verifier(account_id)
         return error_response(404, f"no {slug} account {account_id}")
+    except OperationalError:
+        # Not stored, so not acknowledged: the marketplace retries on its schedule.
+        log.exception("webhook for account %s not stored", account_id)
+        return error_response(503, "the webhook could not be stored; it will be retried")
     if stored and status == "received":
         wake_processor(account_id)
     return Response(status=200)
