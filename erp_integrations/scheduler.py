@@ -120,7 +120,7 @@ class Scheduler:
                 if offset is None:
                     offset = offsets[key] = offset_of(account_id, period)
                 slot = int((now - offset) // period)
-                last = self.slots.slots.get(key)
+                last = self.slots.get(key)
                 if last is None:
                     # First sight: wait for the account's own slot rather than starting every
                     # account the scheduler has never seen at once.

@@ -164,6 +164,19 @@ def app(session_app):
 
 
 @pytest.fixture
+def rq_app(app_env, redis_url, app):
+    """The test database with jobs going to Redis, whatever mode the session's app uses."""
+    from erp_integrations.app import create_app
+
+    from redis import Redis
+
+    Redis.from_url(redis_url).flushdb()
+    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
+    with rq_app.app_context():
+        yield rq_app
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 

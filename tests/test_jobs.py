@@ -11,17 +11,6 @@ from redis import Redis
 from sqlalchemy import select
 
 
-@pytest.fixture
-def rq_app(app_env, redis_url, app):
-    """The test database with jobs going to Redis, whatever mode the session's app uses."""
-    from erp_integrations.app import create_app
-
-    Redis.from_url(redis_url).flushdb()
-    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
-    with rq_app.app_context():
-        yield rq_app
-
-
 def run_worker_burst(app_env, redis_url):
     """Run ``erp-integrations worker --burst``: a real RQ worker that stops when queues are empty."""
     env = {**os.environ, **app_env, "REDIS_URL": redis_url}

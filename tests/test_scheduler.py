@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-import pytest
 from hypothesis import given, settings, strategies as st
 from redis import Redis
 from rq import Queue
 
 from erp_integrations.scheduler import offset_of, slot_of
-
-
-@pytest.fixture
-def rq_app(app_env, redis_url, app):
-    from erp_integrations.app import create_app
-
-    Redis.from_url(redis_url).flushdb()
-    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
-    with rq_app.app_context():
-        yield rq_app
 
 
 def make_accounts(intervals):

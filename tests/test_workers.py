@@ -11,6 +11,7 @@ import time
 
 import pytest
 from redis import Redis
+from rq import Queue
 from sqlalchemy import func, select
 
 from erp_stats import erp_stats
@@ -18,16 +19,6 @@ from sandbox_support import control, start_sandbox
 from sync_support import connect, truth
 
 ORDERS_SEARCH = "/order/202309/orders/search"
-
-
-@pytest.fixture
-def rq_app(app_env, redis_url, app):
-    from erp_integrations.app import create_app
-
-    Redis.from_url(redis_url).flushdb()
-    rq_app = create_app({**app_env, "REDIS_URL": redis_url})
-    with rq_app.app_context():
-        yield rq_app
 
 
 @pytest.fixture
@@ -97,7 +88,7 @@ def test_sigterm_stops_after_the_page_and_another_worker_continues(rq_app, app_e
     db.session.rollback()
     run = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.stream == "orders")).one()
     assert run.status == "interrupted" and "shutting down" in run.error
-    waiting = [j for q in ("sync", "backfill") for j in __import__("rq").Queue(q, connection=Redis.from_url(redis_url)).job_ids]
+    waiting = [j for q in ("sync", "backfill") for j in Queue(q, connection=Redis.from_url(redis_url)).job_ids]
     assert waiting == [f"sync_account-{account_id}-orders-again"]
     control(server, "DELETE", "/faults")
     stopped_at = pages_committed(account_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import select
 
 from ..accounts import get_account
@@ -11,7 +11,7 @@ from ..models import PushRequest
 from ..push import PushRequestInvalid, request_changes, schedule_push
 from . import api_blueprint
 from .errors import ApiError
-from .helpers import json_object
+from .helpers import filter_by_choice, json_object
 
 KINDS = {"stock": "stock", "prices": "price", "shipments": "shipment"}
 STATUSES = ("pending", "sent", "failed")
@@ -36,16 +36,8 @@ def push_changes(account_id: int, kind: str):
 def list_push_requests(account_id: int):
     account = get_account(account_id)
     query = select(PushRequest).where(PushRequest.account_id == account.id)
-    status = request.args.get("status")
-    if status is not None:
-        if status not in STATUSES:
-            raise ApiError(422, "invalid filter", {"status": [f"must be one of {', '.join(STATUSES)}"]})
-        query = query.where(PushRequest.status == status)
-    kind = request.args.get("kind")
-    if kind is not None:
-        if kind not in KINDS.values():
-            raise ApiError(422, "invalid filter", {"kind": [f"must be one of {', '.join(KINDS.values())}"]})
-        query = query.where(PushRequest.kind == kind)
+    query = filter_by_choice(query, PushRequest.status, "status", STATUSES)
+    query = filter_by_choice(query, PushRequest.kind, "kind", tuple(KINDS.values()))
     rows = db.session.scalars(query.order_by(PushRequest.requested_at.desc(), PushRequest.id.desc()).limit(500))
     return jsonify(requests=[_describe(r) for r in rows])
 

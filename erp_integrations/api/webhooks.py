@@ -12,6 +12,7 @@ from ..models import WebhookEvent
 from ..webhooks import wake_processor
 from . import api_blueprint
 from .errors import ApiError
+from .helpers import filter_by_choice
 
 EVENT_STATUSES = ("received", "processing", "processed", "ignored", "failed", "rejected")
 
@@ -41,12 +42,7 @@ def subscribe_webhooks(account_id: int):
 @api_blueprint.get("/accounts/<int:account_id>/webhooks/events")
 def webhook_events(account_id: int):
     account = get_account(account_id)
-    query = select(WebhookEvent).where(WebhookEvent.account_id == account.id)
-    status = request.args.get("status")
-    if status is not None:
-        if status not in EVENT_STATUSES:
-            raise ApiError(422, "invalid filter", {"status": [f"must be one of {', '.join(EVENT_STATUSES)}"]})
-        query = query.where(WebhookEvent.status == status)
+    query = filter_by_choice(select(WebhookEvent).where(WebhookEvent.account_id == account.id), WebhookEvent.status, "status", EVENT_STATUSES)
     try:
         limit = min(max(int(request.args.get("limit", 100)), 1), 500)
     except ValueError:
