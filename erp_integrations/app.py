@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from datetime import timedelta
 from collections.abc import Mapping
 
 from flask import Flask
@@ -29,18 +30,36 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     db.init_app(app)
     if settings.database_url.startswith("sqlite"):
         _configure_sqlite(app)
-    app.extensions["erp_integrations.keyring"] = load_keyring(settings.secret_keys, settings.instance_path)
+    keyring = load_keyring(settings.secret_keys, settings.instance_path)
+    app.extensions["erp_integrations.keyring"] = keyring
+    _configure_sessions(app, settings, keyring)
     app.extensions["erp_integrations.queue"] = make_queue_backend(app, settings.redis_url)
 
     from .api import api_blueprint
     from .api.sync import oauth_blueprint
+    from .ui import ui_blueprint
     from .webhooks.receiver import webhooks_blueprint
 
     app.register_blueprint(api_blueprint)
     app.register_blueprint(oauth_blueprint)
     app.register_blueprint(webhooks_blueprint)
+    app.register_blueprint(ui_blueprint)
     logging.getLogger("erp_integrations").setLevel(logging.INFO)
     return app
+
+
+def _configure_sessions(app: Flask, settings: Settings, keyring) -> None:
+    """Signed session cookies for the admin pages. The signing key is derived from the
+    credential key ring, so rotating the ring keeps sessions valid until the old key is dropped."""
+    app.config.update(
+        SECRET_KEY=keyring.derive("admin-session"),
+        SECRET_KEY_FALLBACKS=[keyring.derive("admin-session", key_id) for key_id in keyring.key_ids[1:]],
+        SESSION_COOKIE_NAME="erp_integrations_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.cookie_secure,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+    )
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -256,6 +256,8 @@ def describe_schema(schema: Schema) -> list[dict[str, Any]]:
             "nullable": bool(field.allow_none),
             "order": meta.get("order", 50),
         }
+        if meta.get("group"):
+            entry["group"] = meta["group"]
         default = field.load_default
         if default is not missing and not callable(default):
             entry["default"] = default

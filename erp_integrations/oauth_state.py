@@ -34,10 +34,18 @@ def _unb64(text: str) -> bytes:
     return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
-def issue_state(account: IntegrationAccount) -> str:
+def issue_state(account: IntegrationAccount, return_to: str | None = None) -> str:
+    """A state for one authorization of ``account``. ``return_to``, a path on this site, is
+    where the callback sends the browser afterwards (the admin pages); without it the callback
+    answers JSON (API clients)."""
+    if return_to is not None and not (return_to.startswith("/") and not return_to.startswith("//")):
+        raise ValueError("return_to must be a path on this site")
     ring = current_keyring()
     nonce = secrets.token_urlsafe(16)
-    payload = _b64(json.dumps({"a": account.id, "n": nonce, "t": int(time.time()), "k": ring.current_id}, separators=(",", ":")).encode())
+    claims = {"a": account.id, "n": nonce, "t": int(time.time()), "k": ring.current_id}
+    if return_to:
+        claims["r"] = return_to
+    payload = _b64(json.dumps(claims, separators=(",", ":")).encode())
     signature = _b64(hmac.new(ring.derive(PURPOSE), payload.encode(), hashlib.sha256).digest())
     account.auth_info = {**(account.auth_info or {}), "pending_state": nonce}
     db.session.commit()
@@ -64,3 +72,11 @@ def consume_state(state: str) -> IntegrationAccount:
     account.auth_info = info
     db.session.commit()
     return account
+
+
+def state_return_to(state: str) -> str | None:
+    """The ``return_to`` of a state that ``consume_state`` has already verified."""
+    try:
+        return json.loads(_unb64(state.split(".", 1)[0])).get("r")
+    except (ValueError, AttributeError):
+        return None

@@ -54,6 +54,15 @@ def slot_of(account_id: int, period: int, now: float) -> int:
     return int((now - offset_of(account_id, period)) // period)
 
 
+def next_sync_at(account_id: int, minutes: int | None, now: float | None = None) -> float | None:
+    """When the scheduler next starts the account's sync (unix time); None when manual."""
+    if not minutes:
+        return None
+    period = minutes * 60
+    now = time.time() if now is None else now
+    return offset_of(account_id, period) + (slot_of(account_id, period, now) + 1) * period
+
+
 class SlotStore:
     """Last enqueued slot per key: a dict, mirrored to a Redis hash when there is Redis."""
 

@@ -7,6 +7,7 @@
 | ``ERP_INTEGRATIONS_SECRET_KEYS`` | unset: a development key generated into the instance folder |
 | ``ERP_INTEGRATIONS_INSTANCE`` | the Flask instance folder |
 | ``ERP_INTEGRATIONS_BLOCK_PLUGINS`` | none: comma-separated connector entry-point names not to load |
+| ``ERP_INTEGRATIONS_COOKIE_SECURE`` | 1: the session cookie is sent over https only |
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ class Settings:
     blocked_plugins: frozenset[str] = field(default_factory=frozenset)
     # Stock and price changes wait this long so a burst of ERP edits becomes one push.
     push_debounce_seconds: float = 5.0
+    # The admin session cookie travels over https only; 0 is for plain-http loopback (the demo).
+    cookie_secure: bool = True
 
     @classmethod
     def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> "Settings":
@@ -46,6 +49,7 @@ class Settings:
             secret_keys=env.get("ERP_INTEGRATIONS_SECRET_KEYS") or None,
             blocked_plugins=blocked_plugins_from_env(env),
             push_debounce_seconds=_seconds(env, "PUSH_DEBOUNCE_SECONDS", 5.0),
+            cookie_secure=_flag(env, "ERP_INTEGRATIONS_COOKIE_SECURE", True),
         )
 
 
@@ -60,6 +64,17 @@ def _seconds(env: os.Mapping, name: str, default: float) -> float:
     if not 0 <= value <= 3600:
         raise ValueError(f"{name} must be between 0 and 3600 seconds, not {raw!r}")
     return value
+
+
+def _flag(env: os.Mapping, name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1 or 0, not {raw!r}")
 
 
 def blocked_plugins_from_env(env: os.Mapping | None = None) -> frozenset[str]:

@@ -177,8 +177,19 @@ def rq_app(app_env, redis_url, app):
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def admin(app):
+    """The administrator whose API token the ``client`` fixture sends."""
+    from auth_support import ADMIN_EMAIL, ADMIN_TOKEN, add_user
+
+    return add_user(ADMIN_EMAIL, "admin", token=ADMIN_TOKEN)
+
+
+@pytest.fixture
+def client(app, admin):
+    """An API client signed in as the administrator."""
+    from auth_support import api_client
+
+    return api_client(app)
 
 
 @pytest.fixture

@@ -53,7 +53,10 @@ def pages_committed(account_id: int) -> int:
 
 
 def start_slow_sync(rq_app, server):
-    client = rq_app.test_client()
+    from auth_support import ADMIN_EMAIL, ADMIN_TOKEN, add_user, api_client
+
+    add_user(ADMIN_EMAIL, "admin", token=ADMIN_TOKEN)
+    client = api_client(rq_app)
     account_id = connect(client, server)
     # Each page takes a while, so the worker is surely mid-stream when it is stopped.
     control(server, "PUT", "/faults", json={"latency_ms": 150, "paths": [ORDERS_SEARCH]})

@@ -4,4 +4,15 @@ from flask import Blueprint
 
 api_blueprint = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from . import accounts, connectors, errors, jobs, openapi, push, sync, webhooks  # noqa: E402,F401  (routes register on import)
+from . import (  # noqa: E402,F401  (routes register on import)
+    accounts,
+    connectors,
+    data,
+    errors,
+    jobs,
+    openapi,
+    push,
+    sync,
+    users,
+    webhooks,
+)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from flask import jsonify, request
-from sqlalchemy import select
 
 from ..accounts import (
     account_secrets,
@@ -12,6 +11,7 @@ from ..accounts import (
     set_default_account,
     update_account,
 )
+from ..auth import current_user, requires, visible_accounts
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
@@ -22,14 +22,16 @@ from .helpers import json_object
 
 
 @api_blueprint.get("/accounts")
+@requires("signed_in")
 def list_accounts():
-    query = select(IntegrationAccount).order_by(IntegrationAccount.connector, IntegrationAccount.id)
+    query = visible_accounts(current_user())
     if connector := request.args.get("connector"):
         query = query.where(IntegrationAccount.connector == connector)
     return jsonify(accounts=[serialize_account(a) for a in db.session.scalars(query)])
 
 
 @api_blueprint.post("/accounts")
+@requires("admin")
 def create_account_endpoint():
     payload = json_object()
     unknown = set(payload) - {"connector", "config", "is_default"}
@@ -44,11 +46,13 @@ def create_account_endpoint():
 
 
 @api_blueprint.get("/accounts/<int:account_id>")
+@requires("read")
 def show_account(account_id: int):
     return jsonify(serialize_account(get_account(account_id)))
 
 
 @api_blueprint.patch("/accounts/<int:account_id>")
+@requires("manage")
 def update_account_endpoint(account_id: int):
     payload = json_object()
     unknown = set(payload) - {"config"}
@@ -58,17 +62,20 @@ def update_account_endpoint(account_id: int):
 
 
 @api_blueprint.delete("/accounts/<int:account_id>")
+@requires("admin")
 def delete_account_endpoint(account_id: int):
     delete_account(get_account(account_id))
     return "", 204
 
 
 @api_blueprint.post("/accounts/<int:account_id>/default")
+@requires("admin")
 def set_default_endpoint(account_id: int):
     return jsonify(serialize_account(set_default_account(get_account(account_id))))
 
 
 @api_blueprint.post("/accounts/<int:account_id>/test")
+@requires("manage")
 def test_connection_endpoint(account_id: int):
     """Test now (``?background=1`` runs it as a job and records the outcome in the log)."""
     account = get_account(account_id)

@@ -8,6 +8,9 @@ from flask import jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from ..accounts import AccountNotFound, AccountValidationError
+from ..auth import Forbidden, NotSignedIn
+from ..auth.guard import check_csrf, signed_in_by_session
+from ..auth.users import UserError
 from ..connectors import MarketplaceError
 from ..crypto import DecryptionError
 from ..extensions import db
@@ -28,6 +31,33 @@ def error_response(status: int, message: str, fields: dict | None = None):
     if fields:
         body["fields"] = fields
     return jsonify(error=body), status
+
+
+@api_blueprint.before_request
+def _csrf_for_cookie_sessions():
+    # The admin pages' scripts call the API with the session cookie; such calls need the CSRF
+    # token as well. Token-authenticated calls cannot be forged by another site.
+    if signed_in_by_session():
+        check_csrf()
+
+
+@api_blueprint.errorhandler(NotSignedIn)
+def _not_signed_in(exc: NotSignedIn):
+    response, status = error_response(401, str(exc))
+    response.headers["WWW-Authenticate"] = 'Bearer realm="erp-integrations"'
+    return response, status
+
+
+@api_blueprint.errorhandler(Forbidden)
+def _forbidden(exc: Forbidden):
+    db.session.rollback()
+    return error_response(403, str(exc))
+
+
+@api_blueprint.errorhandler(UserError)
+def _user_error(exc: UserError):
+    db.session.rollback()
+    return error_response(422, "invalid user", exc.fields)
 
 
 @api_blueprint.errorhandler(ApiError)

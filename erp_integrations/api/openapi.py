@@ -8,6 +8,7 @@ from flask import jsonify
 from marshmallow import Schema, fields
 
 from .. import __version__
+from ..auth import requires
 from . import api_blueprint
 
 
@@ -30,6 +31,7 @@ class ConfigField(Schema):
     secret = fields.Boolean(metadata={"description": "Write-only: read back as a mask."})
     nullable = fields.Boolean()
     order = fields.Integer()
+    group = fields.String(metadata={"description": "advanced: shown collapsed in the dialog."})
     default = fields.Raw()
     choices = fields.List(fields.Dict())
     fields_ = fields.List(fields.Dict(), data_key="fields")
@@ -118,9 +120,37 @@ def build_spec() -> dict:
     spec.path("/api/v1/accounts/{account_id}/webhooks/events/{event_id}/retry", operations={"post": {"summary": "Handle a processed, ignored or failed delivery again", "parameters": [account_id, {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}], "responses": {"202": {"description": "Queued"}, **_errors(404, 409)}}})
     spec.path("/api/v1/jobs/failed", operations={"get": {"summary": "Jobs that failed after their retries (RQ's failed registry, or the embedded queue's failures)", "responses": {"200": {"description": "OK"}}}})
     spec.path("/api/v1/jobs/failed/{job_id}/retry", operations={"post": {"summary": "Run a failed job again", "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"202": {"description": "Queued"}, **_errors(404)}}})
-    return spec.to_dict()
+    user_id = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    user_body = {"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string", "minLength": 10}, "role": {"type": "string", "enum": ["admin", "manager", "viewer", "creator"]}, "name": {"type": "string"}, "accounts": {"type": "array", "items": {"type": "integer"}}, "is_active": {"type": "boolean"}}}
+    spec.path("/api/v1/me", operations={"get": {"summary": "The signed-in user, their role and the per-account verbs it grants", "responses": {"200": {"description": "OK"}, **_errors(401)}}})
+    spec.path("/api/v1/users", operations={
+        "get": {"summary": "Users (admins only)", "responses": {"200": {"description": "OK"}, **_errors(401, 403)}},
+        "post": {"summary": "Add a user (admins only)", "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}}, "responses": {"201": {"description": "Created"}, **_errors(401, 403, 422)}},
+    })
+    spec.path("/api/v1/users/{user_id}", operations={"patch": {"summary": "Change a user's role, shops, password or active flag (admins only)", "parameters": [user_id], "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}}, "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404, 422)}}})
+    spec.path("/api/v1/users/{user_id}/token", operations={"post": {"summary": "Issue a new API token, returned once; the old one stops working (admins only)", "parameters": [user_id], "responses": {"201": {"description": "token"}, **_errors(401, 403, 404)}}})
+    listing = {"name": "listing_name", "in": "path", "required": True, "schema": {"type": "string", "enum": ["orders", "products", "shipments", "returns", "statements", "payouts", "withdrawals", "live_sessions", "affiliate_orders", "creators"]}}
+    spec.path("/api/v1/accounts/{account_id}/data", operations={"get": {"summary": "The data listings this user may read for the account", "parameters": [account_id], "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404)}}})
+    spec.path("/api/v1/accounts/{account_id}/data/{listing_name}", operations={"get": {
+        "summary": "One keyset page of synced rows, newest first; follow next/prev cursors",
+        "parameters": [account_id, listing,
+                       {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "exact id (or title words for products and LIVE sessions)"},
+                       {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "and the listing's other filter columns"},
+                       {"name": "after", "in": "query", "schema": {"type": "string"}}, {"name": "before", "in": "query", "schema": {"type": "string"}},
+                       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                       {"name": "with_filters", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}, "description": "also return the values each filter can take"}],
+        "responses": {"200": {"description": "rows, next, prev, filters"}, **_errors(401, 403, 404, 422)},
+    }})
+    spec.path("/api/v1/accounts/{account_id}/orders/{external_id}", operations={"get": {"summary": "An order with its lines, status history, packages, returns and cancellations", "parameters": [account_id, {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404)}}})
+    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": "An API token (erp-integrations users token EMAIL). The admin pages' session cookie also works, with X-CSRF-Token on writes."})
+    document = spec.to_dict()
+    # Every operation needs a signed-in user, except this document itself.
+    document["security"] = [{"bearer": []}]
+    document["paths"]["/api/v1/openapi.json"] = {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}}
+    return document
 
 
 @api_blueprint.get("/openapi.json")
+@requires("public")
 def openapi_document():
     return jsonify(build_spec())

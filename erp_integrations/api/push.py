@@ -6,9 +6,12 @@ from flask import jsonify
 from sqlalchemy import select
 
 from ..accounts import get_account
+from ..auth import requires
+from ..errors import RetryRefused
 from ..extensions import db
 from ..models import PushRequest
-from ..push import PushRequestInvalid, request_changes, schedule_push
+from ..push import PushRequestInvalid, request_changes
+from ..push.outbox import retry_request
 from . import api_blueprint
 from .errors import ApiError
 from .helpers import filter_by_choice, json_object
@@ -18,6 +21,7 @@ STATUSES = ("pending", "sent", "failed")
 
 
 @api_blueprint.post("/accounts/<int:account_id>/push/<kind>")
+@requires("manage")
 def push_changes(account_id: int, kind: str):
     """``{"items": [...]}``; stock items ``{"sku", "warehouse"?, "quantity"}``, prices
     ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
@@ -33,6 +37,7 @@ def push_changes(account_id: int, kind: str):
 
 
 @api_blueprint.get("/accounts/<int:account_id>/push")
+@requires("read")
 def list_push_requests(account_id: int):
     account = get_account(account_id)
     query = select(PushRequest).where(PushRequest.account_id == account.id)
@@ -43,16 +48,12 @@ def list_push_requests(account_id: int):
 
 
 @api_blueprint.post("/accounts/<int:account_id>/push/requests/<int:request_id>/retry")
+@requires("manage")
 def retry_push_request(account_id: int, request_id: int):
-    account = get_account(account_id)
-    row = db.session.get(PushRequest, request_id)
-    if row is None or row.account_id != account.id:
-        raise ApiError(404, f"no push request {request_id} for account {account.id}")
-    if row.status == "sent":
-        raise ApiError(409, "this change was already accepted by the marketplace")
-    row.status, row.version = "pending", row.version + 1
-    db.session.commit()
-    schedule_push(account.id, row.kind)
+    try:
+        row = retry_request(get_account(account_id), request_id)
+    except RetryRefused as exc:
+        raise ApiError(exc.status, exc.message) from None
     return jsonify(_describe(row)), 202
 
 

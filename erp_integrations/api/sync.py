@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, flash, jsonify, redirect, request
 from sqlalchemy import select
 
 from ..accounts import get_account
-from ..extensions import db
+from ..auth import requires
 from ..connectors import MarketplaceError
+from ..extensions import db
 from ..hooks import get_connector
 from ..models import SyncCursor, SyncRun
-from ..oauth_state import InvalidState, consume_state, issue_state
+from ..oauth_state import InvalidState, consume_state, issue_state, state_return_to
 from ..sync.enqueue import enqueue_sync
 from . import api_blueprint
 from .errors import ApiError, error_response
@@ -19,6 +20,7 @@ oauth_blueprint = Blueprint("oauth", __name__, url_prefix="/oauth")
 
 
 @api_blueprint.post("/accounts/<int:account_id>/authorize")
+@requires("manage")
 def start_authorization(account_id: int):
     account = get_account(account_id)
     connector = get_connector(account.connector)()
@@ -39,10 +41,11 @@ def authorization_callback(connector_name: str):
         connector = get_connector(connector_name)()
     except UnknownConnector as exc:
         return error_response(404, str(exc))
-    if request.args.get("error"):
-        return error_response(400, f"authorization refused: {request.args['error']}")
     code, state = request.args.get("code"), request.args.get("state")
-    if not code or code == "null" or not state:
+    if request.args.get("error") or not code or code == "null":
+        denied = request.args.get("error")
+        return _refused(state, f"authorization refused: {denied}" if denied else "the callback needs code and state")
+    if not state:
         return error_response(400, "the callback needs code and state")
     try:
         account = consume_state(state)
@@ -50,15 +53,39 @@ def authorization_callback(connector_name: str):
         return error_response(400, str(exc))
     if account.connector != connector_name:
         return error_response(400, "the state belongs to another connector's account")
+    return_to = state_return_to(state)
     try:
         result = connector.complete_authorization(account, code)
     except MarketplaceError as exc:
         db.session.rollback()
-        return error_response(502, f"{get_connector(connector_name).display_name} refused the authorization: {exc}")
+        message = f"{get_connector(connector_name).display_name} refused the authorization: {exc}"
+        if return_to:
+            flash(message, "error")
+            return redirect(return_to)
+        return error_response(502, message)
+    if return_to:
+        shop = (result.get("bound_shop") or {}).get("name")
+        flash(f"Connected{f' to {shop}' if shop else ''}: {account.name} is authorized.", "success")
+        return redirect(return_to)
     return jsonify(account_id=account.id, status=account.status, **result)
 
 
+def _refused(state: str | None, message: str):
+    """The seller cancelled (or the marketplace sent no code): end the attempt, and take an
+    admin who started it from the pages back there with the message."""
+    try:
+        consume_state(state or "")
+    except InvalidState:
+        return error_response(400, message)
+    return_to = state_return_to(state)
+    if return_to:
+        flash(message[:1].upper() + message[1:], "error")
+        return redirect(return_to)
+    return error_response(400, message)
+
+
 @api_blueprint.post("/accounts/<int:account_id>/sync")
+@requires("manage")
 def sync_now(account_id: int):
     """Sync now: ``{"streams": [...], "full": false}``; every enabled stream when none are named."""
     account = get_account(account_id)
@@ -76,6 +103,7 @@ def sync_now(account_id: int):
 
 
 @api_blueprint.get("/accounts/<int:account_id>/runs")
+@requires("read")
 def list_runs(account_id: int):
     account = get_account(account_id)
     limit = min(int(request.args.get("limit", 50)), 500)

@@ -6,10 +6,12 @@ from flask import jsonify, request
 from sqlalchemy import select
 
 from ..accounts import get_account
+from ..auth import requires
+from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..models import WebhookEvent
-from ..webhooks import wake_processor
+from ..webhooks.inbox import retry_event
 from . import api_blueprint
 from .errors import ApiError
 from .helpers import filter_by_choice
@@ -22,6 +24,7 @@ def receiver_path(account) -> str:
 
 
 @api_blueprint.get("/accounts/<int:account_id>/webhooks")
+@requires("read")
 def webhook_subscriptions(account_id: int):
     """What the marketplace has registered, next to where it should post."""
     account = get_account(account_id)
@@ -30,6 +33,7 @@ def webhook_subscriptions(account_id: int):
 
 
 @api_blueprint.post("/accounts/<int:account_id>/webhooks/subscribe")
+@requires("manage")
 def subscribe_webhooks(account_id: int):
     account = get_account(account_id)
     try:
@@ -40,6 +44,7 @@ def subscribe_webhooks(account_id: int):
 
 
 @api_blueprint.get("/accounts/<int:account_id>/webhooks/events")
+@requires("read")
 def webhook_events(account_id: int):
     account = get_account(account_id)
     query = filter_by_choice(select(WebhookEvent).where(WebhookEvent.account_id == account.id), WebhookEvent.status, "status", EVENT_STATUSES)
@@ -52,16 +57,12 @@ def webhook_events(account_id: int):
 
 
 @api_blueprint.post("/accounts/<int:account_id>/webhooks/events/<int:event_id>/retry")
+@requires("manage")
 def retry_webhook_event(account_id: int, event_id: int):
-    account = get_account(account_id)
-    event = db.session.get(WebhookEvent, event_id)
-    if event is None or event.account_id != account.id:
-        raise ApiError(404, f"no webhook event {event_id} for account {account.id}")
-    if event.status in ("received", "processing"):
-        raise ApiError(409, f"the event is already {event.status}")
-    event.status, event.error, event.claimed_at = "received", None, None
-    db.session.commit()
-    wake_processor(account.id)
+    try:
+        event = retry_event(get_account(account_id), event_id)
+    except RetryRefused as exc:
+        raise ApiError(exc.status, exc.message) from None
     return jsonify(_describe(event)), 202
 
 

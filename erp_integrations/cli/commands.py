@@ -326,6 +326,62 @@ def _sync_through_workers(account, streams, full, wait):
 
 # -- services -----------------------------------------------------------------------------------
 
+@cli.group()
+def users():
+    """Users of the admin pages and the API."""
+
+
+@users.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(["admin", "manager", "viewer", "creator"]), required=True)
+@click.option("--name", default=None)
+@click.option("--account", "accounts", multiple=True, help="Account id or name the user is assigned (repeatable; managers and creator partners).")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted for when not given.")
+@click.option("--token", "with_token", is_flag=True, help="Also issue an API token and print it (once).")
+def users_create(email, role, name, accounts, password, with_token):
+    from ..auth import UserError, create_user, issue_api_token
+
+    with _app().app_context():
+        try:
+            user = create_user(email, password, role, name=name, account_ids=[_find_account(a).id for a in accounts])
+        except UserError as exc:
+            raise click.UsageError(str(exc)) from None
+        click.echo(f"created {user.email} ({user.role}, id {user.id})")
+        if with_token:
+            click.echo(f"API token (shown once): {issue_api_token(user)}")
+
+
+@users.command("token")
+@click.argument("email")
+def users_token(email):
+    """Issue a new API token for a user (the old one stops working) and print it once."""
+    from sqlalchemy import select
+
+    from ..auth import issue_api_token
+    from ..auth.users import normalize_email
+    from ..extensions import db as database
+    from ..models import User
+
+    with _app().app_context():
+        user = database.session.scalar(select(User).where(User.email == normalize_email(email)))
+        if user is None:
+            raise click.UsageError(f"no user {email}")
+        click.echo(issue_api_token(user))
+
+
+@users.command("list")
+def users_list():
+    from sqlalchemy import select
+
+    from ..extensions import db as database
+    from ..models import User
+
+    with _app().app_context():
+        for user in database.session.scalars(select(User).order_by(User.id)):
+            shops = ", ".join(a.name for a in user.accounts) or ("every shop" if user.role in ("admin", "viewer") else "no shop")
+            click.echo(f"{user.id:>4}  {user.email:<32} {user.role:<8} {'active' if user.is_active else 'disabled':<9} {shops}")
+
+
 @cli.command("worker")
 @click.option("--queue", "-q", "queues", multiple=True, help="Queues to serve, highest priority first (default: all).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")

@@ -15,10 +15,19 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, select
 
+from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
-from ..models import OrderLine, Product, ProductVariant, PushRequest, SalesOrder, Shipment, Warehouse
+from ..models import (
+    OrderLine,
+    Product,
+    ProductVariant,
+    PushRequest,
+    SalesOrder,
+    Shipment,
+    Warehouse,
+)
 from ..models.base import utcnow
 
 MAX_ITEMS = 1000
@@ -86,6 +95,19 @@ def request_changes(account, kind: str, items: Any, *, schedule: bool = True) ->
     if changed and schedule:
         schedule_push(account.id, kind)
     return results
+
+
+def retry_request(account, request_id: int) -> PushRequest:
+    """Send a failed (or still pending) change again."""
+    row = db.session.get(PushRequest, request_id)
+    if row is None or row.account_id != account.id:
+        raise RetryRefused(404, f"no push request {request_id} for account {account.id}")
+    if row.status == "sent":
+        raise RetryRefused(409, "this change was already accepted by the marketplace")
+    row.status, row.version = "pending", row.version + 1
+    db.session.commit()
+    schedule_push(account.id, row.kind)
+    return row
 
 
 def schedule_push(account_id: int, kind: str):

@@ -1,5 +1,12 @@
 """Webhooks in: the receiver (verify, store, acknowledge) and the inbox its jobs drain."""
 
-from .inbox import InboxEvent, RefetchContext, process_inbox, requeue_stale_claims, store_delivery, wake_processor
+from .inbox import (
+    InboxEvent,
+    RefetchContext,
+    process_inbox,
+    requeue_stale_claims,
+    store_delivery,
+    wake_processor,
+)
 
 __all__ = ["InboxEvent", "RefetchContext", "process_inbox", "requeue_stale_claims", "store_delivery", "wake_processor"]

@@ -19,6 +19,7 @@ from flask import current_app
 from sqlalchemy import LargeBinary, bindparam, create_engine, select, text, update
 
 from ..connectors import WebhookOutcome
+from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
@@ -155,6 +156,19 @@ def _claim(account_id: int) -> list[InboxEvent]:
 def _release(events: list[InboxEvent], error: str) -> None:
     db.session.execute(update(WebhookEvent).where(WebhookEvent.id.in_([e.id for e in events])).values(status="received", claimed_at=None, error=error[:2000]))
     db.session.commit()
+
+
+def retry_event(account, event_id: int) -> WebhookEvent:
+    """Handle a finished (failed, ignored, rejected...) delivery once more."""
+    event = db.session.get(WebhookEvent, event_id)
+    if event is None or event.account_id != account.id:
+        raise RetryRefused(404, f"no webhook event {event_id} for account {account.id}")
+    if event.status in ("received", "processing"):
+        raise RetryRefused(409, f"the event is already {event.status}")
+    event.status, event.error, event.claimed_at = "received", None, None
+    db.session.commit()
+    wake_processor(account.id)
+    return event
 
 
 def requeue_stale_claims() -> int:

@@ -2,12 +2,14 @@
 instance folder, the embedded queue, and the bundled TikTok Shop sandbox on a local port.
 
 It starts the sandbox, creates a demo account, runs Connect & Authorize against the sandbox's
-consent page, syncs every stream with a progress bar, prints what landed, and serves the API
-until interrupted.
+consent page, syncs every stream with a progress bar, prints what landed, and serves the admin
+pages and the API until interrupted (signing in as a demo administrator whose password it prints).
 """
 
 from __future__ import annotations
 
+import os
+import secrets
 import socket
 from urllib.parse import parse_qs, urlparse
 
@@ -16,6 +18,7 @@ import requests
 from sqlalchemy import func, select
 
 DEMO_ACCOUNT = "Demo TikTok Shop"
+DEMO_ADMIN = "admin@demo.invalid"
 TABLES = (
     ("products", "Product"),
     ("SKUs", "ProductVariant"),
@@ -43,6 +46,24 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _demo_admin(account) -> str:
+    """The demo's administrator, with a new random password each run (printed, never stored)."""
+    from erp_integrations.auth import create_user
+    from erp_integrations.auth.users import update_user
+    from erp_integrations.extensions import db
+    from erp_integrations.models import User
+
+    password = secrets.token_urlsafe(12)
+    user = db.session.scalars(select(User).where(User.email == DEMO_ADMIN)).first()
+    if user is None:
+        user = create_user(DEMO_ADMIN, password, "admin", name="Demo admin")
+    else:
+        update_user(user, role="admin", is_active=True, password=password)
+    user.current_account_id = account.id
+    db.session.commit()
+    return password
+
+
 def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
     from erp_integrations import migrate, models
     from erp_integrations.accounts import create_account, delete_account
@@ -55,7 +76,9 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
 
     from .sandbox import SandboxConfig, SandboxServer
 
-    app = create_app()
+    # The demo serves plain http on loopback, where a https-only session cookie would never
+    # come back; a deployment keeps the default (secure) behind https.
+    app = create_app({"ERP_INTEGRATIONS_COOKIE_SECURE": os.environ.get("ERP_INTEGRATIONS_COOKIE_SECURE", "0")})
     settings = app.config["ERP_SETTINGS"]
     click.echo(f"database: {settings.database_url}")
     migrate.upgrade(settings.database_url)
@@ -105,8 +128,10 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
             for failure in failures:
                 click.echo(f"  failed: {failure}", err=True)
             account_id = account.id
+            password = _demo_admin(account)
         if serve:
-            click.echo(f"\nAPI: http://127.0.0.1:{port}/api/v1/accounts/{account_id}/runs  (OpenAPI: /api/v1/openapi.json); Ctrl+C to stop")
+            click.echo(f"\nAdmin pages: http://127.0.0.1:{port}/  sign in as {DEMO_ADMIN} / {password}")
+            click.echo(f"API: http://127.0.0.1:{port}/api/v1/accounts/{account_id}/runs  (Bearer token: erp-integrations users token {DEMO_ADMIN}; OpenAPI: /api/v1/openapi.json); Ctrl+C to stop")
             app.run(host="127.0.0.1", port=port)
         return {"account_id": account_id, "landed": landed, "failures": failures}
     finally:

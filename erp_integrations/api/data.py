@@ -1,0 +1,67 @@
+"""The synced ERP tables, read-only: the same listings, filters and keyset pages as the admin
+pages, as JSON."""
+
+from __future__ import annotations
+
+from flask import jsonify, request, url_for
+
+from ..accounts import get_account
+from ..auth import check, may, requires
+from ..browse import (
+    LISTINGS,
+    InvalidQuery,
+    fetch,
+    filter_choices,
+    json_value,
+    order_detail,
+    row_values,
+    serialize_order_detail,
+)
+from . import api_blueprint
+from .errors import ApiError
+
+
+@api_blueprint.get("/accounts/<int:account_id>/data")
+@requires("affiliate")
+def list_listings(account_id: int):
+    """The listings this user may read for the account (a creator partner sees affiliate ones)."""
+    get_account(account_id)
+    return jsonify(
+        listings=[
+            {"name": listing.name, "title": listing.title, "url": url_for("api.data_page", account_id=account_id, listing_name=listing.name)}
+            for listing in LISTINGS.values()
+            if may(listing.verb, account_id)
+        ]
+    )
+
+
+@api_blueprint.get("/accounts/<int:account_id>/data/<listing_name>")
+@requires("affiliate")  # the lowest account verb; each listing's own verb is checked below
+def data_page(account_id: int, listing_name: str):
+    """``?q=``, one ``?<filter>=`` per filter column, ``?limit=`` (1-200), ``?after=`` / ``?before=``
+    cursors from the previous page's ``next`` / ``prev``."""
+    listing = LISTINGS.get(listing_name)
+    if listing is None:
+        raise ApiError(404, f"no listing {listing_name!r}; see GET /api/v1/accounts/{account_id}/data")
+    check(listing.verb, account_id)
+    account = get_account(account_id)
+    try:
+        page, extra = fetch(listing, account.id, request.args)
+    except InvalidQuery as exc:
+        raise ApiError(422, "invalid query", {exc.field: [exc.message]}) from None
+    return jsonify(
+        listing=listing.name,
+        rows=[json_value(row_values(listing, row) | extra.get(row.id, {})) for row in page.rows],
+        next=page.next_cursor,
+        prev=page.prev_cursor,
+        filters=filter_choices(listing, account.id) if request.args.get("with_filters") in ("1", "true") else None,
+    )
+
+
+@api_blueprint.get("/accounts/<int:account_id>/orders/<external_id>")
+@requires("read")
+def order_detail_endpoint(account_id: int, external_id: str):
+    detail = order_detail(get_account(account_id).id, external_id)
+    if detail is None:
+        raise ApiError(404, f"no order {external_id!r} in account {account_id}")
+    return jsonify(serialize_order_detail(detail))

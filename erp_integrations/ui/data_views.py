@@ -1,0 +1,71 @@
+"""Data pages: every listing of ``browse`` as a table with search, filters and keyset pages,
+and an order's own page."""
+
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from ..accounts import get_account
+from ..auth import check, may
+from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
+from . import ui_blueprint
+from .pages import use_account
+
+# How the data menu groups the listings.
+SECTIONS = (
+    ("Catalog", ("products",)),
+    ("Sales", ("orders", "shipments", "returns")),
+    ("Finance", ("statements", "payouts", "withdrawals")),
+    ("LIVE & affiliate", ("live_sessions", "affiliate_orders", "creators")),
+)
+
+
+def data_menu(account_id: int) -> list[tuple[str, list]]:
+    menu = []
+    for title, names in SECTIONS:
+        allowed = [LISTINGS[n] for n in names if may(LISTINGS[n].verb, account_id)]
+        if allowed:
+            menu.append((title, allowed))
+    return menu
+
+
+@ui_blueprint.app_context_processor
+def _menu():
+    return {"data_menu": data_menu}
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/data/<listing_name>")
+def data(account_id: int, listing_name: str):
+    check("affiliate", account_id)  # the lowest account verb, before anything else is said
+    listing = LISTINGS.get(listing_name)
+    if listing is None:
+        abort(404)
+    check(listing.verb, account_id)
+    account = use_account(get_account(account_id))
+    error = None
+    try:
+        page, extra = fetch(listing, account.id, request.args)
+    except InvalidQuery as exc:
+        page, extra, error = None, {}, exc.message
+    feature_off = listing.feature is not None and not (account.features or {}).get(listing.feature, False)
+    return render_template(
+        "data.html",
+        account=account,
+        listing=listing,
+        page=page,
+        extra=extra,
+        error=error,
+        choices=filter_choices(listing, account.id),
+        args=request.args,
+        feature_off=feature_off,
+    ), (422 if error else 200)
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/orders/<external_id>")
+def order(account_id: int, external_id: str):
+    check("read", account_id)
+    account = use_account(get_account(account_id))
+    detail = order_detail(account.id, external_id)
+    if detail is None:
+        abort(404)
+    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"])

@@ -1,0 +1,122 @@
+"""The sync monitor of one account: each stream's last and next run, cursors, counts, API
+calls and errors; alerts, the push outbox, the webhook log and failed jobs, each with retry."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+
+from ..accounts import get_account
+from ..auth import check
+from ..errors import RetryRefused
+from ..extensions import db
+from ..hooks import get_connector
+from ..jobs import get_queue_backend
+from ..models import Alert, PushRequest, SyncCursor, SyncRun, WebhookEvent
+from ..push.outbox import retry_request
+from ..scheduler import next_sync_at
+from ..sync.enqueue import enqueue_sync
+from ..webhooks.inbox import retry_event
+from . import ui_blueprint
+from .pages import use_account
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/monitor")
+def monitor(account_id: int):
+    check("read", account_id)
+    account = use_account(get_account(account_id))
+    connector = get_connector(account.connector)()
+    latest_ids = select(func.max(SyncRun.id)).where(SyncRun.account_id == account.id).group_by(SyncRun.stream)
+    latest = {r.stream: r for r in db.session.scalars(select(SyncRun).where(SyncRun.id.in_(latest_ids)))}
+    cursors = {c.stream: c for c in db.session.scalars(select(SyncCursor).where(SyncCursor.account_id == account.id))}
+    streams = [
+        {"name": s, "enabled": connector.stream_enabled(account, s), "run": latest.get(s), "cursor": cursors.get(s)}
+        for s in connector.streams
+    ]
+    runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(20)).all()
+    alerts = db.session.scalars(
+        select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())
+    ).all()
+    pushes = db.session.scalars(
+        select(PushRequest).where(PushRequest.account_id == account.id).order_by(PushRequest.id.desc()).limit(20)
+    ).all()
+    events = db.session.scalars(
+        select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)
+    ).all()
+    failed_jobs = [j for j in get_queue_backend().failed_jobs() if (j.get("kwargs") or {}).get("account_id") == account.id]
+    next_run = next_sync_at(account.id, account.sync_interval_minutes)
+    return render_template(
+        "monitor.html",
+        account=account,
+        streams=streams,
+        runs=runs,
+        alerts=alerts,
+        pushes=pushes,
+        events=events,
+        failed_jobs=failed_jobs,
+        next_run=datetime.fromtimestamp(next_run, timezone.utc) if next_run else None,
+        busy=any(r.status == "running" for r in latest.values()),
+    )
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/sync")
+def sync_now(account_id: int):
+    check("manage", account_id)
+    account = get_account(account_id)
+    stream = request.form.get("stream") or None
+    try:
+        jobs = enqueue_sync(account, [stream] if stream else None, trigger="manual")
+    except ValueError as exc:
+        flash(str(exc), "error")
+    else:
+        queued = [j for j in jobs if j.status != "duplicate"]
+        flash(f"Sync queued for {len(queued)} stream(s)." if queued else "Already queued or running.", "success")
+    return redirect(url_for("ui.monitor", account_id=account.id))
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/push-requests/<int:request_id>/retry")
+def retry_push(account_id: int, request_id: int):
+    check("manage", account_id)
+    return _retried(account_id, lambda account: retry_request(account, request_id), "The change will be pushed again.")
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/webhook-events/<int:event_id>/retry")
+def retry_webhook(account_id: int, event_id: int):
+    check("manage", account_id)
+    return _retried(account_id, lambda account: retry_event(account, event_id), "The event will be handled again.")
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/failed-jobs/retry")
+def retry_job(account_id: int):
+    check("manage", account_id)
+    job_id = request.form.get("job_id", "")
+    mine = any(j["id"] == job_id and (j.get("kwargs") or {}).get("account_id") == account_id for j in get_queue_backend().failed_jobs())
+    if not mine or get_queue_backend().retry_failed(job_id) is None:
+        flash("That job is no longer in the failed list.", "error")
+    else:
+        flash("The job was queued again.", "success")
+    return redirect(url_for("ui.monitor", account_id=account_id))
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/alerts/<int:alert_id>/resolve")
+def resolve_alert(account_id: int, alert_id: int):
+    check("manage", account_id)
+    alert = db.session.get(Alert, alert_id)
+    if alert is None or alert.account_id != account_id:
+        flash("No such alert.", "error")
+    else:
+        alert.resolved_at = datetime.now(timezone.utc)
+        db.session.commit()
+    return redirect(url_for("ui.monitor", account_id=account_id))
+
+
+def _retried(account_id: int, retry, done: str):
+    try:
+        retry(get_account(account_id))
+    except RetryRefused as exc:
+        flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("ui.monitor", account_id=account_id))

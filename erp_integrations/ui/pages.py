@@ -1,0 +1,110 @@
+"""What every admin page shares: sign-in redirects, CSRF on every form, error pages, and the
+header's context (the user, their accounts, the chosen one)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+from urllib.parse import urlsplit
+
+from flask import redirect, render_template, request, url_for
+from markupsafe import Markup, escape
+
+from ..accounts import AccountNotFound
+from ..auth import Forbidden, NotSignedIn, current_user, may, visible_accounts
+from ..auth.guard import CSRF_FIELD, check_csrf, csrf_token
+from ..auth.roles import ROLE_LABELS
+from ..extensions import db
+from ..models import IntegrationAccount
+from . import ui_blueprint
+
+
+_ACCOUNT_KEY = "erp_integrations.ui_account"  # the account this request's page is scoped to
+
+
+@ui_blueprint.before_request
+def _csrf():
+    check_csrf()
+
+
+@ui_blueprint.errorhandler(NotSignedIn)
+def _to_sign_in(_exc):
+    return redirect(url_for("ui.login", next=request.full_path if request.method == "GET" else None))
+
+
+@ui_blueprint.errorhandler(Forbidden)
+def _forbidden(exc):
+    db.session.rollback()
+    return render_template("error.html", status=403, title="Not allowed", message=str(exc)), 403
+
+
+@ui_blueprint.errorhandler(AccountNotFound)
+def _no_account(exc):
+    return render_template("error.html", status=404, title="No such account", message=str(exc.args[0])), 404
+
+
+@ui_blueprint.app_context_processor
+def _header_context():
+    if not request.blueprint == "ui":
+        return {}
+    user = current_user()
+    accounts = list(db.session.scalars(visible_accounts(user))) if user else []
+    return {
+        "me": user,
+        "role_label": ROLE_LABELS.get(user.role) if user else None,
+        "my_accounts": accounts,
+        "current_account": request.environ.get(_ACCOUNT_KEY),
+        "csrf_field": Markup(f'<input type="hidden" name="{CSRF_FIELD}" value="{escape(csrf_token())}">'),
+        "csrf_token": csrf_token,
+        "may": may,
+    }
+
+
+def use_account(account: IntegrationAccount) -> IntegrationAccount:
+    """Scope this page to ``account`` and remember it as the user's choice."""
+    request.environ[_ACCOUNT_KEY] = account
+    user = current_user()
+    if user is not None and user.current_account_id != account.id:
+        user.current_account_id = account.id
+        db.session.commit()
+    return account
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """A redirect target from a form or query, only if it stays on this site."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return default
+
+
+# -- helpers and formatting used by the templates
+
+
+@ui_blueprint.app_template_global()
+def page_url(endpoint: str, kwargs: dict, args, **changes) -> str:
+    """The current page's URL with some query arguments changed (None drops one)."""
+    query = {k: v for k, v in args.items() if k not in changes}
+    query.update({k: v for k, v in changes.items() if v is not None})
+    return url_for(endpoint, **kwargs, **query)
+
+
+@ui_blueprint.app_template_filter("money")
+def _money(value, currency=None):
+    if value is None:
+        return ""
+    amount = value if isinstance(value, Decimal) else Decimal(str(value))
+    return f"{amount:,.2f} {currency or ''}".strip()
+
+
+@ui_blueprint.app_template_filter("when")
+def _when(value):
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        value = datetime.fromtimestamp(value, timezone.utc)
+    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+@ui_blueprint.app_template_filter("label")
+def _label(value):
+    return "" if value is None else str(value).replace("_", " ").capitalize()
