@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, tuple_
+from sqlalchemy import and_, literal, or_, tuple_
 
 
 class InvalidCursor(ValueError):
@@ -82,20 +82,26 @@ def paginate(session, query, sort_column, id_column, *, after: str | None = None
 
 
 def _is_time(column) -> bool:
-    try:
-        return column.type.python_type is datetime
-    except NotImplementedError:
-        return False
+    from sqlalchemy import DateTime
+
+    column_type = column.type
+    return isinstance(column_type, DateTime) or isinstance(getattr(column_type, "impl", None), DateTime)
+
+
+def _key(sort_column, id_column, value, row_id):
+    # Bound with the columns' own types, so the value is stored-format aware (UTC datetimes
+    # on SQLite are text in the column's format, not the driver's default).
+    return tuple_(literal(value, sort_column.type), literal(row_id, id_column.type))
 
 
 def _older_than(sort_column, id_column, value, row_id):
     # NULL sort values come first (newest end), so everything non-NULL is older than them.
     if value is None:
         return or_(and_(sort_column.is_(None), id_column < row_id), sort_column.is_not(None))
-    return tuple_(sort_column, id_column) < tuple_(value, row_id)
+    return tuple_(sort_column, id_column) < _key(sort_column, id_column, value, row_id)
 
 
 def _newer_than(sort_column, id_column, value, row_id):
     if value is None:
         return and_(sort_column.is_(None), id_column > row_id)
-    return or_(tuple_(sort_column, id_column) > tuple_(value, row_id), sort_column.is_(None))
+    return or_(tuple_(sort_column, id_column) > _key(sort_column, id_column, value, row_id), sort_column.is_(None))

@@ -12,7 +12,7 @@ from ..browse import LISTINGS
 from ..connectors import MarketplaceError
 from ..extensions import db
 from ..hooks import get_connector, get_connectors
-from ..models import AccountStatus, SyncRun
+from ..models import AccountStatus, IntegrationAccount, SyncRun
 from ..oauth_state import issue_state
 from . import ui_blueprint
 from .config_form import MANUAL, current_values, field_errors, form_fields, read_form
@@ -55,6 +55,10 @@ def home():
     user = check("signed_in")
     if user.current_account_id is not None and may("affiliate", user.current_account_id):
         return redirect(_landing(user.current_account_id))
+    # No choice remembered yet: the first shop this user may see, default accounts first.
+    first = db.session.scalars(visible_accounts(user).order_by(None).order_by(IntegrationAccount.is_default.desc(), IntegrationAccount.id)).first()
+    if first is not None:
+        return redirect(_landing(first.id))
     return redirect(url_for("ui.accounts"))
 
 

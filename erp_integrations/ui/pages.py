@@ -88,6 +88,14 @@ def page_url(endpoint: str, kwargs: dict, args, **changes) -> str:
     return url_for(endpoint, **kwargs, **query)
 
 
+@ui_blueprint.app_template_filter("connector_title")
+def _connector_title(name: str) -> str:
+    from ..hooks import get_connectors
+
+    connector = get_connectors().get(name)
+    return connector.display_name if connector else name
+
+
 @ui_blueprint.app_template_filter("money")
 def _money(value, currency=None):
     if value is None:
