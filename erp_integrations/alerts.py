@@ -29,3 +29,15 @@ def raise_alert(account_id: int | None, kind: str, message: str, *, severity: st
         except Exception:  # one broken notifier must not silence the others
             log.exception("notifier %s failed", impl.plugin_name)
     return alert
+
+
+def resolve_alerts(account_id: int | None, kind: str) -> int:
+    """Close the open alerts of a kind (the condition has passed); how many were open."""
+    from datetime import datetime, timezone
+
+    open_alerts = db.session.scalars(select(Alert).where(Alert.account_id == account_id, Alert.kind == kind, Alert.resolved_at.is_(None))).all()
+    for alert in open_alerts:
+        alert.resolved_at = datetime.now(timezone.utc)
+    if open_alerts:
+        db.session.commit()
+    return len(open_alerts)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timezone
 
+from ..alerts import raise_alert, resolve_alerts
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue
@@ -58,7 +59,30 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         run.api_calls = context.api_calls
         run.finished_at = datetime.now(timezone.utc)
         db.session.commit()
+        if not _failing_streams(account.id):
+            resolve_alerts(account.id, "sync_failing")
         return run
+
+
+# A stream failing this many runs in a row is worth an admin's attention (one failure is
+# usually a blip the next run repairs).
+FAILURES_BEFORE_ALERT = 3
+
+
+def _failing_streams(account_id: int) -> list[str]:
+    """Streams whose last FAILURES_BEFORE_ALERT finished runs all failed."""
+    failing = []
+    streams = db.session.scalars(db.select(SyncRun.stream).where(SyncRun.account_id == account_id).distinct()).all()
+    for stream in streams:
+        statuses = db.session.scalars(
+            db.select(SyncRun.status)
+            .where(SyncRun.account_id == account_id, SyncRun.stream == stream, SyncRun.status.in_(("succeeded", "failed")))
+            .order_by(SyncRun.id.desc())
+            .limit(FAILURES_BEFORE_ALERT)
+        ).all()
+        if len(statuses) == FAILURES_BEFORE_ALERT and set(statuses) == {"failed"}:
+            failing.append(stream)
+    return sorted(failing)
 
 
 def _record_interruption(run: SyncRun, context: SyncContext, exc: Exception, *, full: bool, trigger: str) -> None:
@@ -85,3 +109,10 @@ def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
     run.finished_at = datetime.now(timezone.utc)
     db.session.commit()
     log.warning("sync of account %s stream %s failed: %s", run.account_id, run.stream, run.error)
+    failing = _failing_streams(run.account_id)
+    if failing:
+        raise_alert(
+            run.account_id, "sync_failing",
+            f"{', '.join(failing)} failed {FAILURES_BEFORE_ALERT} times in a row; last error: {run.error}",
+            severity="error", data={"streams": failing},
+        )

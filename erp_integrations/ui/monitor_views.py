@@ -3,7 +3,7 @@ calls and errors; alerts, the push outbox, the webhook log and failed jobs, each
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -14,7 +14,7 @@ from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import get_queue_backend
-from ..models import Alert, PushRequest, SyncCursor, SyncRun, WebhookEvent
+from ..models import Alert, PushRequest, StatementTransaction, SyncCursor, SyncRun, WebhookEvent
 from ..push.outbox import retry_request
 from ..scheduler import next_sync_at
 from ..sync.enqueue import enqueue_sync
@@ -45,6 +45,7 @@ def monitor(account_id: int):
     events = db.session.scalars(
         select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)
     ).all()
+    delayed = delayed_settlements(account.id)
     failed_jobs = [j for j in get_queue_backend().failed_jobs() if (j.get("kwargs") or {}).get("account_id") == account.id]
     next_run = next_sync_at(account.id, account.sync_interval_minutes)
     return render_template(
@@ -56,9 +57,28 @@ def monitor(account_id: int):
         pushes=pushes,
         events=events,
         failed_jobs=failed_jobs,
+        delayed=delayed,
         next_run=datetime.fromtimestamp(next_run, timezone.utc) if next_run else None,
         busy=any(r.status == "running" for r in latest.values()),
     )
+
+
+# Marketplaces usually settle an order within a couple of weeks of delivery; older unsettled
+# transactions are money an affiliate or a lender would ask about.
+DELAYED_SETTLEMENT_DAYS = 30
+
+
+def delayed_settlements(account_id: int) -> dict | None:
+    """Unsettled transactions of orders older than DELAYED_SETTLEMENT_DAYS: count and oldest."""
+    cutoff = datetime.now(timezone.utc) - timedelta(days=DELAYED_SETTLEMENT_DAYS)
+    count, oldest = db.session.execute(
+        select(func.count(), func.min(StatementTransaction.order_created_at)).where(
+            StatementTransaction.account_id == account_id,
+            StatementTransaction.is_settled.is_(False),
+            StatementTransaction.order_created_at < cutoff,
+        )
+    ).one()
+    return {"count": count, "oldest": oldest, "days": DELAYED_SETTLEMENT_DAYS} if count else None
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/sync")

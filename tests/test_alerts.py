@@ -1,0 +1,67 @@
+"""Alerts an admin sees on the sync monitor: a stream failing run after run, and settlements
+that are late."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from sqlalchemy import select
+
+from auth_support import ADMIN_EMAIL, PASSWORD
+from sandbox_support import control
+from sync_support import connect
+
+
+def monitor_html(app, account_id: int) -> str:
+    browser = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").get_data(as_text=True)).group(1)
+    browser.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD, "csrf_token": token})
+    return browser.get(f"/accounts/{account_id}/monitor").get_data(as_text=True)
+
+
+def open_alerts(account_id: int) -> list:
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Alert
+
+    db.session.rollback()
+    return db.session.scalars(select(Alert).where(Alert.account_id == account_id, Alert.resolved_at.is_(None))).all()
+
+
+def test_a_stream_failing_three_runs_in_a_row_raises_an_alert_that_a_success_resolves(client, app, fresh_sandbox):
+    from erp_integrations.connectors import MarketplaceError
+    from erp_integrations.sync import run_sync
+    from erp_integrations.sync.runner import FAILURES_BEFORE_ALERT
+
+    account_id = connect(client, fresh_sandbox)
+    control(fresh_sandbox, "PUT", "/faults", json={"unavailable_rate": 1.0, "paths": ["/order/"]})
+    for attempt in range(FAILURES_BEFORE_ALERT):
+        assert open_alerts(account_id) == []  # not before the third failure
+        with pytest.raises(MarketplaceError):
+            run_sync(account_id, "orders")
+    [alert] = open_alerts(account_id)
+    assert alert.kind == "sync_failing" and alert.data == {"streams": ["orders"]}
+    assert "orders failed 3 times in a row" in monitor_html(app, account_id)
+
+    control(fresh_sandbox, "DELETE", "/faults")
+    assert run_sync(account_id, "orders").status == "succeeded"
+    assert open_alerts(account_id) == []
+
+
+def test_unsettled_transactions_of_old_orders_show_as_delayed_settlements(client, app):
+    from erp_integrations.accounts import create_account
+    from erp_integrations.extensions import db
+    from erp_integrations.models import StatementTransaction
+
+    account_id = create_account("tiktok_shop", {"name": "A", "region": "US", "app_key": "abcdef12", "app_secret": "secret-value"}).id
+    now = datetime.now(timezone.utc)
+    db.session.add_all([
+        StatementTransaction(account_id=account_id, external_id="recent", is_settled=False, order_created_at=now - timedelta(days=3)),
+        StatementTransaction(account_id=account_id, external_id="settled", is_settled=True, order_created_at=now - timedelta(days=90)),
+    ])
+    db.session.commit()
+    assert "Delayed settlements" not in monitor_html(app, account_id)
+    db.session.add(StatementTransaction(account_id=account_id, external_id="late", is_settled=False, order_created_at=now - timedelta(days=45)))
+    db.session.commit()
+    assert "1 transaction(s) of orders older than 30 days are not settled yet" in monitor_html(app, account_id)
