@@ -162,6 +162,12 @@ def test_unknown_event_types_are_stored_and_acknowledged(client, app, app_env, e
     run_jobs(app, app_env)
     [event] = inbox(client, shop)
     assert (event["event_type"], event["status"]) == ("TYPE_99", "ignored")
+    # Retrying: an unknown id is a 404 naming it; a handled event goes back to the inbox.
+    missing = client.post(f"/api/v1/accounts/{shop}/webhooks/events/999999/retry")
+    assert missing.status_code == 404 and "no webhook event 999999" in missing.get_json()["error"]["message"]
+    assert client.post(f"/api/v1/accounts/{shop}/webhooks/events/{event['id']}/retry").status_code == 202
+    run_jobs(app, app_env)
+    assert [e["status"] for e in inbox(client, shop)] == ["ignored"]
 
 
 def test_a_signed_but_malformed_delivery_gets_400_and_is_kept(client, app, erp, shop):

@@ -13,6 +13,7 @@ from ..auth.guard import check_csrf, signed_in_by_session
 from ..auth.users import UserError
 from ..connectors import MarketplaceError
 from ..crypto import DecryptionError
+from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks.manager import UnknownConnector
 from . import api_blueprint
@@ -58,6 +59,11 @@ def _forbidden(exc: Forbidden):
 def _user_error(exc: UserError):
     db.session.rollback()
     return error_response(422, "invalid user", exc.fields)
+
+
+@api_blueprint.errorhandler(RetryRefused)
+def _retry_refused(exc: RetryRefused):
+    return error_response(exc.status, exc.message)
 
 
 @api_blueprint.errorhandler(ApiError)

@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from ..accounts import get_account
 from ..auth import requires
-from ..errors import RetryRefused
 from ..extensions import db
 from ..models import PushRequest
 from ..push import PushRequestInvalid, request_changes
@@ -50,10 +49,7 @@ def list_push_requests(account_id: int):
 @api_blueprint.post("/accounts/<int:account_id>/push/requests/<int:request_id>/retry")
 @requires("manage")
 def retry_push_request(account_id: int, request_id: int):
-    try:
-        row = retry_request(get_account(account_id), request_id)
-    except RetryRefused as exc:
-        raise ApiError(exc.status, exc.message) from None
+    row = retry_request(get_account(account_id), request_id)
     return jsonify(_describe(row)), 202
 
 

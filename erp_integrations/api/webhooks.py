@@ -7,7 +7,6 @@ from sqlalchemy import select
 
 from ..accounts import get_account
 from ..auth import requires
-from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..models import WebhookEvent
@@ -59,10 +58,7 @@ def webhook_events(account_id: int):
 @api_blueprint.post("/accounts/<int:account_id>/webhooks/events/<int:event_id>/retry")
 @requires("manage")
 def retry_webhook_event(account_id: int, event_id: int):
-    try:
-        event = retry_event(get_account(account_id), event_id)
-    except RetryRefused as exc:
-        raise ApiError(exc.status, exc.message) from None
+    event = retry_event(get_account(account_id), event_id)
     return jsonify(_describe(event)), 202
 
 
