@@ -4,6 +4,7 @@ webhook refetches."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
@@ -30,23 +31,43 @@ from .mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
 from .mappers.orders import OrderLineMapper, OrderMapper
 
 
+@dataclass
+class MappedOrders:
+    """A page of orders mapped to rows, ready to write: mapping needs no database, so a sync
+    maps the next page on its download thread while this one is being written."""
+
+    rows: list[dict]
+    lines: list[list[dict]]  # per order, without order_id (known once the order is written)
+
+
+def map_orders(account_id: int, documents: list[dict]) -> MappedOrders:
+    rows = [OrderMapper.row(d, account_id=account_id) for d in documents]
+    lines = [[OrderLineMapper.row(line, account_id=account_id, remote_updated_at=row["remote_updated_at"]) for line in d.get("line_items") or []] for d, row in zip(documents, rows)]
+    return MappedOrders(rows, lines)
+
+
 def store_orders(context, documents: list[dict]) -> None:
-    account = context.account
-    rows = [OrderMapper.row(d, account_id=account.id) for d in documents]
+    write_orders(context, map_orders(context.account.id, documents))
+
+
+def write_orders(context, mapped: MappedOrders) -> None:
+    account, rows = context.account, mapped.rows
     if not rows:
         return
+    account_id = account.id
     external_ids = [r["external_id"] for r in rows]
-    before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account.id, SalesOrder.external_id.in_(external_ids))).all())
+    before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(external_ids))).all())
     written = bulk_upsert(SalesOrder, rows, account=account).ids
     history, lines = [], []
-    for document, row in zip(documents, rows):
-        order_id = written.get((account.id, row["external_id"]))
+    for row, order_lines in zip(rows, mapped.lines):
+        order_id = written.get((account_id, row["external_id"]))
         if order_id is None:
             continue  # older than what is stored: skipped, and so are its lines
         if before.get(row["external_id"]) != row["status"]:
-            history.append({"account_id": account.id, "order_id": order_id, "from_status": before.get(row["external_id"]), "to_status": row["status"], "remote_updated_at": row["remote_updated_at"]})
-        for line in document.get("line_items") or []:
-            lines.append(OrderLineMapper.row(line, account_id=account.id, order_id=order_id, remote_updated_at=row["remote_updated_at"]))
+            history.append({"account_id": account_id, "order_id": order_id, "from_status": before.get(row["external_id"]), "to_status": row["status"], "remote_updated_at": row["remote_updated_at"]})
+        for line in order_lines:
+            line["order_id"] = order_id
+            lines.append(line)
     insert_missing(OrderStatusChange, history, key=("order_id", "to_status", "remote_updated_at"))
     bulk_upsert(OrderLineMapper.model, lines, account=account)
     context.count("orders", len(written))

@@ -31,11 +31,12 @@ def history_start(context) -> int:
     return int(context.started_at.timestamp()) - months * 31 * DAY
 
 
-def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_creation: bool, trailing: int = LOOKBACK, start_override: int | None = None) -> None:
+def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_creation: bool, trailing: int = LOOKBACK, start_override: int | None = None, prepare: Callable | None = None) -> None:
     """Page through [start, end) and checkpoint after each page.
 
     ``fetch(start, end, page_token, mode)`` returns (documents, next_token); mode is "create"
-    during a first backfill, "update" afterwards."""
+    during a first backfill, "update" afterwards. ``prepare(documents)``, when given, runs on
+    the download thread too (mapping, which needs no database), and ``save`` gets its result."""
     cursor = context.cursor
     now = int(context.started_at.timestamp()) + 1  # exclusive end: through the run's start second
     if cursor.get("window"):
@@ -46,6 +47,8 @@ def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_cr
         start = history_start(context) if start_override is None else start_override
         end, token, mode = now, None, ("create" if backfill_by_creation else "update")
     watermark = cursor.get("watermark")
+    if prepare is not None:
+        fetch = _then(fetch, prepare)
     with Prefetcher(client, fetch) as pages:
         pending = pages.submit(start, end, token, mode)
         while True:
@@ -59,6 +62,14 @@ def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_cr
             else:
                 context.checkpoint({"watermark": end})
                 return
+
+
+def _then(fetch: Callable, prepare: Callable) -> Callable:
+    def fetch_and_prepare(*args):
+        documents, token = fetch(*args)
+        return prepare(documents), token
+
+    return fetch_and_prepare
 
 
 class Prefetcher:
@@ -113,8 +124,10 @@ def _time_body(prefix_create: str, prefix_update: str, start: int, end: int, mod
 # -- streams --------------------------------------------------------------------------------
 
 
-def _search_stream(path: str, items_key: str, page_size: int, save_name: str) -> Callable:
-    """A stream over a search endpoint that filters and sorts by create_time/update_time."""
+def _search_stream(path: str, items_key: str, page_size: int, save: Callable, map_page: Callable | None = None) -> Callable:
+    """A stream over a search endpoint that filters and sorts by create_time/update_time.
+    ``map_page(account_id, documents)``, when given, maps a page on the download thread and
+    ``save`` gets its result; otherwise ``save`` gets the documents."""
 
     def sync(context, client) -> None:
         def fetch(start, end, token, mode):
@@ -122,16 +135,18 @@ def _search_stream(path: str, items_key: str, page_size: int, save_name: str) ->
             query = {"page_size": page_size, "sort_field": sort, "sort_order": "ASC"}
             return _paged(client, "POST", path, items_key, query, _time_body("create_time", "update_time", start, end, mode), token)
 
-        save = getattr(store, save_name)
-        windowed(context, client, fetch, lambda docs: save(context, docs), backfill_by_creation=True)
+        account_id = context.account.id
+        prepare = None if map_page is None else (lambda documents: map_page(account_id, documents))
+        windowed(context, client, fetch, lambda page: save(context, page), backfill_by_creation=True, prepare=prepare)
 
     return sync
 
 
-sync_orders = _search_stream("/order/202309/orders/search", "orders", 100, "store_orders")
-sync_packages = _search_stream("/fulfillment/202309/packages/search", "packages", 50, "store_packages")
-sync_returns = _search_stream("/return_refund/202309/returns/search", "return_orders", 50, "store_returns")
-sync_cancellations = _search_stream("/return_refund/202309/cancellations/search", "cancellations", 50, "store_cancellations")
+# Orders are the bulk of a backfill: each page is mapped while the one before it is written.
+sync_orders = _search_stream("/order/202309/orders/search", "orders", 100, store.write_orders, map_page=store.map_orders)
+sync_packages = _search_stream("/fulfillment/202309/packages/search", "packages", 50, store.store_packages)
+sync_returns = _search_stream("/return_refund/202309/returns/search", "return_orders", 50, store.store_returns)
+sync_cancellations = _search_stream("/return_refund/202309/cancellations/search", "cancellations", 50, store.store_cancellations)
 
 
 def _products_fetch(client, with_inventory: bool):

@@ -73,15 +73,26 @@ class TokenKeeper:
         self.account = account
         self.client_factory = client_factory  # builds a client with the app's key and secret
         self.refreshes = 0
+        # The token handed out last and its expiry. A sync asks for the token before every
+        # page; reading and decrypting it each time cost two queries a page. Should another
+        # worker refresh meanwhile, the API's 105002 sends us through refresh(), which reads
+        # the stored token first.
+        self._handed_out: tuple[str, datetime | None] | None = None
 
     def current(self) -> str:
+        now = datetime.now(timezone.utc)
+        if self._handed_out is not None:
+            token, expires = self._handed_out
+            if expires is None or expires - REFRESH_MARGIN > now:
+                return token
         account = self.account
         expires = account.access_expires_at
-        if expires is not None and expires - REFRESH_MARGIN <= datetime.now(timezone.utc):
+        if expires is not None and expires - REFRESH_MARGIN <= now:
             return self.refresh(stale=None)
         token = CredentialVault(db.session).get(account, "access_token")
         if token is None:
             raise ReauthorizationRequired("the account has not been authorized yet")
+        self._handed_out = (token, expires)
         return token
 
     def refresh(self, stale: str | None) -> str:
@@ -92,6 +103,7 @@ class TokenKeeper:
             stored = vault.get(self.account, "access_token")
             fresh_enough = self.account.access_expires_at is not None and self.account.access_expires_at - REFRESH_MARGIN > datetime.now(timezone.utc)
             if stored and fresh_enough and stored != stale:
+                self._handed_out = (stored, self.account.access_expires_at)
                 return stored  # someone else refreshed while we waited for the lock
             refresh_token = vault.get(self.account, "refresh_token")
             if not refresh_token:
@@ -104,4 +116,5 @@ class TokenKeeper:
                 raise
             store_tokens(self.account, data)
             self.refreshes += 1
+            self._handed_out = (data["access_token"], self.account.access_expires_at)
             return data["access_token"]
