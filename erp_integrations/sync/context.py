@@ -26,6 +26,12 @@ class SyncContext:
     api_calls: int = 0
     _cursor_id: int | None = field(default=None, repr=False)
     _run_id: int | None = field(default=None, repr=False)
+    account_id: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Kept apart from the account row, which every commit expires: reading account.id after
+        # each page's commit would reload the row, a query per page.
+        self.account_id = self.account.id
 
     def count(self, entity: str, n: int) -> None:
         self.counts[entity] += n

@@ -109,6 +109,10 @@ class RefetchContext:
     counts: Counter = field(default_factory=Counter)
     api_calls: int = 0
 
+    @property
+    def account_id(self) -> int:
+        return self.account.id
+
     def count(self, entity: str, n: int) -> None:
         self.counts[entity] += n
 

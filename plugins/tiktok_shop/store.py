@@ -47,14 +47,13 @@ def map_orders(account_id: int, documents: list[dict]) -> MappedOrders:
 
 
 def store_orders(context, documents: list[dict]) -> None:
-    write_orders(context, map_orders(context.account.id, documents))
+    write_orders(context, map_orders(context.account_id, documents))
 
 
 def write_orders(context, mapped: MappedOrders) -> None:
-    account, rows = context.account, mapped.rows
+    account, account_id, rows = context.account, context.account_id, mapped.rows
     if not rows:
         return
-    account_id = account.id
     external_ids = [r["external_id"] for r in rows]
     before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(external_ids))).all())
     written = bulk_upsert(SalesOrder, rows, account=account).ids
@@ -126,12 +125,12 @@ def _sku_name(sku: dict) -> str | None:
 
 
 def store_warehouses(context, warehouses: list[dict]) -> None:
-    rows = [WarehouseMapper.row(w, account_id=context.account.id) for w in warehouses]
+    rows = [WarehouseMapper.row(w, account_id=context.account_id) for w in warehouses]
     context.count("warehouses", bulk_upsert(WarehouseMapper.model, rows, account=context.account).written)
 
 
 def store_simple(context, mapper, documents: list[dict], entity: str, *, key: tuple[str, ...] = ("account_id", "external_id")) -> None:
-    rows = [mapper.row(d, account_id=context.account.id) for d in documents]
+    rows = [mapper.row(d, account_id=context.account_id) for d in documents]
     context.count(entity, bulk_upsert(mapper.model, rows, key=key, account=context.account).written)
 
 
@@ -176,10 +175,10 @@ def store_unsettled(context, transactions: list[dict]) -> list[str]:
 
 def forget_unsettled_except(context, seen: set[str]) -> None:
     """After a complete unsettled snapshot, estimates no longer listed have settled or gone."""
-    query = select(StatementTransaction.external_id).where(StatementTransaction.account_id == context.account.id, StatementTransaction.is_settled.is_(False))
+    query = select(StatementTransaction.external_id).where(StatementTransaction.account_id == context.account_id, StatementTransaction.is_settled.is_(False))
     stale = [e for e in db.session.scalars(query) if e not in seen]
     for start in range(0, len(stale), 1000):
-        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == context.account.id, StatementTransaction.external_id.in_(stale[start : start + 1000])))
+        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == context.account_id, StatementTransaction.external_id.in_(stale[start : start + 1000])))
 
 
 def store_affiliate_orders(context, documents: list[dict], side: str, creator_name: str | None = None) -> None:
@@ -212,7 +211,7 @@ def store_shop_performance(context, intervals: list[dict]) -> None:
     for interval in intervals:
         rows.append(
             {
-                "account_id": context.account.id,
+                "account_id": context.account_id,
                 "day": date.fromisoformat(interval["start_date"]),
                 "currency": (interval.get("gmv") or {}).get("currency"),
                 "gmv": money("gmv.amount")(interval),
