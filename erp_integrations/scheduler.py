@@ -21,6 +21,7 @@ for failover) and the slots live in Redis so a restart or failover doesn't run a
 
 from __future__ import annotations
 
+import heapq
 import logging
 import os
 import socket
@@ -28,7 +29,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -40,6 +41,8 @@ from .models import AccountStatus, IntegrationAccount, PushRequest
 log = logging.getLogger(__name__)
 
 SWEEP_EVERY = 60.0  # seconds between inbox/outbox sweeps
+RELOAD_EVERY = 900.0  # seconds between full reads of the accounts (changes are read every tick)
+UPDATE_LOOKBACK = 60  # seconds of updated_at re-read every tick
 DAY = 24 * 3600
 _SLOTS_KEY = "erp_integrations:scheduler:slots"
 _LEADER_KEY = "erp_integrations:scheduler:leader"
@@ -93,7 +96,24 @@ class TickReport:
     sweep_seconds: float = 0.0  # the once-a-minute inbox and outbox sweep, when it ran
 
 
+@dataclass(order=True)
+class _Duty:
+    """One recurring job of one account, in the due queue by the time it is next due."""
+
+    due_at: float
+    key: str = field(compare=False)
+    account_id: int = field(compare=False)
+    period: int = field(compare=False)
+    job: str = field(compare=False)
+    version: int = field(compare=False)  # stale once the account's interval or status changed
+
+
 class Scheduler:
+    """A tick costs what is due, not how many accounts there are: the accounts are read once,
+    then only those changed since (by ``updated_at``); every duty waits in a heap ordered by
+    when it is next due; and the accounts of the duties that come due are checked against the
+    database before anything is enqueued (deleted, disconnected or re-timed meanwhile)."""
+
     def __init__(self, app: Flask, *, tick_seconds: float = 1.0, max_per_tick: int = 100):
         self.app = app
         self.tick_seconds = tick_seconds
@@ -107,7 +127,12 @@ class Scheduler:
         self.slots = SlotStore(self.redis)
         self.identity = f"{socket.gethostname()}:{os.getpid()}"
         self._last_sweep = 0.0
-        self._offsets: dict[str, int] = {}
+        self._last_reload = None  # monotonic time of the last full read of the accounts
+        self._seen_until = None  # newest updated_at read so far
+        self._accounts: dict[int, int | None] = {}  # connected account -> interval minutes
+        self._versions: dict[int, int] = {}
+        self._due: list[_Duty] = []
+        self._leading = False
         self.stopping = threading.Event()
 
     # -- one tick ---------------------------------------------------------------------------
@@ -116,39 +141,34 @@ class Scheduler:
         started = time.perf_counter()
         now = time.time() if now is None else now
         report = TickReport()
-        rows = db.session.execute(
-            select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.status == AccountStatus.CONNECTED)
-        ).all()
-        db.session.rollback()
-        report.accounts = len(rows)
+        self._refresh(now)
+        report.accounts = len(self._accounts)
+        candidates = []
+        while self._due and self._due[0].due_at <= now:
+            duty = heapq.heappop(self._due)
+            if self._versions.get(duty.account_id) == duty.version:
+                candidates.append(duty)
         changed: dict[str, int] = {}
-        offsets = self._offsets
-        for account_id, minutes in rows:
-            for key, period, job in self._duties(account_id, minutes):
-                offset = offsets.get(key)
-                if offset is None:
-                    offset = offsets[key] = offset_of(account_id, period)
-                slot = int((now - offset) // period)
-                last = self.slots.get(key)
-                if last is None:
-                    # First sight: wait for the account's own slot rather than starting every
-                    # account the scheduler has never seen at once.
-                    changed[key] = slot
-                    continue
-                if slot <= last:
-                    continue
-                if job == "purge_history":
-                    enqueue(job, job_id=make_job_id(job, account_id), queue="default", account_id=account_id)
+        if candidates:
+            still = self._still_scheduled({d.account_id for d in candidates})
+            for duty in candidates:
+                minutes = still.get(duty.account_id, -1)
+                if minutes == -1 or (duty.job == "sync_due_streams" and (minutes or 0) * 60 != duty.period):
+                    continue  # deleted, disconnected or re-timed since it was read: _refresh requeues it
+                slot = int((now - offset_of(duty.account_id, duty.period)) // duty.period)
+                if duty.job == "purge_history":
+                    enqueue(duty.job, job_id=make_job_id(duty.job, duty.account_id), queue="default", account_id=duty.account_id)
                     report.purges += 1
-                    changed[key] = slot
-                    continue
-                report.due += 1
-                if report.enqueued >= self.max_per_tick:
-                    report.deferred += 1
-                    continue
-                enqueue(job, job_id=make_job_id(job, account_id), queue="sync", account_id=account_id)
-                report.enqueued += 1
-                changed[key] = slot
+                else:
+                    report.due += 1
+                    if report.enqueued >= self.max_per_tick:
+                        report.deferred += 1
+                        heapq.heappush(self._due, duty)  # still due: first in line next tick
+                        continue
+                    enqueue(duty.job, job_id=make_job_id(duty.job, duty.account_id), queue="sync", account_id=duty.account_id)
+                    report.enqueued += 1
+                changed[duty.key] = slot
+                self._push(duty.key, duty.account_id, duty.period, duty.job, slot)
         self.slots.save(changed)
         report.seconds = time.perf_counter() - started
         if now - self._last_sweep >= SWEEP_EVERY:
@@ -158,10 +178,67 @@ class Scheduler:
             report.sweep_seconds = time.perf_counter() - swept_at
         return report
 
+    def _refresh(self, now: float) -> None:
+        """Read every account the first time (and every RELOAD_EVERY seconds, in case an
+        update slipped past ``updated_at``); otherwise only those updated since the last read.
+        The lookback re-reads the last minute: a transaction that committed late with an
+        earlier ``updated_at`` is not missed."""
+        columns = (IntegrationAccount.id, IntegrationAccount.sync_interval_minutes, IntegrationAccount.status, IntegrationAccount.updated_at)
+        full = self._last_reload is None or time.monotonic() - self._last_reload >= RELOAD_EVERY
+        query = select(*columns)
+        if not full:
+            query = query.where(IntegrationAccount.updated_at >= self._seen_until - timedelta(seconds=UPDATE_LOOKBACK))
+        rows = db.session.execute(query).all()
+        db.session.rollback()
+        if full:
+            self._last_reload = time.monotonic()
+            present = {row[0] for row in rows}
+            for gone in [a for a in self._accounts if a not in present]:
+                self._forget(gone)
+        first_seen: dict[str, int] = {}
+        for account_id, minutes, status, updated_at in rows:
+            if self._seen_until is None or updated_at > self._seen_until:
+                self._seen_until = updated_at
+            if status != AccountStatus.CONNECTED:
+                self._forget(account_id)
+            elif self._accounts.get(account_id, -1) != minutes:
+                self._forget(account_id)
+                self._accounts[account_id] = minutes
+                for key, period, job in self._duties(account_id, minutes):
+                    last = self.slots.get(key)
+                    if last is None:
+                        # First sight: wait for the account's own slot rather than starting
+                        # every account the scheduler has never seen at once.
+                        last = first_seen[key] = int((now - offset_of(account_id, period)) // period)
+                    self._push(key, account_id, period, job, last)
+        self.slots.save(first_seen)
+        if self._seen_until is None:
+            self._seen_until = datetime.now(timezone.utc)
+
+    def _forget(self, account_id: int) -> None:
+        self._accounts.pop(account_id, None)
+        self._versions[account_id] = self._versions.get(account_id, 0) + 1  # its queued duties go stale
+
+    def _push(self, key: str, account_id: int, period: int, job: str, last_slot: int) -> None:
+        """Queue the duty for the slot after ``last_slot``: when it is a tick late or the
+        scheduler was down for ten periods, it still runs once."""
+        due_at = offset_of(account_id, period) + (last_slot + 1) * period
+        heapq.heappush(self._due, _Duty(due_at, key, account_id, period, job, self._versions.setdefault(account_id, 0)))
+
+    def _still_scheduled(self, account_ids: set[int]) -> dict[int, int | None]:
+        """The interval (None: manual) of each of these accounts that is still connected."""
+        rows = db.session.execute(
+            select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.id.in_(account_ids), IntegrationAccount.status == AccountStatus.CONNECTED)
+        ).all()
+        db.session.rollback()
+        return dict(rows)
+
     @staticmethod
     def _duties(account_id: int, minutes: int | None):
         if minutes:  # None: manual, never scheduled
-            yield f"sync:{account_id}", minutes * 60, "sync_due_streams"
+            # The period is part of the key: slots of different periods don't compare, and a
+            # shop moved from 5 to 60 minutes would otherwise wait for a slot years away.
+            yield f"sync:{account_id}:{minutes}", minutes * 60, "sync_due_streams"
         yield f"purge:{account_id}", DAY, "purge_history"
 
     # -- the loop ---------------------------------------------------------------------------
@@ -169,7 +246,11 @@ class Scheduler:
     def run(self) -> None:
         """Tick until ``stopping`` is set (SIGTERM/SIGINT in the command)."""
         while not self.stopping.is_set():
-            if self._lead():
+            leading = self._lead()
+            if leading and not self._leading:
+                self._take_over()
+            self._leading = leading
+            if leading:
                 with self.app.app_context():
                     try:
                         report = self.tick()
@@ -181,6 +262,14 @@ class Scheduler:
             self.stopping.wait(self.tick_seconds)
         if self.redis is not None:
             self.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end", 1, _LEADER_KEY, self.identity)
+
+    def _take_over(self) -> None:
+        """Just became the leader: another scheduler may have moved the slots meanwhile, so
+        read them again and rebuild the due queue from scratch."""
+        self.slots = SlotStore(self.redis)
+        self._accounts.clear()
+        self._due.clear()
+        self._last_reload = None
 
     def _lead(self) -> bool:
         if self.redis is None:

@@ -9,12 +9,12 @@ from rq import Queue
 from erp_integrations.scheduler import offset_of, slot_of
 
 
-def make_accounts(intervals):
+def make_accounts(intervals, first: int = 0):
     """Connected accounts (no marketplace is contacted: the tick only enqueues)."""
     from erp_integrations.extensions import db
     from erp_integrations.models import IntegrationAccount
 
-    accounts = [IntegrationAccount(connector="tiktok_shop", name=f"shop {k}", config={}, features={}, sync_interval_minutes=m, status="connected") for k, m in enumerate(intervals)]
+    accounts = [IntegrationAccount(connector="tiktok_shop", name=f"shop {k}", config={}, features={}, sync_interval_minutes=m, status="connected") for k, m in enumerate(intervals, start=first)]
     db.session.add_all(accounts)
     db.session.commit()
     return [a.id for a in accounts]
@@ -72,6 +72,43 @@ def test_a_tick_starts_at_most_its_budget_and_the_rest_follow(rq_app, redis_url)
     assert scheduler.tick(later + 1).enqueued == 10
     assert scheduler.tick(later + 2).enqueued == 10
     assert len(queued(redis_url)) == 30
+
+
+def test_accounts_added_or_changed_after_start_are_picked_up(rq_app, redis_url):
+    from erp_integrations.accounts import get_account
+    from erp_integrations.extensions import db
+    from erp_integrations.scheduler import Scheduler
+
+    [account] = make_accounts([5])
+    scheduler = Scheduler(rq_app)
+    t = 1_800_000_000.0
+    scheduler.tick(t)
+    make_accounts([15], first=1)  # after the first full read: found through updated_at
+    assert scheduler.tick(t + 1).accounts == 2
+    # Moved from 5 to 60 minutes: it keeps running, hourly (a slot of one period must not be
+    # compared with a slot of another).
+    get_account(account).sync_interval_minutes = 60
+    db.session.commit()
+    scheduler.tick(t + 2)
+    later = t + 2 + 3600
+    assert scheduler.tick(later).enqueued >= 1
+    assert scheduler.slots.get(f"sync:{account}:60") == slot_of(account, 3600, later)
+    assert f"sync_due_streams-{account}" in queued(redis_url)
+
+
+def test_a_deleted_or_disconnected_account_is_not_started(rq_app, redis_url):
+    from erp_integrations.accounts import delete_account, get_account
+    from erp_integrations.extensions import db
+    from erp_integrations.scheduler import Scheduler
+
+    gone, paused, kept = make_accounts([5, 5, 5])
+    scheduler = Scheduler(rq_app)
+    scheduler.tick(1_800_000_000.0)
+    delete_account(get_account(gone))
+    get_account(paused).status = "needs_reauth"
+    db.session.commit()
+    report = scheduler.tick(1_800_000_000.0 + 600)
+    assert report.enqueued == 1 and queued(redis_url) == [f"sync_due_streams-{kept}"]
 
 
 def test_a_second_scheduler_stands_by_while_the_first_leads(rq_app):
