@@ -21,6 +21,7 @@ for failover) and the slots live in Redis so a restart or failover doesn't run a
 
 from __future__ import annotations
 
+import gc
 import heapq
 import logging
 import os
@@ -190,6 +191,7 @@ class Scheduler:
             query = query.where(IntegrationAccount.updated_at >= self._seen_until - timedelta(seconds=UPDATE_LOOKBACK))
         rows = db.session.execute(query).all()
         db.session.rollback()
+        first_read = self._last_reload is None
         if full:
             self._last_reload = time.monotonic()
             present = {row[0] for row in rows}
@@ -214,6 +216,12 @@ class Scheduler:
         self.slots.save(first_seen)
         if self._seen_until is None:
             self._seen_until = datetime.now(timezone.utc)
+        if first_read:
+            # What the process holds by now (the app, and the accounts' duties) lives as long
+            # as it does: move it out of the collector's sight. Every full collection walked
+            # all of it, and took longer than a tick's own work (85 ms against 30).
+            gc.collect()
+            gc.freeze()
 
     def _forget(self, account_id: int) -> None:
         self._accounts.pop(account_id, None)
