@@ -125,7 +125,7 @@ def main() -> None:
                 from erp_integrations.accounts import get_account, update_account
                 from erp_integrations.hooks import get_connector
 
-                account = update_account(get_account(account_id), {"config": {"webhook_url": f"http://127.0.0.1:{port}/webhooks/tiktok-shop/{account_id}"}})
+                account = update_account(get_account(account_id), {"webhook_url": f"http://127.0.0.1:{port}/webhooks/tiktok-shop/{account_id}"})
                 get_connector("tiktok_shop")().subscribe_webhooks(account)
             cipher = requests.get(f"{sandbox_url}/sandbox/v1/shops", timeout=10).json()["shops"][0]["cipher"]
             drive(sandbox_url, cipher, args.rate, 2)  # warm up: connections, caches, imports
