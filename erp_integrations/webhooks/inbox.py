@@ -57,11 +57,12 @@ _INSERT = text(
 
 def _autocommit_engine():
     """The receiver's own pool: autocommit, and no pre-ping round trip per checkout (a dead
-    connection fails the insert, the receiver answers 503, and the marketplace retries)."""
+    connection fails the insert, the receiver answers 503, and the marketplace retries); no
+    rollback on return either, as an autocommit connection has no transaction to end."""
     engine = current_app.extensions.get("erp_integrations.autocommit_engine")
     if engine is None:
         if db.engine.dialect.name == "postgresql":
-            engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20)
+            engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20, pool_reset_on_return=None)
         else:  # SQLite: the app's engine, whose connections carry the busy timeout and WAL
             engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
         current_app.extensions["erp_integrations.autocommit_engine"] = engine
