@@ -53,8 +53,8 @@ def text(path: str) -> Reader:
 
 
 def unix(path: str) -> Reader:
-    get = _digger(path)
     """Unix seconds (int or numeric string) to an aware UTC datetime; 0 and empty mean unset."""
+    get = _digger(path)
 
     def read(document):
         value = get(document)
@@ -69,8 +69,8 @@ def unix(path: str) -> Reader:
 
 
 def money(path: str) -> Reader:
-    get = _digger(path)
     """A decimal amount as the API sends it (a string); never through float."""
+    get = _digger(path)
 
     def read(document):
         value = get(document)

@@ -7,8 +7,8 @@ backwards.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -17,8 +17,8 @@ from sqlalchemy import JSON, bindparam, or_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..extensions import db
-from ..models.base import MoneyType, UTCDateTime
 from ..hooks import get_plugin_manager
+from ..models.base import MoneyType, UTCDateTime
 
 
 @dataclass
@@ -78,6 +78,7 @@ def _statement(insert, table, columns: tuple[str, ...], key: tuple[str, ...], mo
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(key))
     return statement.returning(table.c.id, *(table.c[k] for k in key))
+
 
 def ids_by_external_id(model, account_id: int, external_ids) -> dict[str, int]:
     external_ids = list(set(external_ids))
