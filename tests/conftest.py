@@ -193,6 +193,20 @@ def client(app, admin):
 
 
 @pytest.fixture
+def erp(app):
+    """The ERP app on a real port (a threaded server), so the sandbox and clients can post to it."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture
 def cli_env(app_env):
     """Environment for running the CLI in a subprocess against the test database."""
     return {**os.environ, **app_env}

@@ -4,12 +4,10 @@ served by a real HTTP server; jobs (RQ workers or the embedded queue) refetch wh
 from __future__ import annotations
 
 import json
-import threading
 
 import pytest
 import requests
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from conftest import shared_path
 from sandbox_support import APP_KEY, APP_SECRET, control, start_sandbox
@@ -23,16 +21,6 @@ def server():
     s = start_sandbox(orders=600, shops=1)
     yield s
     s.stop()
-
-
-@pytest.fixture
-def erp(app):
-    """The ERP app on a real port, so the sandbox can post to it."""
-    http = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
 
 
 @pytest.fixture

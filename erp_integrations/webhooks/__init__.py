@@ -5,8 +5,7 @@ from .inbox import (
     RefetchContext,
     process_inbox,
     requeue_stale_claims,
-    store_delivery,
     wake_processor,
 )
 
-__all__ = ["InboxEvent", "RefetchContext", "process_inbox", "requeue_stale_claims", "store_delivery", "wake_processor"]
+__all__ = ["InboxEvent", "RefetchContext", "process_inbox", "requeue_stale_claims", "wake_processor"]

@@ -1,22 +1,20 @@
-"""The durable webhook inbox: deliveries stored before they are acknowledged, then handled by
-jobs that refetch what they name.
+"""The durable webhook inbox: deliveries stored before they are acknowledged (``deliveries.py``),
+then handled by jobs that refetch what they name.
 
-A delivery is one row, unique per connector and notification id, so a retried or replayed
-delivery has no second effect. Workers claim rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL),
-so several can drain one account's inbox without waiting on each other; a claim older than
-``STALE_CLAIM`` (its worker died) goes back to ``received`` at the scheduler's next sweep.
+Workers claim rows (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), so several can drain one
+account's inbox without waiting on each other; a claim older than ``STALE_CLAIM`` (its worker
+died) goes back to ``received`` at the scheduler's next sweep.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import LargeBinary, bindparam, create_engine, select, text, update
+from sqlalchemy import select, update
 
 from ..connectors import WebhookOutcome
 from ..errors import RetryRefused
@@ -24,7 +22,7 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
 from ..models import WebhookEvent
-from ..models.base import UTCDateTime, utcnow
+from ..models.base import utcnow
 
 log = logging.getLogger(__name__)
 
@@ -33,62 +31,37 @@ STALE_CLAIM = timedelta(minutes=5)
 _PENDING_KEY = "erp_integrations:webhooks:pending:{}"
 
 
-def store_delivery(connector: str, account_id: int, notification_id: str, event_type: str | None, headers: dict, body: bytes, *, status: str = "received", error: str | None = None) -> bool:
-    """Insert the delivery; False when this notification id was already stored (a duplicate).
+class InboxWaker:
+    """Queues an account's ``process_webhooks`` job unless one is already on its way.
 
-    One statement on an autocommit connection: a single round trip that is durable when it
-    returns (the receiver's hot path; the ORM session would add BEGIN and COMMIT trips)."""
-    engine = _autocommit_engine()
-    with engine.connect() as connection:
-        inserted = connection.execute(
-            _INSERT,
-            {"connector": connector, "account_id": account_id, "notification_id": notification_id, "event_type": event_type, "headers": json.dumps(headers), "body": body, "status": status, "error": error, "received_at": utcnow()},
-        ).first()
-    return inserted is not None
+    With Redis, a marker key makes this one round trip while a job is pending: the job clears
+    the marker before it reads the inbox, so a delivery stored after that read sets it again
+    and queues a follow-up run. Without Redis (the embedded queue) the queue itself coalesces."""
+
+    def __init__(self, app):
+        from redis import Redis
+
+        self.app = app
+        url = app.config["ERP_SETTINGS"].redis_url
+        self.redis = Redis.from_url(url) if url else None
+
+    def wake(self, account_id: int) -> None:
+        if self.redis is not None and not self.redis.set(_PENDING_KEY.format(account_id), 1, nx=True, ex=int(STALE_CLAIM.total_seconds())):
+            return
+        with self.app.app_context():
+            enqueue("process_webhooks", job_id=make_job_id("process_webhooks", account_id), queue="webhooks", follow_up=True, account_id=account_id)
 
 
-# Plain SQL both databases accept; ON CONFLICT on the unique (connector, notification_id).
-_INSERT = text(
-    "INSERT INTO integration_webhook_events (connector, account_id, notification_id, event_type, headers, body, status, error, attempts, received_at) "
-    "VALUES (:connector, :account_id, :notification_id, :event_type, :headers, :body, :status, :error, 0, :received_at) "
-    "ON CONFLICT (connector, notification_id) DO NOTHING RETURNING id"
-).bindparams(bindparam("received_at", type_=UTCDateTime()), bindparam("body", type_=LargeBinary()))
-
-
-def _autocommit_engine():
-    """The receiver's own pool: autocommit, and no pre-ping round trip per checkout (a dead
-    connection fails the insert, the receiver answers 503, and the marketplace retries); no
-    rollback on return either, as an autocommit connection has no transaction to end."""
-    engine = current_app.extensions.get("erp_integrations.autocommit_engine")
-    if engine is None:
-        if db.engine.dialect.name == "postgresql":
-            engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20, pool_reset_on_return=None)
-        else:  # SQLite: the app's engine, whose connections carry the busy timeout and WAL
-            engine = db.engine.execution_options(isolation_level="AUTOCOMMIT")
-        current_app.extensions["erp_integrations.autocommit_engine"] = engine
-    return engine
+def inbox_waker(app) -> InboxWaker:
+    waker = app.extensions.get("erp_integrations.inbox_waker")
+    if waker is None:
+        waker = app.extensions["erp_integrations.inbox_waker"] = InboxWaker(app)
+    return waker
 
 
 def wake_processor(account_id: int) -> None:
-    """Make sure a ``process_webhooks`` job will see the account's new deliveries.
-
-    With Redis, a marker key makes this one round trip while a job is already on its way (the
-    job clears the marker before it reads the inbox, so a delivery stored after that read sets
-    it again and queues a follow-up run)."""
-    settings = current_app.config["ERP_SETTINGS"]
-    if settings.redis_url:
-        if not _redis().set(_PENDING_KEY.format(account_id), 1, nx=True, ex=int(STALE_CLAIM.total_seconds())):
-            return
-    enqueue("process_webhooks", job_id=make_job_id("process_webhooks", account_id), queue="webhooks", follow_up=True, account_id=account_id)
-
-
-def _redis():
-    from redis import Redis
-
-    redis = current_app.extensions.get("erp_integrations.webhook_redis")
-    if redis is None:
-        redis = current_app.extensions["erp_integrations.webhook_redis"] = Redis.from_url(current_app.config["ERP_SETTINGS"].redis_url)
-    return redis
+    """Make sure a ``process_webhooks`` job will see the account's new deliveries."""
+    inbox_waker(current_app._get_current_object()).wake(account_id)
 
 
 @dataclass(frozen=True)
@@ -122,8 +95,9 @@ def process_inbox(account_id: int) -> dict:
     """Handle the account's received deliveries until none are left."""
     from ..accounts import get_account
 
-    if current_app.config["ERP_SETTINGS"].redis_url:
-        _redis().delete(_PENDING_KEY.format(account_id))
+    redis = inbox_waker(current_app._get_current_object()).redis
+    if redis is not None:
+        redis.delete(_PENDING_KEY.format(account_id))
     account = get_account(account_id)
     connector = get_connector(account.connector)()
     totals: Counter = Counter()
