@@ -77,6 +77,11 @@ def test_concurrent_deliveries_are_each_stored_once_and_a_racing_duplicate_once_
     assert statuses == [200] * 256
     counts = stored(app)
     assert len(counts) == 241 and set(counts.values()) == {1}
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    kept = db.session.scalars(select(WebhookEvent.headers).limit(1)).one()  # what an audit needs, nothing more
+    assert set(kept) == {"authorization", "content-type", "user-agent"} and kept["content-type"] == "application/json"
     settle(app)
 
 
@@ -128,6 +133,25 @@ def test_a_key_ring_that_cannot_open_the_app_secret_gets_503_so_the_delivery_is_
     message = response.get_json()["error"]["message"]
     assert "cannot be decrypted with the configured key ring" in message and APP_SECRET not in message
     assert stored(app) == {}
+
+
+def test_with_redis_down_a_stored_delivery_is_still_acknowledged_and_waits_for_the_sweep(app, app_env, account_id):
+    import socket
+
+    from erp_integrations.app import create_app
+
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        dead_redis = f"redis://127.0.0.1:{closed.getsockname()[1]}/0"
+    no_redis = create_app({**app_env, "REDIS_URL": dead_redis})
+    body = delivery("7400000000000000006")
+    response = no_redis.test_client().post(f"/webhooks/tiktok-shop/{account_id}", data=body, headers={"Authorization": sign_webhook(APP_KEY, APP_SECRET, body)})
+    assert (response.status_code, response.data) == (200, b"")
+    assert stored(app) == {"7400000000000000006": 1}
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    assert db.session.scalars(select(WebhookEvent.status)).one() == "received"  # the scheduler's sweep wakes it
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ died) goes back to ``received`` at the scheduler's next sweep.
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -44,12 +45,30 @@ class InboxWaker:
         self.app = app
         url = app.config["ERP_SETTINGS"].redis_url
         self.redis = Redis.from_url(url) if url else None
+        if self.redis is not None:
+            # The marker is set once per receiver batch: on a connection of its own, spoken to
+            # directly, because the client's per-command machinery (pool, retries, metrics)
+            # cost the receiver as much CPU as its database insert.
+            pool = self.redis.connection_pool
+            self._marker_connection = pool.connection_class(**pool.connection_kwargs)
+            self._marker_lock = threading.Lock()
 
     def wake(self, account_id: int) -> None:
-        if self.redis is not None and not self.redis.set(_PENDING_KEY.format(account_id), 1, nx=True, ex=int(STALE_CLAIM.total_seconds())):
+        if self.redis is not None and not self._mark_pending(account_id):
             return
         with self.app.app_context():
             enqueue("process_webhooks", job_id=make_job_id("process_webhooks", account_id), queue="webhooks", follow_up=True, account_id=account_id)
+
+    def _mark_pending(self, account_id: int) -> bool:
+        """SET the marker unless it exists; True if this call set it (so a job must be queued)."""
+        with self._marker_lock:
+            connection = self._marker_connection
+            try:
+                connection.send_command("SET", _PENDING_KEY.format(account_id), 1, "NX", "EX", int(STALE_CLAIM.total_seconds()))
+                return connection.read_response() is not None
+            except BaseException:
+                connection.disconnect()  # a reply may be left unread: start clean next time
+                raise
 
 
 def inbox_waker(app) -> InboxWaker:

@@ -31,8 +31,8 @@ from ..connectors import Connector, WebhookRejected
 from ..crypto import DecryptionError
 from ..hooks import get_connector
 from ..hooks.manager import UnknownConnector
-from .group_commit import GroupCommit
 from .deliveries import MAX_BATCH, Delivery, insert_deliveries, receiver_engine
+from .group_commit import GroupCommit
 from .inbox import inbox_waker
 
 log = logging.getLogger(__name__)
@@ -40,7 +40,8 @@ log = logging.getLogger(__name__)
 PREFIX = "/webhooks/"
 VERIFIER_TTL = 30.0  # seconds a decrypted verifier is reused; a changed app secret applies after this
 MAX_BODY = 1024 * 1024
-KEPT_HEADERS = ("Authorization", "Content-Type", "User-Agent", "X-Tts-Request-Id")
+# Headers stored with a delivery (as lower-case names), by their WSGI environ keys.
+KEPT_HEADERS = {"authorization": "HTTP_AUTHORIZATION", "content-type": "CONTENT_TYPE", "user-agent": "HTTP_USER_AGENT", "x-tts-request-id": "HTTP_X_TTS_REQUEST_ID"}
 EXTENSION = "erp_integrations.webhook_receiver"
 
 
@@ -102,7 +103,7 @@ class WebhookReceiver:
         entry = self._verifier(name, account_id)
         body = _read_body(environ)
         headers = EnvironHeaders(environ)
-        kept = {k: headers[k] for k in KEPT_HEADERS if k in headers}
+        kept = {name: environ[key] for name, key in KEPT_HEADERS.items() if key in environ}
         try:
             try:
                 delivery = entry.connector.read_webhook(entry.verifier, headers, body)
