@@ -5,7 +5,7 @@ through the whole real path, at a steady rate of events. Prints JSON.
         --redis-url redis://127.0.0.1:6379/14 [--rate 100] [--seconds 60] [--workers 1]
 
 The path: the sandbox (its own process) places an order and posts TikTok's signed
-ORDER_STATUS_CHANGE webhook to the receiver (gunicorn, 2 workers); the receiver verifies it and
+ORDER_STATUS_CHANGE webhook to the receiver (gunicorn, 2 gevent workers); the receiver verifies it and
 commits it to the inbox; an RQ worker (``erp-integrations worker``) refetches the orders the
 deliveries name from the sandbox and upserts them with the sync's mapper. Every process shares
 the machine's cores.
@@ -102,6 +102,7 @@ def main() -> None:
     parser.add_argument("--rate", type=int, default=100, help="orders placed per second")
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=1, help="RQ worker processes")
+    parser.add_argument("--worker-class", default="gevent", help="gunicorn worker class of the receiver")
     args = parser.parse_args()
 
     import requests
@@ -118,7 +119,7 @@ def main() -> None:
         app = create_app(env)
         account_id = connect_account(app, sandbox_url)
         port = free_port()
-        server = gunicorn("erp_integrations.app:create_app()", port, 2, env)
+        server = gunicorn("erp_integrations.app:create_app()", port, 2, env, worker_class=args.worker_class)
         workers = [subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(args.workers)]
         try:
             with app.app_context():

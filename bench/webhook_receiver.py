@@ -1,14 +1,20 @@
 """Webhook receiver throughput and acknowledgement latency behind gunicorn, printed as JSON.
 
+    apt-get install wrk
     python bench/webhook_receiver.py --database-url postgresql://erp:erp@127.0.0.1/postgres \\
-        --redis-url redis://127.0.0.1:6379/14 [--requests 20000] [--clients 16] [--workers 4]
+        --redis-url redis://127.0.0.1:6379/14 [--seconds 10] [--rounds 3] [--workers 2] \\
+        [--worker-classes gevent,gthread]
 
-Signed deliveries (unique notification ids) are posted over keep-alive connections by client
-processes; every 200 means the delivery is committed in PostgreSQL. The baseline in the same
-run is a minimal WSGI app on the same gunicorn and clients (answers 200, does nothing): its
-throughput is what the machine allows any Python receiver, so ``ours / floor`` says how much
-of that the receiver's own work (HMAC, insert + commit, Redis) costs. The load generator shares
-the machine's cores with gunicorn, PostgreSQL and Redis.
+wrk posts signed deliveries (each a new notification id) over keep-alive connections; every
+200 means the delivery is committed in PostgreSQL, which the script checks by counting the
+stored rows. The deliveries are signed before the clock starts, and the load comes from wrk (C,
+one thread) rather than Python clients, because the load generator shares the machine's two
+cores with gunicorn, PostgreSQL and Redis: every cycle it spends is one the receiver doesn't
+get. The baseline in the same run is a minimal WSGI app on the same gunicorn and wrk (reads
+the body, answers 200): its throughput is what the machine allows any Python receiver, so
+``ours / floor`` says how much of that the receiver's own work (HMAC, insert + commit, Redis)
+costs. Each round measures the floor, then ours, after a warm-up; the medians of the rounds
+are reported beside every round, as a shared two-core machine varies from minute to minute.
 """
 
 from __future__ import annotations
@@ -16,63 +22,66 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
 from common import free_port, fresh_database  # noqa: E402
 
 APP_KEY, APP_SECRET = "benchappkey", "bench-app-secret"
+HERE = os.path.dirname(os.path.abspath(__file__))
 FLOOR_APP = "bench_floor_app:app"
-THREADS = 4
+LOAD_SCRIPT = os.path.join(HERE, "webhook_load.lua")
+WRK_THREADS = 1  # one C thread keeps 16 connections busy; a second would only take CPU
+WARM_UP_SECONDS = 5  # the workers load the app, open their pools and fill their caches
 
 
-def _client(port: int, path: str, start: int, count: int, results) -> None:
+def write_deliveries(path: str, first: int, count: int) -> None:
+    """``count`` signed deliveries, one "signature<TAB>body" line each (the wrk script's input)."""
     from erp_integrations_tiktok_shop.signing import sign_webhook
 
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies, failures = [], 0
-    for n in range(start, start + count):
-        body = json.dumps({"type": 1, "tts_notification_id": f"73{n:017d}", "shop_id": "", "timestamp": 1700000000, "data": {"order_id": f"58{n:016d}", "order_status": "AWAITING_SHIPMENT", "update_time": 1700000000}}).encode()
-        headers = {"Authorization": sign_webhook(APP_KEY, APP_SECRET, body), "Content-Type": "application/json"}
-        began = time.perf_counter()
-        connection.request("POST", path, body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - began)
-        failures += response.status != 200
-    results.put((latencies, failures))
+    with open(path, "w") as out:
+        for n in range(first, first + count):
+            body = json.dumps({"type": 1, "tts_notification_id": f"73{n:017d}", "shop_id": "", "timestamp": 1700000000, "data": {"order_id": f"58{n:016d}", "order_status": "AWAITING_SHIPMENT", "update_time": 1700000000}})
+            out.write(f"{sign_webhook(APP_KEY, APP_SECRET, body.encode())}\t{body}\n")
 
 
-def load(port: int, path: str, requests: int, clients: int, first_id: int = 0) -> dict:
-    results = multiprocessing.Queue()
-    per = requests // clients
-    processes = [multiprocessing.Process(target=_client, args=(port, path, first_id + k * per, per, results)) for k in range(clients)]
-    began = time.perf_counter()
-    for p in processes:
-        p.start()
-    gathered = [results.get() for _ in processes]
-    elapsed = time.perf_counter() - began
-    for p in processes:
-        p.join()
-    latencies = sorted(x for lat, _ in gathered for x in lat)
+def load(url: str, deliveries: str, seconds: int, connections: int) -> dict:
+    command = ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", LOAD_SCRIPT, url, "--", deliveries, str(WRK_THREADS)]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"^WRK (\{.*\})$", output, re.MULTILINE)
+    if match is None:
+        raise RuntimeError(f"wrk printed no summary:\n{output}")
+    summary = json.loads(match.group(1))
     return {
-        "requests": len(latencies),
-        "non_200": sum(f for _, f in gathered),
-        "per_second": round(len(latencies) / elapsed),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99)] * 1000, 2),
+        "requests": summary["requests"],
+        "non_200": summary["non_2xx"] + summary["socket_errors"],
+        "per_second": round(summary["requests"] / (summary["duration_us"] / 1e6)),
+        "p50_ms": round(summary["p50_us"] / 1000, 2),
+        "p99_ms": round(summary["p99_us"] / 1000, 2),
+        "max_ms": round(summary["max_us"] / 1000, 2),
     }
 
 
-def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: str | None = None) -> subprocess.Popen:
-    # Threads let PostgreSQL group the commits of concurrent requests into one WAL flush.
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", "gthread", "--threads", str(THREADS), "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning", app_spec]
-    process = subprocess.Popen(command, env=env, cwd=cwd, stderr=subprocess.PIPE, text=True)
+def gunicorn_command(app_spec: str, port: int, workers: int, worker_class: str = "gevent", threads: int = 8) -> list[str]:
+    # The receiver writes what a worker process's concurrent requests have ready in one
+    # statement (group commit): gevent's greenlets or gthread's threads make them concurrent.
+    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"]
+    if worker_class == "gthread":
+        command += ["--threads", str(threads)]
+    return command + [app_spec]
+
+
+def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: str | None = None, worker_class: str = "gevent", threads: int = 8) -> subprocess.Popen:
+    command = gunicorn_command(app_spec, port, workers, worker_class, threads)
+    log = tempfile.TemporaryFile("w+")  # not a pipe: a pipe nobody reads would stall the server once full
+    process = subprocess.Popen(command, env=env, cwd=cwd, stderr=log, text=True)
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -80,7 +89,8 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: str | None 
             return process
         except OSError:
             if process.poll() is not None:
-                raise RuntimeError(process.stderr.read())
+                log.seek(0)
+                raise RuntimeError(log.read())
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
 
@@ -89,10 +99,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--redis-url", required=True)
-    parser.add_argument("--requests", type=int, default=20_000)
-    parser.add_argument("--clients", type=int, default=16)
-    parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes")
+    parser.add_argument("--seconds", type=int, default=10, help="length of each measured run")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent keep-alive connections")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
+    parser.add_argument("--worker-classes", default="gevent,gthread", help="gunicorn worker classes to measure, comma-separated")
+    parser.add_argument("--threads", type=int, default=8, help="threads per worker for gthread")
+    parser.add_argument("--max-rate", type=int, default=12_000, help="deliveries prepared per second of run (wrk stops when they run out)")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of floor and ours per worker class; medians are reported")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        sys.exit("wrk is needed: apt-get install wrk")
+
+    scratch = tempfile.mkdtemp()
+    warm_up, measured = os.path.join(scratch, "warm-up.tsv"), os.path.join(scratch, "measured.tsv")
+    write_deliveries(warm_up, 10**12, args.max_rate * WARM_UP_SECONDS)
+    write_deliveries(measured, 0, int(args.max_rate * args.seconds))
 
     from redis import Redis
 
@@ -109,32 +130,71 @@ def main() -> None:
             account = create_account("tiktok_shop", {"name": "bench", "region": "US", "app_key": APP_KEY, "app_secret": APP_SECRET})
             account_id = account.id
         results = {}
-        for name, spec, cwd in (("floor", FLOOR_APP, os.path.dirname(os.path.abspath(__file__))), ("ours", "erp_integrations.app:create_app()", None)):
-            port = free_port()
-            server = gunicorn(spec, port, args.workers, env, cwd)
-            try:
-                load(port, f"/webhooks/tiktok-shop/{account_id}", min(2_000, args.requests), args.clients, first_id=10**12)  # warm up
-                results[name] = load(port, f"/webhooks/tiktok-shop/{account_id}", args.requests, args.clients)
-            finally:
-                server.terminate()
-                server.wait(timeout=30)
-        with app.app_context():
-            from sqlalchemy import func, select
-
-            from erp_integrations.extensions import db
-            from erp_integrations.models import WebhookEvent
-
-            stored = db.session.scalar(select(func.count()).select_from(WebhookEvent))
+        for worker_class in args.worker_classes.split(","):
+            rounds = []
+            for _ in range(args.rounds):
+                runs = {}
+                for name, spec, cwd in (("floor", FLOOR_APP, HERE), ("ours", "erp_integrations.app:create_app()", None)):
+                    port = free_port()
+                    server = gunicorn(spec, port, args.workers, env, cwd, worker_class, args.threads)
+                    url = f"http://127.0.0.1:{port}/webhooks/tiktok-shop/{account_id}"
+                    try:
+                        load(url, warm_up, WARM_UP_SECONDS, args.connections)
+                        _reset(app)
+                        runs[name] = load(url, measured, args.seconds, args.connections)
+                        runs[name]["stored_rows"] = _stored(app)
+                    finally:
+                        server.terminate()
+                        server.wait(timeout=30)
+                rounds.append({**runs, "ours_over_floor": round(runs["ours"]["per_second"] / runs["floor"]["per_second"], 3)})
+            results[worker_class] = {
+                "server": " ".join(["gunicorn", *gunicorn_command("APP", 0, args.workers, worker_class, args.threads)[3:]]),
+                "median": {
+                    "ours_per_second": statistics.median(r["ours"]["per_second"] for r in rounds),
+                    "ours_p99_ms": statistics.median(r["ours"]["p99_ms"] for r in rounds),
+                    "floor_per_second": statistics.median(r["floor"]["per_second"] for r in rounds),
+                    "ours_over_floor": statistics.median(r["ours_over_floor"] for r in rounds),
+                },
+                "rounds": rounds,
+            }
+        shutil.rmtree(scratch)
         print(json.dumps({
-            "gunicorn_workers": args.workers,
-            "threads_per_worker": THREADS,
-            "clients": args.clients,
-            "ours": results["ours"],
-            "floor": results["floor"],
-            "ours_over_floor": round(results["ours"]["per_second"] / results["floor"]["per_second"], 3),
-            "stored_rows": stored,
+            "load": f"wrk, {WRK_THREADS} thread, {args.connections} connections, {WARM_UP_SECONDS} s warm-up then {args.seconds} s measured",
+            **results,
             "cpu_count": os.cpu_count(),
         }, indent=2))
+
+
+def _reset(app) -> None:
+    """An empty inbox and a checkpoint before each measured run, so that no run pays for the
+    writes of the warm-up or of the run before (the checkpoint needs a superuser; without one it
+    is skipped)."""
+    from sqlalchemy import text
+
+    from erp_integrations.extensions import db
+
+    with app.app_context():
+        db.session.execute(text("DELETE FROM integration_webhook_events" if db.engine.dialect.name == "sqlite" else "TRUNCATE integration_webhook_events"))
+        db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            try:
+                db.session.execute(text("CHECKPOINT"))
+            except Exception:
+                pass
+            db.session.rollback()
+        db.session.remove()
+
+
+def _stored(app) -> int:
+    from sqlalchemy import func, select
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    with app.app_context():
+        count = db.session.scalar(select(func.count()).select_from(WebhookEvent))
+        db.session.remove()
+    return count
 
 
 if __name__ == "__main__":
