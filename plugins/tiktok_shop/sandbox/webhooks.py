@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 RETRY_SCHEDULE = (120, 1_800, 10_800, 43_200)
 ACK_TIMEOUT = 3.0
+SENDERS = 4
 TYPE_CODES = {
     "ORDER_STATUS_CHANGE": 1,
     "RECIPIENT_ADDRESS_UPDATE": 3,
@@ -65,9 +66,12 @@ class WebhookDispatcher:
         self._sequence = itertools.count()
         self._condition = threading.Condition()
         self._stopped = False
-        self._session = requests.Session()
-        self._thread = threading.Thread(target=self._run, name="tiktok-sandbox-webhooks", daemon=True)
-        self._thread.start()
+        # Several senders, as TikTok does not post one shop's events through one connection one
+        # at a time: with a single sender, one slow answer held up every delivery behind it.
+        # A delivery's own attempts stay in order (it is in the queue once at a time).
+        self._threads = [threading.Thread(target=self._run, args=(requests.Session(),), name=f"tiktok-sandbox-webhooks-{k}", daemon=True) for k in range(SENDERS)]
+        for thread in self._threads:
+            thread.start()
 
     # -- sending --------------------------------------------------------------------------
 
@@ -87,7 +91,7 @@ class WebhookDispatcher:
             self._condition.notify_all()
         return delivery
 
-    def _run(self) -> None:
+    def _run(self, session: requests.Session) -> None:
         while True:
             with self._condition:
                 while not self._stopped and (not self._heap or self._heap[0][0] > time.monotonic()):
@@ -97,14 +101,14 @@ class WebhookDispatcher:
                     return
                 _, _, delivery = heapq.heappop(self._heap)
             # Attempts run outside the lock: a slow receiver must not block new events.
-            self._attempt(delivery)
+            self._attempt(delivery, session)
 
-    def _attempt(self, delivery: Delivery) -> None:
+    def _attempt(self, delivery: Delivery, session: requests.Session) -> None:
         config = self.box.config
         signature = sign_webhook(config.app_key, config.app_secret, delivery.body)
         started = time.monotonic()
         try:
-            response = self._session.post(delivery.address, data=delivery.body, headers={"Content-Type": "application/json", "Authorization": signature}, timeout=ACK_TIMEOUT)
+            response = session.post(delivery.address, data=delivery.body, headers={"Content-Type": "application/json", "Authorization": signature}, timeout=ACK_TIMEOUT)
             outcome, ok = response.status_code, response.status_code == 200
         except requests.RequestException as exc:
             outcome, ok = type(exc).__name__, False
