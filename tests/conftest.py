@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -192,9 +193,9 @@ def client(app, admin):
     return api_client(app)
 
 
-@pytest.fixture
-def erp(app):
-    """The ERP app on a real port (a threaded server), so the sandbox and clients can post to it."""
+@contextmanager
+def serving(app):
+    """The app on a real port (a threaded server); yields its base URL."""
     import threading
 
     from werkzeug.serving import make_server
@@ -204,6 +205,13 @@ def erp(app):
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
+
+
+@pytest.fixture
+def erp(app):
+    """The ERP app on a real port, so the sandbox and clients can post to it."""
+    with serving(app) as url:
+        yield url
 
 
 @pytest.fixture

@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import threading
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
-from werkzeug.serving import make_server
 
 from auth_support import ADMIN_EMAIL, PASSWORD, add_user
+from conftest import serving
 from sandbox_support import APP_KEY, APP_SECRET, SERVICE_ID, shops_of, start_sandbox
 from sync_support import account_config, connect, run_jobs, sync
 
@@ -30,11 +29,8 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="module")
 def erp(session_app):
-    http = make_server("127.0.0.1", 0, session_app, threaded=True)
-    thread = threading.Thread(target=http.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{http.server_port}"
-    http.shutdown()
+    with serving(session_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
