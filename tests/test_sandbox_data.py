@@ -135,6 +135,19 @@ def test_control_api_mutations_show_in_stats(fresh_sandbox):
     assert after["orders"]["by_status"]["UNPAID"] == before["orders"]["by_status"].get("UNPAID", 0) + 2
 
 
+def test_orders_placed_at_once_from_many_threads_are_all_distinct(fresh_sandbox):
+    from concurrent.futures import ThreadPoolExecutor
+
+    cipher = shops_of(fresh_sandbox)[0]["cipher"]
+    before = control(fresh_sandbox, "GET", "/stats", params={"shop": cipher}).json()["orders"]["count"]
+    with ThreadPoolExecutor(8) as pool:
+        responses = list(pool.map(lambda _: control(fresh_sandbox, "POST", f"/shops/{cipher}/orders", json={"count": 1}), range(200)))
+    assert [r.status_code for r in responses] == [201] * 200
+    made = [order_id for r in responses for order_id in r.json()["order_ids"]]
+    assert len(set(made)) == 200
+    assert control(fresh_sandbox, "GET", "/stats", params={"shop": cipher}).json()["orders"]["count"] == before + 200
+
+
 def test_faults(fresh_sandbox):
     from erp_integrations_tiktok_shop import errors
 

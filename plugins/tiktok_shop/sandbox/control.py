@@ -106,10 +106,11 @@ def register(app: Flask) -> None:
         if not isinstance(count, int) or not 1 <= count <= 10_000:
             return problem("count must be an integer from 1 to 10000")
         made = []
-        for _ in range(count):
-            core = box.data.add_order(shop, box.clock())
-            box.webhooks.order_status_changed(shop, core)
-            made.append(box.data.order_id(shop, core.index))
+        with box.state.lock:  # a new order takes the next index: two requests at once took the same one
+            for _ in range(count):
+                core = box.data.add_order(shop, box.clock())
+                box.webhooks.order_status_changed(shop, core)
+                made.append(box.data.order_id(shop, core.index))
         return jsonify(order_ids=made), 201
 
     @app.post("/sandbox/v1/shops/<key>/orders/<order_id>/status")
