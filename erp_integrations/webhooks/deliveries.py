@@ -2,8 +2,8 @@
 
 A delivery is one row, unique per connector and notification id, so a retried or replayed
 delivery has no second effect. The receiver's group commit hands this module a batch; it goes
-in as one multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING`` on an autocommit
-connection, durable when the call returns.
+in as one multi-row ``INSERT ... ON CONFLICT DO NOTHING RETURNING``, committed (autocommit
+on PostgreSQL: one round trip) and durable when the call returns.
 """
 
 from __future__ import annotations
@@ -34,8 +34,8 @@ class Delivery:
 
 
 def insert_deliveries(engine, deliveries: list[Delivery]) -> list[bool | Exception]:
-    """Insert a batch in one statement on an autocommit connection (one round trip, durable
-    when it returns). Per delivery: True if stored now, False if its notification id was
+    """Insert a batch in one statement (up to ``MAX_BATCH`` deliveries), committed when it
+    returns. Per delivery: True if stored now, False if its notification id was
     already stored (earlier, or by an earlier delivery of the same batch), or the exception its
     own row raised: a batch whose statement breaks a constraint (an account deleted a moment
     ago) is retried row by row, so one bad row fails alone."""
