@@ -128,7 +128,8 @@ def receiver_engine(app):
         with app.app_context():
             app_engine = db.engine
         if app_engine.dialect.name == "postgresql":
-            engine = create_engine(app_engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20, pool_reset_on_return=None, connect_args={"prepare_threshold": None})
+            options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}  # the app's driver settings
+            engine = create_engine(app_engine.url, **options, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=20, pool_reset_on_return=None)
         else:  # SQLite: the app's engine, whose connections carry the busy timeout and WAL
             engine = app_engine
         app.extensions["erp_integrations.receiver_engine"] = engine
