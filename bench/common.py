@@ -12,6 +12,9 @@ from contextlib import contextmanager
 
 from sqlalchemy import create_engine, text
 
+# The benchmarks' sandboxes listen on loopback: let accounts (and the servers started from
+# here, which inherit the environment) send credentials there.
+os.environ.setdefault("ERP_INTEGRATIONS_ALLOWED_HOSTS", "http://127.0.0.1:*")
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -81,7 +84,7 @@ def connect_account(app, sandbox_url: str) -> int:
     with app.app_context():
         account = create_account("tiktok_shop", {"name": "bench", "region": "US", "app_key": "sandboxappkey", "app_secret": "sandbox-app-secret", "service_id": "7000000000000000001", "api_base_url": sandbox_url, "auth_base_url": sandbox_url, "authorize_base_url": sandbox_url})
         connector = get_connector("tiktok_shop")()
-        location = requests.get(connector.authorization_url(account, issue_state(account)), allow_redirects=False, timeout=30).headers["Location"]
+        location = requests.get(connector.authorization_url(account, issue_state(account)) + "&shop=0", allow_redirects=False, timeout=30).headers["Location"]
         query = parse_qs(urlparse(location).query)
         account = consume_state(query["state"][0])
         connector.complete_authorization(account, query["code"][0])

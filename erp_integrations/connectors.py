@@ -153,10 +153,26 @@ class Connector:
     features: ClassVar[tuple[Feature, ...]] = ()
     streams: ClassVar[tuple[str, ...]] = ()
     config_schema: ClassVar[type[AccountConfigSchema]] = AccountConfigSchema
+    # The marketplace's own origins: the only ones an account may send credentials to, besides
+    # those the operator allows (see ``erp_integrations.endpoints``).
+    own_hosts: ClassVar[tuple[str, ...]] = ()
+    # The config field that selects one of the shops an authorization covers (TikTok's shop
+    # cipher); the host binds accounts to shops through it (``accounts.binding``).
+    shop_setting: ClassVar[str | None] = None
+    # Values the marketplace documents for a listing's filter columns ({listing: {column:
+    # values}}): accepted as filters before any row holds them.
+    listing_values: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {}
+    # The marketplace's codes (statuses, types) in a merchant's words, for the admin pages.
+    labels: ClassVar[dict[str, str]] = {}
 
     @classmethod
     def secret_fields(cls) -> tuple[str, ...]:
         return tuple(n for n, f in cls.config_schema().fields.items() if f.metadata.get("secret"))
+
+    @classmethod
+    def endpoint_fields(cls) -> tuple[str, ...]:
+        """Settings that name a host credentials are sent to (``endpoint`` in the metadata)."""
+        return tuple(n for n, f in cls.config_schema().fields.items() if f.metadata.get("endpoint"))
 
     @classmethod
     def default_features(cls) -> dict[str, bool]:
@@ -253,6 +269,7 @@ def describe_schema(schema: Schema) -> list[dict[str, Any]]:
             "help": meta.get("help", ""),
             "required": field.required,
             "secret": bool(meta.get("secret")),
+            "endpoint": bool(meta.get("endpoint")),
             "nullable": bool(field.allow_none),
             "order": meta.get("order", 50),
         }

@@ -8,6 +8,7 @@
 | ``ERP_INTEGRATIONS_INSTANCE`` | the Flask instance folder |
 | ``ERP_INTEGRATIONS_BLOCK_PLUGINS`` | none: comma-separated connector entry-point names not to load |
 | ``ERP_INTEGRATIONS_COOKIE_SECURE`` | 1: the session cookie is sent over https only |
+| ``ERP_INTEGRATIONS_ALLOWED_HOSTS`` | none: comma-separated origins (``https://host[:port]``, port ``*`` for any) an administrator may point an account's marketplace hosts at, besides the connector's own |
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ class Settings:
     push_debounce_seconds: float = 5.0
     # The admin session cookie travels over https only; 0 is for plain-http loopback (the demo).
     cookie_secure: bool = True
+    # Origins besides the marketplaces' own that an account's API and auth hosts may name
+    # (sandboxes on loopback in the demo and tests): credentials only ever go to these.
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> "Settings":
@@ -50,6 +54,7 @@ class Settings:
             blocked_plugins=blocked_plugins_from_env(env),
             push_debounce_seconds=_seconds(env, "PUSH_DEBOUNCE_SECONDS", 5.0),
             cookie_secure=_flag(env, "ERP_INTEGRATIONS_COOKIE_SECURE", True),
+            allowed_hosts=allowed_hosts_from_env(env),
         )
 
 
@@ -81,3 +86,13 @@ def blocked_plugins_from_env(env: os.Mapping | None = None) -> frozenset[str]:
     env = os.environ if env is None else env
     raw = env.get("ERP_INTEGRATIONS_BLOCK_PLUGINS", "")
     return frozenset(name.strip() for name in raw.split(",") if name.strip())
+
+
+def allowed_hosts_from_env(env: os.Mapping) -> tuple[str, ...]:
+    from .endpoints import parse_origin
+
+    raw = env.get("ERP_INTEGRATIONS_ALLOWED_HOSTS", "")
+    entries = tuple(entry.strip() for entry in raw.split(",") if entry.strip())
+    for entry in entries:
+        parse_origin(entry, "ERP_INTEGRATIONS_ALLOWED_HOSTS")
+    return entries

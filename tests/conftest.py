@@ -127,6 +127,9 @@ def app_env(migrated_database_url, key_entry, request, tmp_path_factory):
         "ERP_INTEGRATIONS_INSTANCE": str(tmp_path_factory.mktemp("instance")),
         # Push jobs run as soon as they are queued; debouncing itself is tested in test_jobs.
         "PUSH_DEBOUNCE_SECONDS": "0",
+        # The sandboxes run on loopback ports chosen at random: the only hosts, besides the
+        # marketplaces' own, that accounts in the tests may send credentials to.
+        "ERP_INTEGRATIONS_ALLOWED_HOSTS": "http://127.0.0.1:*",
     }
     if TEST_QUEUE == "rq":
         env["REDIS_URL"] = redis_url

@@ -30,14 +30,24 @@ def account_config(server, **overrides) -> dict:
     }
 
 
-def connect(client, server, **overrides) -> int:
-    """Create an account and run Connect & Authorize through the API and the consent page."""
-    account = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": account_config(server, **overrides)}).get_json()
-    start = client.post(f"/api/v1/accounts/{account['id']}/authorize").get_json()
-    redirect = requests.get(start["authorization_url"] + "&auto_approve=1", allow_redirects=False, timeout=10)
-    callback = client.get(f"{start['callback_path']}?{urlparse(redirect.headers['Location']).query}")
+def connect(client, server, shops: tuple[int, ...] = (0,), **overrides) -> int:
+    """Create an account and run Connect & Authorize through the API and the consent page, the
+    seller ticking ``shops`` (sandbox shop indices) there."""
+    created = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": account_config(server, **overrides)})
+    assert created.status_code == 201, created.get_json()
+    account_id = created.get_json()["id"]
+    callback = authorize_account(client, account_id, shops)
     assert callback.status_code == 200, callback.get_json()
-    return account["id"]
+    assert callback.get_json()["binding"] == "connected", callback.get_json()
+    return account_id
+
+
+def authorize_account(client, account_id: int, shops: tuple[int, ...] = (0,)):
+    """Connect & Authorize an existing account; the callback's response."""
+    start = client.post(f"/api/v1/accounts/{account_id}/authorize").get_json()
+    ticked = "".join(f"&shop={s}" for s in shops)
+    redirect = requests.get(start["authorization_url"] + "&auto_approve=1" + ticked, allow_redirects=False, timeout=10)
+    return client.get(f"{start['callback_path']}?{urlparse(redirect.headers['Location']).query}")
 
 
 def run_jobs(app, app_env):

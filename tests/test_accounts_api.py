@@ -76,7 +76,7 @@ def test_missing_required_fields_are_all_reported(client):
 
 
 def test_loopback_http_is_allowed_for_sandboxes(client, tiktok_config):
-    config = {**tiktok_config, "webhook_url": "http://127.0.0.1:8000/webhooks/tiktok-shop/1", "api_base_url": "http://localhost:8600"}
+    config = {**tiktok_config, "webhook_url": "http://127.0.0.1:8000/webhooks/tiktok-shop/1", "api_base_url": "http://127.0.0.1:8600"}
     assert create(client, config).status_code == 201
 
 
@@ -111,6 +111,8 @@ def test_duplicate_name_is_refused_per_connector(client, tiktok_config):
     assert create(client, tiktok_config).status_code == 201
     again = create(client, tiktok_config)
     assert again.status_code == 422 and "name" in again.get_json()["error"]["fields"]
+    # Named as a merchant knows the connector, not by its code.
+    assert again.get_json()["error"]["fields"]["name"] == ["another TikTok Shop account is already called 'Main US shop'"]
 
 
 def test_sending_the_mask_back_keeps_the_secret(client, app, tiktok_config):

@@ -1,6 +1,6 @@
 """The admin pages in a real browser: Debian's Chromium driven by Playwright, the ERP and the
 TikTok Shop sandbox on real sockets, jobs on the real queue. Screenshots of the main pages are
-written to docs/screenshots/ for the README."""
+written to docs/screenshots/ for the README when UPDATE_SCREENSHOTS=1."""
 
 from __future__ import annotations
 
@@ -71,6 +71,11 @@ def open_page(browser, erp, app):
 
 
 def shot(page, name: str) -> None:
+    """Render the page as a picture: into the README's docs/screenshots/ only when asked
+    (UPDATE_SCREENSHOTS=1), so a test run leaves the tree as it found it."""
+    if os.environ.get("UPDATE_SCREENSHOTS") != "1":
+        page.screenshot(full_page=True)  # still rendered: a page that cannot be drawn fails here
+        return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
 
@@ -122,9 +127,20 @@ def test_an_admin_adds_a_shop_authorizes_it_syncs_and_reads_its_orders(open_page
     page.get_by_role("button", name="Connect & Authorize").click()
     expect(page.get_by_role("heading", name="TikTok Shop sandbox")).to_be_visible()
     shot(page, "consent-page")
+    # The seller leaves both shops ticked (US and GB): the account waits for the admin's choice,
+    # and only the shop of its own region can be chosen.
     page.get_by_role("button", name="Authorize").click()
-    expect(page.locator(".flash.success")).to_contain_text("is authorized")
+    expect(page.locator(".flash.warn").first).to_contain_text("2 shops were authorized")
+    expect(page.locator(".badges")).to_contain_text("Choose a shop")
+    shops = page.locator("table.shops tbody tr")
+    expect(shops).to_have_count(2)
+    expect(shops.nth(1).get_by_role("button", name="Use this shop")).to_be_disabled()
+    shot(page, "choose-shop")
+    shops.nth(0).get_by_role("button", name="Use this shop").click()
+    expect(page.locator(".flash.success")).to_contain_text("Connected to Sandbox Shop 1 (US).")
+    expect(page.locator(".flash.success")).not_to_contain_text("(US) (US)")
     expect(page.locator(".badges")).to_contain_text("Connected")
+    expect(shops.nth(0)).to_contain_text("Synced by this account")
     shot(page, "settings")
 
     # Sync now from the monitor, then every enabled stream shows its run.
@@ -171,9 +187,9 @@ def test_an_admin_adds_a_shop_authorizes_it_syncs_and_reads_its_orders(open_page
 
 
 def two_synced_shops(client, app, app_env, server) -> tuple[int, int]:
-    ciphers = [s["cipher"] for s in shops_of(server)]
-    first = connect(client, server, name="Shop one", shop_cipher=ciphers[0])
-    second = connect(client, server, name="Shop two", shop_cipher=ciphers[1])
+    shops = shops_of(server)
+    first = connect(client, server, name="Shop one", shops=(0,), region=shops[0]["region"])
+    second = connect(client, server, name="Shop two", shops=(1,), region=shops[1]["region"])
     for account_id in (first, second):
         sync(client, app, app_env, account_id, streams=["orders"])
     return first, second
@@ -246,3 +262,86 @@ def test_each_role_sees_and_does_only_what_it_may(open_page, client, app, app_en
     shot(creator, "creator-partner")
     assert creator.goto(f"/accounts/{second}/data/orders").status == 403
     assert creator.goto(f"/accounts/{first}/data/affiliate_orders").status == 403
+
+
+PHONE = {"width": 390, "height": 844}
+# The outermost elements reaching past the screen's right edge (what makes a page too wide).
+WIDER_THAN_SCREEN = """[...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > 391 && ![...e.children].some(c => c.getBoundingClientRect().right > 391))
+  .slice(0, 5).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))"""
+
+
+def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app, app_env, server):
+    """Seen at a phone's width: no page wider than the screen (tables scroll in their card), the
+    sign-in form stacked, an icon, codes in words with the code in a tooltip, links where a
+    merchant expects them, and a question before an API token is replaced."""
+    from sqlalchemy import select
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import AffiliateOrderLine, Product
+
+    account_id = connect(client, server, name="Phone shop")
+    sync(client, app, app_env, account_id, streams=["products", "orders", "returns", "affiliate_orders"])
+    context = browser.new_context(base_url=erp, viewport=PHONE, is_mobile=True)
+    missing = []
+    context.on("response", lambda r: missing.append(r.url) if r.status == 404 else None)
+    page = context.new_page()
+
+    page.goto("/login")
+    email, password = page.get_by_label("Email").bounding_box(), page.get_by_label("Password").bounding_box()
+    assert password["y"] >= email["y"] + email["height"] and abs(password["x"] - email["x"]) < 1  # one field under the other
+    shot(page, "phone-sign-in")
+    page.get_by_label("Email").fill(ADMIN_EMAIL)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert page.locator("link[rel=icon]").count() == 1
+
+    for url in ("/accounts", f"/accounts/{account_id}/monitor", f"/accounts/{account_id}/settings", f"/accounts/{account_id}/data/orders",
+                f"/accounts/{account_id}/data/products", f"/accounts/{account_id}/data/returns", f"/accounts/{account_id}/data/affiliate_orders", "/users"):
+        page.goto(url)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        wide = page.evaluate(WIDER_THAN_SCREEN) if width > PHONE["width"] else []
+        assert width <= PHONE["width"], f"{url} is {width} px wide on a {PHONE['width']} px phone: {wide}"
+        if url.endswith("/monitor"):
+            shot(page, "phone-monitor")
+    assert missing == [], missing  # the favicon included
+
+    # Codes in words, the code kept as a tooltip.
+    page.goto(f"/accounts/{account_id}/data/products?status=ACTIVATE")
+    expect(page.locator("#rows td.status .badge").first).to_have_text("Active")
+    expect(page.locator("#rows td.status .badge").first).to_have_attribute("title", "ACTIVATE")
+    page.goto(f"/accounts/{account_id}/data/orders")
+    expect(page.locator("#rows td.code span").first).to_have_text(re.compile("Shipped by you|Fulfilled by TikTok"))
+    # A return's order is a link to that order.
+    page.goto(f"/accounts/{account_id}/data/returns")
+    link = page.locator("#rows tbody tr td:nth-child(3) a").first
+    order_id = link.inner_text()
+    link.click()
+    expect(page.get_by_role("heading", name=f"Order {order_id}")).to_be_visible()
+    # Affiliate lines name the product where the catalog has it.
+    titles = dict(db.session.execute(select(Product.external_id, Product.title).where(Product.account_id == account_id)).all())
+    line_products = {p for (p,) in db.session.execute(select(AffiliateOrderLine.product_external_id).where(AffiliateOrderLine.account_id == account_id))}
+    known = line_products & set(titles)
+    assert known, "the sandbox's affiliate orders name the shop's own products"
+    page.goto(f"/accounts/{account_id}/data/affiliate_orders?limit=200")
+    shown = set(page.locator("table.inner tbody tr td:nth-child(2)").all_inner_texts())
+    assert {titles[p] for p in known} & shown and not known & shown
+    # Creators: one name per creator, with what they brought.
+    page.goto(f"/accounts/{account_id}/data/creators")
+    expect(page.locator("#rows thead th")).to_have_text(["Username"])
+    expect(page.locator("#rows tr.sub").first).to_contain_text("commission estimated")
+
+    # A new API token is asked for first, saying what happens to the old one.
+    page.goto("/users")
+    page.locator(f"tr[data-user='{ADMIN_EMAIL}']").get_by_role("button", name="New API token…").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("stops working at once")
+    assert page.locator("#new-token").count() == 0
+    shot(page, "confirm-token")
+    page.get_by_role("link", name="Keep the current token").click()
+    assert client.get("/api/v1/me").status_code == 200  # the old token still works
+    page.locator(f"tr[data-user='{ADMIN_EMAIL}']").get_by_role("button", name="New API token…").click()
+    page.get_by_role("button", name="Replace the token").click()
+    expect(page.locator("#new-token")).to_be_visible()
+    assert client.get("/api/v1/me").status_code == 401
+    context.close()

@@ -42,7 +42,10 @@ def test_a_stream_failing_three_runs_in_a_row_raises_an_alert_that_a_success_res
             run_sync(account_id, "orders")
     [alert] = open_alerts(account_id)
     assert alert.kind == "sync_failing" and alert.data == {"streams": ["orders"]}
-    assert "orders failed 3 times in a row" in monitor_html(app, account_id)
+    html = monitor_html(app, account_id)
+    assert "orders failed 3 times in a row" in html
+    # The kind in words, the code in a tooltip, and the colon right after the title.
+    assert '<span><strong title="sync_failing">Sync keeps failing</strong>: ' in html
 
     control(fresh_sandbox, "DELETE", "/faults")
     assert run_sync(account_id, "orders").status == "succeeded"

@@ -17,8 +17,12 @@ def shops(app, admin):
     from erp_integrations.accounts import create_account
 
     config = {"region": "US", "app_key": "abcdef12", "app_secret": "secret-value-1"}
-    a = create_account("tiktok_shop", {"name": "Shop A", **config}).id
-    b = create_account("tiktok_shop", {"name": "Shop B", **config}).id
+    from erp_integrations.extensions import db
+
+    a_row, b_row = create_account("tiktok_shop", {"name": "Shop A", **config}), create_account("tiktok_shop", {"name": "Shop B", **config})
+    a_row.status = b_row.status = "connected"  # as after Connect & Authorize: syncs may be asked for
+    db.session.commit()
+    a, b = a_row.id, b_row.id
     add_user("manager@test.invalid", "manager", accounts=(a,), token=TOKENS["manager"])
     add_user("viewer@test.invalid", "viewer", token=TOKENS["viewer"])
     add_user("creator@test.invalid", "creator", accounts=(a,), token=TOKENS["creator"])

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
 
 
-def test_demo_authorizes_syncs_and_reports(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ERP_INTEGRATIONS_SECRET_KEYS")}
+def demo_env(tmp_path) -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL", "ERP_INTEGRATIONS_SECRET_KEYS", "ERP_INTEGRATIONS_ALLOWED_HOSTS")}
     env["ERP_INTEGRATIONS_INSTANCE"] = str(tmp_path)
+    return env
+
+
+def test_demo_authorizes_syncs_and_reports(tmp_path):
+    env = demo_env(tmp_path)
     command = [sys.executable, "-m", "erp_integrations", "demo", "--no-serve", "--orders", "300"]
     for attempt in range(2):  # a second run replaces the first demo account instead of mixing worlds
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
@@ -18,5 +24,24 @@ def test_demo_authorizes_syncs_and_reports(tmp_path):
         assert "authorized; bound to Sandbox Shop 1 (US)" in result.stdout
         landed = dict(re.findall(r"^  ([a-zA-Z +]+?)\s{2,}(\d+)$", result.stdout, flags=re.M))
         assert landed["orders"] == "300" and int(landed["order lines"]) >= 300 and int(landed["statements"]) > 0
+        assert int(landed["statement transactions"]) > 0 and "unsettled transactions" in landed
+        # The sandbox's app credentials, for adding a second shop by hand.
+        assert "app key sandboxappkey, app secret sandbox-app-secret" in result.stdout
     assert (tmp_path / "erp_integrations.db").exists()
-    assert "development key" in result.stderr  # no key configured: said out loud
+    # No key configured: said out loud, once, as one plain line (not Python's warning format).
+    warned = [line for line in result.stderr.splitlines() if "development key" in line]
+    assert len(warned) == 1 and warned[0].startswith("warning: ERP_INTEGRATIONS_SECRET_KEYS is not set")
+    assert "warnings.warn" not in result.stderr and ".py:" not in result.stderr
+
+
+def test_demo_stops_at_once_when_its_port_is_taken(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "erp_integrations", "demo", "--orders", "50", "--port", str(port)]
+        result = subprocess.run(command, env=demo_env(tmp_path), capture_output=True, text=True, timeout=120)
+    assert result.returncode != 0
+    assert f"port {port}" in result.stderr and "--port" in result.stderr
+    assert "authorized" not in result.stdout and "sign in as" not in result.stdout
+    assert "Traceback" not in result.stderr

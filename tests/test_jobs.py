@@ -25,6 +25,19 @@ def make_account(config):
     return create_account("tiktok_shop", config).id
 
 
+def unreadable_account(config) -> int:
+    """An account whose stored secret no key of the ring opens (a lost key): its jobs fail."""
+    from sqlalchemy import update
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import AccountCredential
+
+    account_id = make_account({**config, "name": f"{config['name']} (lost key)"})
+    db.session.execute(update(AccountCredential).where(AccountCredential.account_id == account_id).values(ciphertext=b"\x00" * 40))
+    db.session.commit()
+    return account_id
+
+
 def connection_logs(account_id):
     from erp_integrations.extensions import db
     from erp_integrations.models import IntegrationLog
@@ -56,18 +69,29 @@ def test_a_job_id_waiting_in_the_queue_is_not_enqueued_twice(rq_app, app_env, re
     assert enqueue("check_connection", account_id=account_id, job_id="same").status == "queued"
 
 
-def test_a_failed_job_is_recorded_not_dropped(rq_app, app_env, redis_url):
+def test_a_failed_job_is_recorded_not_dropped(rq_app, app_env, redis_url, tiktok_config):
     from rq import Queue
     from rq.registry import FailedJobRegistry
 
     from erp_integrations.jobs import enqueue
 
-    enqueue("check_connection", account_id=424242, job_id="doomed")
+    enqueue("check_connection", account_id=unreadable_account(tiktok_config), job_id="doomed")
     run_worker_burst(app_env, redis_url)
     registry = FailedJobRegistry(queue=Queue("default", connection=Redis.from_url(redis_url)))
     assert registry.get_job_ids() == ["doomed"]
     job = Queue("default", connection=Redis.from_url(redis_url)).fetch_job("doomed")
-    assert "no account with id 424242" in job.latest_result().exc_string
+    assert "DecryptionError" in job.latest_result().exc_string
+
+
+def test_a_job_of_a_deleted_account_is_skipped_not_failed(rq_app, app_env, redis_url):
+    from rq import Queue
+    from rq.registry import FailedJobRegistry
+
+    from erp_integrations.jobs import enqueue
+
+    enqueue("check_connection", account_id=424242, job_id="orphan")
+    run_worker_burst(app_env, redis_url)
+    assert FailedJobRegistry(queue=Queue("default", connection=Redis.from_url(redis_url))).get_job_ids() == []
 
 
 def test_unknown_jobs_queues_and_bad_ids_are_refused(rq_app):
@@ -90,12 +114,13 @@ def test_embedded_queue_runs_jobs_in_process(app_env, tiktok_config, app):
     with embedded.app_context():
         account_id = make_account(tiktok_config)
         assert enqueue("check_connection", account_id=account_id, job_id="e1").status == "queued"
-        enqueue("check_connection", account_id=999999, job_id="e2")
+        enqueue("check_connection", account_id=unreadable_account(tiktok_config), job_id="e2")
+        enqueue("check_connection", account_id=999999, job_id="e3")  # deleted: skipped
         backend = get_queue_backend()
         backend.join()
         assert [log.data["status"] for log in connection_logs(account_id)] == ["not_authorized"]
         assert [f["job_id"] for f in backend.failures] == ["e2"]
-        assert "no account with id 999999" in backend.failures[0]["error"]
+        assert "DecryptionError" in backend.failures[0]["error"]
 
 
 def test_background_test_connection_through_the_api(client, app_env, tiktok_config):

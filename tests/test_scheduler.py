@@ -124,7 +124,11 @@ def test_the_fan_out_job_enqueues_each_enabled_stream_once(rq_app, redis_url, ti
     from erp_integrations.accounts import create_account
     from erp_integrations.jobs.queue import run_job
 
+    from erp_integrations.extensions import db
+
     account = create_account("tiktok_shop", tiktok_config)
+    account.status = "connected"  # the scheduler fans out only for connected accounts
+    db.session.commit()
     first = run_job("sync_due_streams", {"account_id": account.id})
     again = run_job("sync_due_streams", {"account_id": account.id})
     assert first["queued"] > 0 and again == {"queued": 0, "already_waiting": first["queued"]}

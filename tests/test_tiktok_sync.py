@@ -31,7 +31,7 @@ def test_connect_and_authorize_binds_the_shop(client, app, server):
     assert account.status == "connected" and account.external_shop_id == control(server, "GET", "/shops").json()["shops"][0]["id"]
     assert account.config["shop_cipher"].startswith("ROW_")
     assert account.access_expires_at is not None and {"access_token", "refresh_token", "app_secret"} <= set(account_secrets(account))
-    assert [s["name"] for s in account.auth_info["shops"]] == ["Sandbox Shop 1 (US)", "Sandbox Shop 2 (GB)"]
+    assert [s["name"] for s in account.auth_info["shops"]] == ["Sandbox Shop 1 (US)"]
     shown = client.get(f"/api/v1/accounts/{account_id}").get_data(as_text=True)
     assert account_secrets(account)["access_token"] not in shown
     assert client.post(f"/api/v1/accounts/{account_id}/test").get_json()["status"] == "ok"

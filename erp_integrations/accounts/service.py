@@ -9,24 +9,31 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import current_app
 from marshmallow import ValidationError
 from sqlalchemy import select, update
 
 from ..connectors import SECRET_MASK
 from ..crypto.vault import CredentialVault
+from ..endpoints import host_allowed
 from ..extensions import db
 from ..hooks import get_connector
-from ..models import IntegrationAccount
+from ..models import AccountStatus, IntegrationAccount
+from .binding import TOKEN_NAMES, check_shop_setting, rebind_from_settings
 
 # Columns of integration_accounts that the schema fills; everything else non-secret is config.
 HOST_COLUMNS = ("name", "region", "features", "sync_interval_minutes", "webhook_url")
 
 
 class AccountValidationError(Exception):
-    def __init__(self, fields: dict[str, Any], message: str = "invalid account configuration"):
+    """A refused account change, with a message per field. ``status`` 403 means the change is
+    valid but not the signed-in user's to make."""
+
+    def __init__(self, fields: dict[str, Any], message: str = "invalid account configuration", status: int = 422):
         super().__init__(message)
         self.message = message
         self.fields = fields
+        self.status = status
 
 
 class AccountNotFound(LookupError):
@@ -58,7 +65,7 @@ def _check_unique_name(connector_name: str, name: str, account_id: int | None = 
     if account_id is not None:
         query = query.where(IntegrationAccount.id != account_id)
     if db.session.scalar(query) is not None:
-        raise AccountValidationError({"name": [f"another {connector_name} account is already called {name!r}"]})
+        raise AccountValidationError({"name": [f"another {get_connector(connector_name).display_name} account is already called {name!r}"]})
 
 
 def _apply(account: IntegrationAccount, connector, data: dict[str, Any]) -> None:
@@ -72,13 +79,38 @@ def _apply(account: IntegrationAccount, connector, data: dict[str, Any]) -> None
         vault.put(account, name, data.get(name))
 
 
+def _check_endpoints(connector, data: dict[str, Any], previous: dict[str, Any] | None, may_change: bool) -> list[str]:
+    """The endpoint settings that change; refuse hosts not allowed, and changes by non-admins."""
+    schema_fields = connector.config_schema().fields
+    allowed = current_app.config["ERP_SETTINGS"].allowed_hosts
+    changed, errors, forbidden = [], {}, {}
+    for name in connector.endpoint_fields():
+        value, default = data.get(name), schema_fields[name].load_default
+        before = default if previous is None else previous.get(name, default)
+        if value == before:
+            continue
+        changed.append(name)
+        if not may_change:
+            forbidden[name] = ["only an administrator may change the marketplace hosts"]
+        elif value and value != default and not host_allowed(value, connector.own_hosts, allowed):
+            errors[name] = [f"{value} is not one of {connector.display_name}'s hosts nor allowed by the operator (ERP_INTEGRATIONS_ALLOWED_HOSTS)"]
+    if forbidden:
+        raise AccountValidationError(forbidden, "your role may not change where this account's credentials are sent", status=403)
+    if errors:
+        raise AccountValidationError(errors)
+    return changed
+
+
 def create_account(connector_name: str, config: Any, *, is_default: bool = False) -> IntegrationAccount:
+    """Only administrators create accounts (the API and pages check it), so hosts are theirs to
+    choose, within the operator's allow-list."""
     connector = get_connector(connector_name)
     config = _check_payload(config)
     masked = [name for name in connector.secret_fields() if config.get(name) == SECRET_MASK]
     if masked:
         raise AccountValidationError({name: ["send the secret itself, not the mask"] for name in masked})
     data = _load(connector, config)
+    _check_endpoints(connector, data, None, may_change=True)
     _check_unique_name(connector_name, data["name"])
     account = IntegrationAccount(connector=connector_name)
     db.session.add(account)
@@ -92,19 +124,35 @@ def create_account(connector_name: str, config: Any, *, is_default: bool = False
     return account
 
 
-def update_account(account: IntegrationAccount, changes: Any) -> IntegrationAccount:
-    """Partial update: fields not sent keep their value; a secret sent as the mask is kept."""
+def update_account(account: IntegrationAccount, changes: Any, *, may_change_endpoints: bool = False) -> IntegrationAccount:
+    """Partial update: fields not sent keep their value; a secret sent as the mask is kept.
+
+    Changing a marketplace host needs ``may_change_endpoints`` (administrators) and drops the
+    stored tokens: the account must be authorized again against the new host.
+    """
     connector = get_connector(account.connector)
     changes = _check_payload(changes)
     vault = CredentialVault(db.session)
-    merged = _current_config(account, connector, vault.read_all(account))
+    current = _current_config(account, connector, vault.read_all(account))
+    merged = dict(current)
     for key, value in changes.items():
         if key in connector.secret_fields() and value == SECRET_MASK:
             continue
         merged[key] = value
     data = _load(connector, merged)
+    moved = _check_endpoints(connector, data, current, may_change_endpoints)
     _check_unique_name(account.connector, data["name"], account.id)
+    if connector.shop_setting:
+        check_shop_setting(account, connector, data)
     _apply(account, connector, data)
+    if connector.shop_setting:
+        rebind_from_settings(account, connector)
+    if moved:
+        for name in TOKEN_NAMES:
+            vault.put(account, name, None)
+        account.access_expires_at = account.refresh_expires_at = None
+        if account.status in (AccountStatus.CONNECTED, AccountStatus.CHOOSE_SHOP):
+            account.status = AccountStatus.NEEDS_REAUTH
     db.session.commit()
     _forget_webhook_verifier(account.id)
     return account
@@ -127,7 +175,11 @@ def _current_config(account: IntegrationAccount, connector, secrets: dict[str, s
 
 
 def delete_account(account: IntegrationAccount) -> None:
+    """Delete the account and everything synced for it, and its queued and failed jobs."""
+    from ..jobs import get_queue_backend
+
     _forget_webhook_verifier(account.id)
+    get_queue_backend().discard_account(account.id)
     was_default, connector_name = account.is_default, account.connector
     db.session.delete(account)
     db.session.flush()
@@ -180,3 +232,8 @@ def serialize_account(account: IntegrationAccount) -> dict[str, Any]:
         "created_at": account.created_at.isoformat(),
         "updated_at": account.updated_at.isoformat(),
     }
+
+
+def account_summary(account: IntegrationAccount) -> dict[str, Any]:
+    """What any user assigned to an account may know of it: which shop, and whether it syncs."""
+    return {"id": account.id, "connector": account.connector, "name": account.name, "status": account.status, "region": account.region}

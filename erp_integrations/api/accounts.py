@@ -4,6 +4,7 @@ from flask import jsonify, request
 
 from ..accounts import (
     account_secrets,
+    account_summary,
     create_account,
     delete_account,
     get_account,
@@ -11,7 +12,7 @@ from ..accounts import (
     set_default_account,
     update_account,
 )
-from ..auth import current_user, requires, visible_accounts
+from ..auth import current_user, may, requires, visible_accounts
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
@@ -27,7 +28,9 @@ def list_accounts():
     query = visible_accounts(current_user())
     if connector := request.args.get("connector"):
         query = query.where(IntegrationAccount.connector == connector)
-    return jsonify(accounts=[serialize_account(a) for a in db.session.scalars(query)])
+    # A role that may not read an account (a creator partner) learns only which shop it is,
+    # never its settings: the same rule as GET /accounts/{id}.
+    return jsonify(accounts=[serialize_account(a) if may("read", a.id) else account_summary(a) for a in db.session.scalars(query)])
 
 
 @api_blueprint.post("/accounts")
@@ -58,7 +61,8 @@ def update_account_endpoint(account_id: int):
     unknown = set(payload) - {"config"}
     if unknown:
         raise ApiError(422, "unknown top-level fields", {k: ["unknown field; account settings go in config"] for k in sorted(unknown)})
-    return jsonify(serialize_account(update_account(get_account(account_id), payload.get("config", {}))))
+    account = update_account(get_account(account_id), payload.get("config", {}), may_change_endpoints=current_user().role == "admin")
+    return jsonify(serialize_account(account))
 
 
 @api_blueprint.delete("/accounts/<int:account_id>")

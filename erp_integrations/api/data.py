@@ -17,6 +17,7 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
+from ..hooks import get_connector
 from . import api_blueprint
 from .errors import ApiError
 
@@ -46,7 +47,7 @@ def data_page(account_id: int, listing_name: str):
     check(listing.verb, account_id)
     account = get_account(account_id)
     try:
-        page, extra = fetch(listing, account.id, request.args)
+        page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:
         raise ApiError(422, "invalid query", {exc.field: [exc.message]}) from None
     return jsonify(

@@ -74,7 +74,7 @@ def _api_error(exc: ApiError):
 @api_blueprint.errorhandler(AccountValidationError)
 def _validation_error(exc: AccountValidationError):
     db.session.rollback()
-    return error_response(422, exc.message, exc.fields)
+    return error_response(exc.status, exc.message, exc.fields)
 
 
 @api_blueprint.errorhandler(AccountNotFound)
@@ -104,10 +104,15 @@ def _http_error(exc: HTTPException):
 @api_blueprint.app_errorhandler(404)
 @api_blueprint.app_errorhandler(405)
 def _routing_error(exc: HTTPException):
-    # Unmatched URLs never reach the blueprint's own handlers; answer JSON under /api/ anyway.
+    # Unmatched URLs never reach the blueprint's own handlers; answer JSON under /api/ anyway,
+    # and the admin pages' own error page everywhere else (never Werkzeug's bare page).
     if request.path.startswith(api_blueprint.url_prefix + "/"):
         return error_response(exc.code, exc.description or exc.name)
-    return exc
+    from ..ui.pages import error_page
+
+    if exc.code == 405:
+        return error_page(405, "Not allowed here", "This address does not accept that kind of request.")
+    return error_page(404, "Page not found", "There is nothing at this address. It may have been deleted, or the link is mistyped.")
 
 
 @api_blueprint.errorhandler(Exception)

@@ -9,7 +9,9 @@ from marshmallow import Schema, fields
 
 from .. import __version__
 from ..auth import requires
+from ..browse import LISTINGS
 from . import api_blueprint
+from .openapi_listings import ORDER_DETAIL, listing_parameters, register_listings
 
 
 class ErrorBody(Schema):
@@ -51,7 +53,7 @@ class Account(Schema):
     id = fields.Integer()
     connector = fields.String()
     name = fields.String()
-    status = fields.String(metadata={"enum": ["new", "connected", "needs_reauth", "disabled"]})
+    status = fields.String(metadata={"enum": ["new", "choose_shop", "connected", "needs_reauth", "disabled"]})
     is_default = fields.Boolean()
     external_shop_id = fields.String(allow_none=True)
     config = fields.Dict(metadata={"description": "The connector's config fields; secrets come back as '********'."})
@@ -97,12 +99,20 @@ def build_spec() -> dict:
     })
     spec.path("/api/v1/accounts/{account_id}", operations={
         "get": {"summary": "One account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}},
-        "patch": {"summary": "Change some settings", "parameters": [account_id], "requestBody": {"required": True, **_json("AccountUpdate")}, "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(400, 404, 422)}},
+        "patch": {"summary": "Change some settings", "parameters": [account_id], "requestBody": {"required": True, **_json("AccountUpdate")}, "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(400, 403, 404, 422)}},
         "delete": {"summary": "Delete an account and everything synced for it", "parameters": [account_id], "responses": {"204": {"description": "Deleted"}, **_errors(404)}},
     })
     spec.path("/api/v1/accounts/{account_id}/default", operations={"post": {"summary": "Make this the connector's default account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}}})
     spec.path("/api/v1/accounts/{account_id}/test", operations={"post": {"summary": "Test the connection (background=1: as a job)", "parameters": [account_id, {"name": "background", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}], "responses": {"200": {"description": "Result", **_json("ConnectionResult")}, "202": {"description": "Enqueued"}, **_errors(404)}}})
     spec.path("/api/v1/accounts/{account_id}/authorize", operations={"post": {"summary": "Connect & Authorize: the marketplace consent URL, with a signed single-use state", "parameters": [account_id], "responses": {"200": {"description": "authorization_url, and the callback path to register with the marketplace", "content": {"application/json": {"schema": {"type": "object", "properties": {"authorization_url": {"type": "string"}, "callback_path": {"type": "string"}}}}}}, **_errors(404, 422)}}})
+    shop = {"type": "object", "properties": {"id": {"type": "string"}, "key": {"type": "string", "description": "the value of the connector's shop setting (TikTok: the shop cipher)"}, "name": {"type": "string"}, "region": {"type": "string", "nullable": True}, "seller_type": {"type": "string", "nullable": True}, "bound": {"type": "boolean"}}}
+    spec.path("/api/v1/accounts/{account_id}/shops", operations={"get": {"summary": "The shops the account's authorization covers, and the one it is bound to", "parameters": [account_id], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}, "shop_setting": {"type": "string", "nullable": True}, "bound_shop_id": {"type": "string", "nullable": True}, "shops": {"type": "array", "items": shop}}}}}}, **_errors(401, 403, 404)}}})
+    spec.path("/api/v1/accounts/{account_id}/shop", operations={"post": {
+        "summary": "Bind the account to one of its authorized shops (refused for a shop of another region, one bound to another account, or an account that already synced another shop)",
+        "parameters": [account_id],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["shop"], "properties": {"shop": {"type": "string", "description": "the shop's key from GET .../shops"}}}}}},
+        "responses": {"200": {"description": "Bound: binding, message, bound_shop"}, **_errors(400, 401, 403, 404, 409, 422, 501)},
+    }})
     spec.path("/api/v1/accounts/{account_id}/sync", operations={"post": {"summary": "Sync now: enqueue streams (all enabled ones by default)", "parameters": [account_id], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"streams": {"type": "array", "items": {"type": "string"}}, "full": {"type": "boolean"}}}}}}, "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)}}})
     spec.path("/api/v1/accounts/{account_id}/runs", operations={"get": {"summary": "Sync runs, newest first, with each stream's cursor", "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}], "responses": {"200": {"description": "OK"}, **_errors(404)}}})
     push_item = {"type": "object", "description": "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; shipments: package or order, tracking_number, shipping_provider_id?, handover_method?"}
@@ -129,19 +139,16 @@ def build_spec() -> dict:
     })
     spec.path("/api/v1/users/{user_id}", operations={"patch": {"summary": "Change a user's role, shops, password or active flag (admins only)", "parameters": [user_id], "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}}, "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404, 422)}}})
     spec.path("/api/v1/users/{user_id}/token", operations={"post": {"summary": "Issue a new API token, returned once; the old one stops working (admins only)", "parameters": [user_id], "responses": {"201": {"description": "token"}, **_errors(401, 403, 404)}}})
-    listing = {"name": "listing_name", "in": "path", "required": True, "schema": {"type": "string", "enum": ["orders", "products", "shipments", "returns", "statements", "payouts", "withdrawals", "live_sessions", "affiliate_orders", "creators"]}}
-    spec.path("/api/v1/accounts/{account_id}/data", operations={"get": {"summary": "The data listings this user may read for the account", "parameters": [account_id], "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404)}}})
+    listing = {"name": "listing_name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(LISTINGS)}}
+    page_response = register_listings(spec)
+    spec.components.schema("OrderDetail", ORDER_DETAIL)
+    spec.path("/api/v1/accounts/{account_id}/data", operations={"get": {"summary": "The data listings this user may read for the account", "parameters": [account_id], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"listings": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}}}}}}}}}, **_errors(401, 403, 404)}}})
     spec.path("/api/v1/accounts/{account_id}/data/{listing_name}", operations={"get": {
-        "summary": "One keyset page of synced rows, newest first; follow next/prev cursors",
-        "parameters": [account_id, listing,
-                       {"name": "q", "in": "query", "schema": {"type": "string"}, "description": "exact id (or title words for products and LIVE sessions)"},
-                       {"name": "status", "in": "query", "schema": {"type": "string"}, "description": "and the listing's other filter columns"},
-                       {"name": "after", "in": "query", "schema": {"type": "string"}}, {"name": "before", "in": "query", "schema": {"type": "string"}},
-                       {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
-                       {"name": "with_filters", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}, "description": "also return the values each filter can take"}],
-        "responses": {"200": {"description": "rows, next, prev, filters"}, **_errors(401, 403, 404, 422)},
+        "summary": "One keyset page of synced rows, newest first; follow next/prev cursors. Unknown parameters and filter values are refused (422).",
+        "parameters": [account_id, listing, *listing_parameters()],
+        "responses": {"200": page_response, **_errors(401, 403, 404, 422)},
     }})
-    spec.path("/api/v1/accounts/{account_id}/orders/{external_id}", operations={"get": {"summary": "An order with its lines, status history, packages, returns and cancellations", "parameters": [account_id, {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404)}}})
+    spec.path("/api/v1/accounts/{account_id}/orders/{external_id}", operations={"get": {"summary": "An order with its lines, status history, packages, returns and cancellations", "parameters": [account_id, {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", **_json("OrderDetail")}, **_errors(401, 403, 404)}}})
     spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": "An API token (erp-integrations users token EMAIL). The admin pages' session cookie also works, with X-CSRF-Token on writes."})
     document = spec.to_dict()
     # Every operation needs a signed-in user, except this document itself.

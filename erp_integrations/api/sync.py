@@ -6,15 +6,17 @@ from flask import Blueprint, flash, jsonify, redirect, request
 from sqlalchemy import select
 
 from ..accounts import get_account
+from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..auth import requires
 from ..connectors import MarketplaceError
 from ..extensions import db
 from ..hooks import get_connector
 from ..models import SyncCursor, SyncRun
 from ..oauth_state import InvalidState, consume_state, issue_state, state_return_to
-from ..sync.enqueue import enqueue_sync
+from ..sync.enqueue import NotSyncable, enqueue_sync
 from . import api_blueprint
 from .errors import ApiError, error_response
+from .helpers import json_object
 
 oauth_blueprint = Blueprint("oauth", __name__, url_prefix="/oauth")
 
@@ -56,18 +58,55 @@ def authorization_callback(connector_name: str):
     return_to = state_return_to(state)
     try:
         result = connector.complete_authorization(account, code)
-    except MarketplaceError as exc:
+    except (MarketplaceError, BindingRefused) as exc:
         db.session.rollback()
-        message = f"{get_connector(connector_name).display_name} refused the authorization: {exc}"
+        refused = isinstance(exc, MarketplaceError)
+        message = f"{get_connector(connector_name).display_name} refused the authorization: {exc}" if refused else exc.message
         if return_to:
             flash(message, "error")
             return redirect(return_to)
-        return error_response(502, message)
+        return error_response(502 if refused else exc.status, message)
     if return_to:
-        shop = (result.get("bound_shop") or {}).get("name")
-        flash(f"Connected{f' to {shop}' if shop else ''}: {account.name} is authorized.", "success")
+        flash(f"{account.name}: {result['message']}", BINDING_FLASH[result["binding"]])
         return redirect(return_to)
+    if result["binding"] == "refused":
+        return error_response(409, result["message"])
     return jsonify(account_id=account.id, status=account.status, **result)
+
+
+# How each binding outcome is shown on the settings page the callback returns to.
+BINDING_FLASH = {"connected": "success", "choose_shop": "warn", "refused": "error"}
+
+
+@api_blueprint.get("/accounts/<int:account_id>/shops")
+@requires("read")
+def list_authorized_shops(account_id: int):
+    """The shops the account's authorization covers, and which one it is bound to."""
+    account = get_account(account_id)
+    connector = get_connector(account.connector)
+    return jsonify(
+        status=account.status,
+        shop_setting=connector.shop_setting,
+        bound_shop_id=account.external_shop_id,
+        shops=[{**s.as_dict(), "bound": s.id == account.external_shop_id} for s in authorized_shops(account)],
+    )
+
+
+@api_blueprint.post("/accounts/<int:account_id>/shop")
+@requires("manage")
+def choose_account_shop(account_id: int):
+    """Bind the account to one of its authorized shops: ``{"shop": key}`` (TikTok: the cipher)."""
+    account = get_account(account_id)
+    connector = get_connector(account.connector)
+    if not connector.shop_setting:
+        raise ApiError(501, f"{connector.display_name} accounts are bound by their authorization; there is no shop to choose")
+    payload = json_object()
+    try:
+        outcome = choose_shop(account, connector, payload.get("shop"))
+    except BindingRefused as exc:
+        db.session.rollback()
+        raise ApiError(exc.status, exc.message, {exc.field: [exc.message]}) from None
+    return jsonify(account_id=account.id, status=account.status, **outcome.as_dict())
 
 
 def _refused(state: str | None, message: str):
@@ -97,6 +136,8 @@ def sync_now(account_id: int):
         raise ApiError(422, "invalid sync request", {"full": ["must be true or false"]})
     try:
         jobs = enqueue_sync(account, streams, full=full, trigger="manual")
+    except NotSyncable as exc:
+        raise ApiError(409, str(exc)) from None
     except ValueError as exc:
         raise ApiError(422, "invalid sync request", {"streams": [str(exc)]}) from None
     return jsonify(jobs=[{"id": j.id, "status": j.status, "queue": j.queue} for j in jobs]), 202

@@ -15,7 +15,7 @@ def order_detail(account_id: int, external_id: str) -> dict | None:
         return None
     lines = db.session.scalars(select(OrderLine).where(OrderLine.order_id == order.id).order_by(OrderLine.id)).all()
     history = db.session.scalars(
-        select(OrderStatusChange).where(OrderStatusChange.order_id == order.id).order_by(OrderStatusChange.remote_updated_at, OrderStatusChange.id)
+        select(OrderStatusChange).where(OrderStatusChange.order_id == order.id).order_by(OrderStatusChange.occurred_at, OrderStatusChange.id)
     ).all()
     # Lines name their package, so shipments are found by key instead of searching a JSON list.
     package_ids = sorted({line.package_external_id for line in lines if line.package_external_id})
@@ -34,6 +34,10 @@ def order_detail(account_id: int, external_id: str) -> dict | None:
     }
 
 
+# The order's own times, as the marketplace reports them (UTC).
+ORDER_TIMES = ("remote_created_at", "paid_at", "rts_at", "collected_at", "delivered_at", "cancelled_at", "remote_updated_at")
+
+
 def serialize_order_detail(detail: dict) -> dict:
     order = detail["order"]
     return json_value(
@@ -44,13 +48,16 @@ def serialize_order_detail(detail: dict) -> dict:
                 name: getattr(order, name)
                 for name in ("original_total_product_price", "sub_total", "shipping_fee", "seller_discount", "platform_discount", "tax", "total_amount")
             },
+            "times": {name: getattr(order, name) for name in ORDER_TIMES},
             "lines": [
-                {"id": line.external_id, "seller_sku": line.seller_sku, "product_name": line.product_name, "sku_name": line.sku_name, "quantity": line.quantity,
-                 "sale_price": line.sale_price, "currency": line.currency, "display_status": line.display_status, "package_id": line.package_external_id}
+                {"id": line.external_id, "product_id": line.product_external_id, "sku_id": line.sku_external_id, "seller_sku": line.seller_sku,
+                 "product_name": line.product_name, "sku_name": line.sku_name, "quantity": line.quantity, "currency": line.currency,
+                 "original_price": line.original_price, "sale_price": line.sale_price, "seller_discount": line.seller_discount, "platform_discount": line.platform_discount,
+                 "display_status": line.display_status, "package_id": line.package_external_id}
                 for line in detail["lines"]
             ],
             "status_history": [
-                {"from": h.from_status, "to": h.to_status, "at": h.remote_updated_at} for h in detail["history"]
+                {"from": h.from_status, "to": h.to_status, "at": h.occurred_at, "time_source": h.time_source} for h in detail["history"]
             ],
             "shipments": [row_values(LISTINGS["shipments"], s) for s in detail["shipments"]],
             "after_sales": [row_values(LISTINGS["returns"], a) for a in detail["after_sales"]],

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import or_, select, text
+from sqlalchemy import func, or_, select, text
 
 from ..extensions import db
 from ..models import (
@@ -41,7 +41,7 @@ MAX_PAGE = 200
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text, money, time, int, bool, status, list
+    kind: str = "text"  # text, money, time, int, bool, status, code (a marketplace code shown in words), list
     currency_key: str = "currency"
 
 
@@ -59,10 +59,20 @@ class Listing:
     search_help: str = ""
     title_search: str | None = None  # a column matched by substring (small tables only)
     expand: Callable[[list], dict[int, dict]] | None = field(default=None, compare=False)
+    created: str | None = "remote_created_at"  # what ?created_from / ?created_to range over
 
     @property
     def sort_column(self):
         return getattr(self.model, self.sort)
+
+    @property
+    def has_money(self) -> bool:
+        return any(c.kind == "money" for c in self.columns)
+
+    def parameters(self) -> tuple[str, ...]:
+        """Every query parameter this listing understands; any other is refused."""
+        ranges = (("created_from", "created_to") if self.created else ()) + ("updated_from", "updated_to")
+        return ("q", "limit", "after", "before", "with_filters", *self.filters, *ranges)
 
 
 class InvalidQuery(ValueError):
@@ -71,15 +81,40 @@ class InvalidQuery(ValueError):
         self.field, self.message = field_name, message
 
 
-def fetch(listing: Listing, account_id: int, args) -> tuple[Page, dict[int, dict]]:
-    """A page of ``listing`` for the account, narrowed by ``args`` (``q``, filters, ``after``,
-    ``before``, ``limit``), with each row's expansion (SKUs, lines...)."""
+def fetch(listing: Listing, account_id: int, args, known_values: dict[str, tuple[str, ...]] | None = None) -> tuple[Page, dict[int, dict]]:
+    """A page of ``listing`` for the account, narrowed by ``args`` (``q``, filters, date ranges,
+    ``after``, ``before``, ``limit``), with each row's expansion (SKUs, lines...).
+
+    Unknown parameters and filter values are refused (``InvalidQuery``) rather than ignored: a
+    typo must not return everything, nor an empty page that looks like "nothing there".
+    ``known_values``: the values the connector documents for a filter column, allowed even
+    where no row holds them yet."""
     model = listing.model
+    allowed = listing.parameters()
+    for name in args:
+        if name not in allowed:
+            raise InvalidQuery(name, f"unknown parameter; {listing.name} takes: {', '.join(allowed)}")
     query = select(model).where(model.account_id == account_id)
+    held = None
     for name in listing.filters:
         value = args.get(name)
         if value:
+            if held is None:
+                held = filter_choices(listing, account_id)
+            choices = sorted(set(held[name]) | set((known_values or {}).get(name, ())))
+            if value not in choices:
+                raise InvalidQuery(name, f"must be one of: {', '.join(choices) or '(nothing synced yet)'}")
             query = query.where(getattr(model, name) == value)
+    for prefix, column in (("created", listing.created), ("updated", "remote_updated_at")):
+        if column is None:
+            continue
+        start, end = (parse_time_arg(f"{prefix}_{edge}", args.get(f"{prefix}_{edge}"), edge == "to") for edge in ("from", "to"))
+        if start is not None:
+            query = query.where(getattr(model, column) >= start)
+        if end is not None:
+            query = query.where(getattr(model, column) < end)
+        if start is not None and end is not None and end <= start:
+            raise InvalidQuery(f"{prefix}_to", f"must be after {prefix}_from")
     q = (args.get("q") or "").strip()
     if q:
         conditions = [getattr(model, c) == q for c in listing.search]
@@ -98,6 +133,25 @@ def fetch(listing: Listing, account_id: int, args) -> tuple[Page, dict[int, dict
         raise InvalidQuery("after" if args.get("after") else "before", str(exc)) from None
     extra = listing.expand(page.rows) if listing.expand and page.rows else {}
     return page, extra
+
+
+def parse_time_arg(name: str, raw: str | None, is_end: bool) -> datetime | None:
+    """ISO 8601 (a date, or a date and time; without an offset it is UTC) or unix seconds. A
+    bare date as the end of a range includes that whole day."""
+    if raw is None or raw == "":
+        return None
+    raw = raw.strip()
+    try:
+        if raw.lstrip("-").isdigit():
+            return datetime.fromtimestamp(int(raw), timezone.utc)
+        value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    except (ValueError, OverflowError, OSError):
+        raise InvalidQuery(name, "must be a date or time in ISO 8601 (2026-11-30, 2026-11-30T07:41:00Z) or unix seconds") from None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=timezone.utc)
+    if is_end and len(raw) == 10:  # YYYY-MM-DD: up to the end of that day
+        value += timedelta(days=1)
+    return value
 
 
 def _escape_like(text_: str) -> str:
@@ -121,7 +175,12 @@ def filter_choices(listing: Listing, account_id: int) -> dict[str, list[str]]:
 
 
 def row_values(listing: Listing, row) -> dict[str, Any]:
-    return {c.key: getattr(row, c.key) for c in listing.columns} | {"id": row.id}
+    """A row's listed columns; a row with money also carries its ``currency`` (amounts are
+    decimal strings in that currency: never summed across currencies)."""
+    values = {c.key: getattr(row, c.key) for c in listing.columns} | {"id": row.id}
+    if listing.has_money:
+        values["currency"] = row.currency
+    return values
 
 
 def json_value(value: Any) -> Any:
@@ -160,18 +219,22 @@ def _product_skus(rows: list) -> dict[int, dict]:
 
 
 def _affiliate_lines(rows: list) -> dict[int, dict]:
+    """Each affiliate order's lines, with the product's title where the shop's catalog has it
+    (a creator's orders are often for other shops' products: then only the id is known)."""
     lines = db.session.execute(
-        select(AffiliateOrderLine, Creator.username)
+        select(AffiliateOrderLine, Creator.username, Product.title)
         .outerjoin(Creator, Creator.id == AffiliateOrderLine.creator_id)
+        .outerjoin(Product, (Product.account_id == AffiliateOrderLine.account_id) & (Product.external_id == AffiliateOrderLine.product_external_id))
         .where(AffiliateOrderLine.affiliate_order_id.in_([r.id for r in rows]))
         .order_by(AffiliateOrderLine.id)
     ).all()
     out: dict[int, dict] = {r.id: {"lines": []} for r in rows}
-    for line, username in lines:
+    for line, username, title in lines:
         out[line.affiliate_order_id]["lines"].append(
             {
                 "creator": username,
                 "product_id": line.product_external_id,
+                "product_title": title,
                 "quantity": line.quantity,
                 "currency": line.currency,
                 "commission_rate": None if line.commission_rate_bps is None else Decimal(line.commission_rate_bps) / 100,
@@ -183,6 +246,20 @@ def _affiliate_lines(rows: list) -> dict[int, dict]:
     return out
 
 
+def _creator_totals(rows: list) -> dict[int, dict]:
+    """What each creator brought: attributed lines and commissions, per currency."""
+    totals = db.session.execute(
+        select(AffiliateOrderLine.creator_id, AffiliateOrderLine.currency, func.count(), func.sum(AffiliateOrderLine.estimated_commission), func.sum(AffiliateOrderLine.actual_commission))
+        .where(AffiliateOrderLine.creator_id.in_([r.id for r in rows]))
+        .group_by(AffiliateOrderLine.creator_id, AffiliateOrderLine.currency)
+        .order_by(AffiliateOrderLine.currency)
+    ).all()
+    out: dict[int, dict] = {r.id: {"totals": []} for r in rows}
+    for creator_id, currency, lines, estimated, actual in totals:
+        out[creator_id]["totals"].append({"currency": currency, "lines": lines, "estimated_commission": estimated, "actual_commission": actual})
+    return out
+
+
 ID = Column("external_id", "ID")
 LISTINGS: dict[str, Listing] = {
     listing.name: listing
@@ -190,7 +267,7 @@ LISTINGS: dict[str, Listing] = {
         Listing(
             "orders", "Orders", SalesOrder,
             (ID, Column("status", "Status", "status"), Column("remote_created_at", "Created", "time"), Column("paid_at", "Paid", "time"),
-             Column("total_amount", "Total", "money"), Column("fulfillment_type", "Fulfillment"), Column("is_cod", "COD", "bool")),
+             Column("total_amount", "Total", "money"), Column("fulfillment_type", "Fulfillment", "code"), Column("is_cod", "COD", "bool")),
             feature="orders", filters=("status",), search=("external_id",), search_help="order id",
         ),
         Listing(
@@ -207,7 +284,7 @@ LISTINGS: dict[str, Listing] = {
         ),
         Listing(
             "returns", "Returns and cancellations", AfterSale,
-            (ID, Column("kind", "Kind"), Column("order_external_id", "Order"), Column("type", "Type"), Column("status", "Status", "status"),
+            (ID, Column("kind", "Kind"), Column("order_external_id", "Order"), Column("type", "Type", "code"), Column("status", "Status", "status"),
              Column("refund_total", "Refund", "money"), Column("reason", "Reason"), Column("remote_created_at", "Created", "time")),
             feature="returns", filters=("kind", "status"), search=("external_id", "order_external_id"), search_help="return or order id",
         ),
@@ -215,7 +292,7 @@ LISTINGS: dict[str, Listing] = {
             "statements", "Statements", FinanceStatement,
             (ID, Column("statement_time", "Date", "time"), Column("revenue_amount", "Revenue", "money"), Column("fee_amount", "Fees", "money"),
              Column("adjustment_amount", "Adjustments", "money"), Column("settlement_amount", "Settlement", "money"), Column("payment_status", "Payment", "status")),
-            sort="statement_time", filters=("payment_status",), search=("external_id", "payment_external_id"), search_help="statement or payment id",
+            sort="statement_time", created="statement_time", filters=("payment_status",), search=("external_id", "payment_external_id"), search_help="statement or payment id",
         ),
         Listing(
             "payouts", "Payouts", Payout,
@@ -225,7 +302,7 @@ LISTINGS: dict[str, Listing] = {
         ),
         Listing(
             "withdrawals", "Withdrawals", Withdrawal,
-            (ID, Column("type", "Type"), Column("status", "Status", "status"), Column("amount", "Amount", "money"), Column("fee", "Fee", "money"),
+            (ID, Column("type", "Type", "code"), Column("status", "Status", "status"), Column("amount", "Amount", "money"), Column("fee", "Fee", "money"),
              Column("remote_created_at", "Created", "time")),
             filters=("type", "status"), search=("external_id",), search_help="withdrawal id",
         ),
@@ -233,7 +310,7 @@ LISTINGS: dict[str, Listing] = {
             "live_sessions", "LIVE sessions", LiveSession,
             (ID, Column("title", "Title"), Column("username", "Host"), Column("started_at", "Started", "time"), Column("gmv", "GMV", "money"),
              Column("orders", "Orders", "int"), Column("viewers", "Viewers", "int"), Column("peak_concurrent_users", "Peak viewers", "int")),
-            feature="live_shopping", sort="started_at", search=("external_id",), title_search="title", search_help="session id or words of the title",
+            feature="live_shopping", sort="started_at", created="started_at", search=("external_id",), title_search="title", search_help="session id or words of the title",
         ),
         Listing(
             "affiliate_orders", "Affiliate orders", AffiliateOrder,
@@ -241,8 +318,9 @@ LISTINGS: dict[str, Listing] = {
             verb="affiliate", feature="affiliate", filters=("status",), search=("external_id",), search_help="order id", expand=_affiliate_lines,
         ),
         Listing(
-            "creators", "Creators", Creator, (ID, Column("username", "Username")),
-            verb="affiliate", feature="affiliate", sort="id", search=("external_id", "username"), search_help="creator id or username",
+            "creators", "Creators", Creator, (Column("username", "Username"),),
+            verb="affiliate", feature="affiliate", sort="id", created=None, search=("external_id", "username"), search_help="username",
+            expand=_creator_totals,
         ),
     )
 }

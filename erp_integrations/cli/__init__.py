@@ -19,7 +19,27 @@ def load_plugin_commands() -> click.Group:
     return cli
 
 
+def plain_warnings() -> None:
+    """Operator warnings (the development key) as one plain line on stderr, once per run,
+    instead of Python's file, line and source."""
+    import warnings
+
+    from ..crypto.vault import DevelopmentKeyWarning
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, DevelopmentKeyWarning):
+            click.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("once", DevelopmentKeyWarning)
+
+
 def main() -> None:
+    plain_warnings()
     load_plugin_commands()(prog_name="erp-integrations")
 
 

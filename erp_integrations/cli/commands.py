@@ -63,7 +63,7 @@ def db_current():
 
 
 @db.command("revision")
-@click.option("-m", "--message", required=True)
+@click.option("-m", "--message", required=True, help="What the migration changes (its file name and docstring).")
 def db_revision(message):
     """Autogenerate a migration from the models (for developers)."""
     from .. import migrate
@@ -136,8 +136,9 @@ def accounts():
 
 
 @accounts.command("list")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output (secrets masked).")
 def accounts_list(as_json):
+    """List every account: id, connector, name, status and whether it is the default."""
     from sqlalchemy import select
 
     from ..accounts import serialize_account
@@ -157,7 +158,7 @@ def accounts_list(as_json):
 @accounts.command("create")
 @click.argument("connector")
 @click.option("--config", "config_json", required=True, help="The account config as JSON (see GET /api/v1/connectors).")
-@click.option("--default", "is_default", is_flag=True)
+@click.option("--default", "is_default", is_flag=True, help="Make it the connector's default account.")
 def accounts_create(connector, config_json, is_default):
     """Create an account from a JSON config."""
     from ..accounts import AccountValidationError, create_account
@@ -196,16 +197,20 @@ def _find_account(reference: str):
 @click.option("--stream", "streams", multiple=True, help="Stream to sync (repeatable; default: every enabled stream).")
 @click.option("--full", is_flag=True, help="Ignore cursors: backfill the whole history window again.")
 @click.option("--wait", is_flag=True, help="With REDIS_URL: wait for the workers to finish. Without Redis the sync always runs here.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def sync_command(account, streams, full, wait, as_json):
     """Sync ACCOUNT (its id or name)."""
     from ..hooks import get_connector
+    from ..models import AccountStatus
     from ..sync import run_sync
+    from ..sync.enqueue import NOT_SYNCABLE
 
     app = _app()
     with app.app_context():
         found = _find_account(account)
         account_id = found.id
+        if found.status != AccountStatus.CONNECTED:
+            raise click.ClickException(f"{found.name}: {NOT_SYNCABLE.get(found.status, 'not connected')}")
         connector = get_connector(found.connector)()
         chosen = list(streams) or [s for s in connector.streams if connector.stream_enabled(found, s)]
         unknown = set(chosen) - set(connector.streams)
@@ -293,9 +298,9 @@ def push_price_command(account, sku, amount, currency):
 @click.argument("account")
 @click.option("--package", help="Marketplace package id.")
 @click.option("--order", help="Marketplace order id (when the order has one package).")
-@click.option("--tracking", "tracking_number", required=True)
-@click.option("--provider", "shipping_provider_id")
-@click.option("--handover", "handover_method", type=click.Choice(["DROP_OFF", "PICKUP"]), default="DROP_OFF", show_default=True)
+@click.option("--tracking", "tracking_number", required=True, help="The carrier's tracking number.")
+@click.option("--provider", "shipping_provider_id", help="The marketplace's shipping provider id (the seller's own carrier).")
+@click.option("--handover", "handover_method", type=click.Choice(["DROP_OFF", "PICKUP"]), default="DROP_OFF", show_default=True, help="How the carrier gets the package.")
 def push_ship_command(account, package, order, tracking_number, shipping_provider_id, handover_method):
     """Ship a package with its tracking number."""
     _push(account, "shipment", {"package": package, "order": order, "tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id, "handover_method": handover_method})
@@ -332,13 +337,14 @@ def users():
 
 
 @users.command("create")
-@click.option("--email", required=True)
-@click.option("--role", type=click.Choice(["admin", "manager", "viewer", "creator"]), required=True)
-@click.option("--name", default=None)
+@click.option("--email", required=True, help="Sign-in email (also how the user is named in lists).")
+@click.option("--role", type=click.Choice(["admin", "manager", "viewer", "creator"]), required=True, help="admin: everything; manager: configure and sync assigned shops; viewer: read every shop; creator: affiliate pages of assigned shops.")
+@click.option("--name", default=None, help="Display name.")
 @click.option("--account", "accounts", multiple=True, help="Account id or name the user is assigned (repeatable; managers and creator partners).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted for when not given.")
 @click.option("--token", "with_token", is_flag=True, help="Also issue an API token and print it (once).")
 def users_create(email, role, name, accounts, password, with_token):
+    """Create a user who signs in to the admin pages (and, with --token, calls the API)."""
     from ..auth import UserError, create_user, issue_api_token
 
     with _app().app_context():
@@ -371,6 +377,7 @@ def users_token(email):
 
 @users.command("list")
 def users_list():
+    """List users: id, email, role, active or disabled, and their shops."""
     from sqlalchemy import select
 
     from ..extensions import db as database
@@ -385,7 +392,7 @@ def users_list():
 @cli.command("worker")
 @click.option("--queue", "-q", "queues", multiple=True, help="Queues to serve, highest priority first (default: all).")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
-@click.option("--name", default=None)
+@click.option("--name", default=None, help="Worker name shown by RQ (default: host and process id).")
 def worker_command(queues, burst, name):
     """Run an RQ worker (needs REDIS_URL)."""
     from ..jobs.queue import QUEUES
@@ -406,8 +413,8 @@ def sandbox():
 
 
 @cli.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 @click.option("--no-scheduler", is_flag=True, help="Without Redis: don't run the scheduler inside this process.")
 def serve_command(host, port, no_scheduler):
     """Serve the API and admin UI (development server; use a WSGI server in production).

@@ -67,12 +67,25 @@ class EnqueuedJob:
 
 def run_job(name: str, kwargs: dict[str, Any], job_id: str | None = None) -> Any:
     """Execute a named job in the current application context through the plugin hook."""
+    from ..accounts import AccountNotFound
     from ..hooks import get_plugin_manager
 
     func = registered_jobs().get(name)
     if func is None:
         raise LookupError(f"no job named {name!r}")
-    return get_plugin_manager().hook.execute_job(job=JobCall(name, func, kwargs, job_id))
+    try:
+        return get_plugin_manager().hook.execute_job(job=JobCall(name, func, kwargs, job_id))
+    except AccountNotFound:
+        if "account_id" not in kwargs:
+            raise
+        # Queued before its account was deleted: nothing is left to do, and nothing to retry.
+        log.info("job %s (%s) skipped: account %s was deleted", name, job_id, kwargs["account_id"])
+        return {"skipped": "account deleted"}
+
+
+def job_account_id(job: dict) -> Any:
+    """The account a listed job works for (None for jobs of no account)."""
+    return (job.get("kwargs") or {}).get("account_id")
 
 
 class EmbeddedQueue:
@@ -115,6 +128,17 @@ class EmbeddedQueue:
 
     def failed_jobs(self) -> list[dict]:
         return [{"id": f["job_id"], "name": f["name"], "queue": "embedded", "kwargs": f["kwargs"], "error": f["error"].strip().splitlines()[-1]} for f in self.failures]
+
+    def states(self, job_ids: list[str]) -> dict[str, str]:
+        """``queued`` or ``running`` for each of ``job_ids`` waiting or running now."""
+        with self._lock:
+            return {j: "running" if j in self._running else "queued" for j in job_ids if j in self._pending}
+
+    def discard_account(self, account_id: int) -> int:
+        """Forget the failures of a deleted account (its waiting jobs find it gone and skip)."""
+        kept = [f for f in self.failures if (f["kwargs"] or {}).get("account_id") != account_id]
+        dropped, self.failures[:] = len(self.failures) - len(kept), kept
+        return dropped
 
     def retry_failed(self, job_id: str) -> EnqueuedJob | None:
         for k, failure in enumerate(self.failures):
@@ -233,6 +257,37 @@ class RQQueue:
                 job_name, kwargs = (job.args[0], job.args[1]) if len(job.args) >= 2 else (job.func_name, {})
                 found.append({"id": job.id, "name": job_name, "queue": name, "kwargs": kwargs, "error": error, "ended_at": job.ended_at.isoformat() if job.ended_at else None})
         return found
+
+    def states(self, job_ids: list[str]) -> dict[str, str]:
+        from rq.job import Job, JobStatus
+
+        found = {}
+        for job in Job.fetch_many(job_ids, connection=self.connection):
+            if job is None:
+                continue
+            status = job.get_status(refresh=False)
+            if status == JobStatus.STARTED:
+                found[job.id] = "running"
+            elif status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
+                found[job.id] = "queued"
+        return found
+
+    def discard_account(self, account_id: int) -> int:
+        """Remove a deleted account's waiting, scheduled and failed jobs from every queue."""
+        from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+        dropped = 0
+        for name in QUEUES:
+            queue = self.queue(name)
+            registries = (FailedJobRegistry(queue=queue), ScheduledJobRegistry(queue=queue))
+            job_ids = set(queue.get_job_ids()).union(*(r.get_job_ids() for r in registries))
+            for job in queue.job_class.fetch_many(sorted(job_ids), connection=self.connection):
+                if job is not None and len(job.args) >= 2 and (job.args[1] or {}).get("account_id") == account_id:
+                    for registry in registries:
+                        registry.remove(job, delete_job=False)
+                    job.delete()
+                    dropped += 1
+        return dropped
 
     def retry_failed(self, job_id: str) -> EnqueuedJob | None:
         from rq.registry import FailedJobRegistry

@@ -142,7 +142,8 @@ class OrderLine(SyncedRecord, Base):
 
 
 class OrderStatusChange(Base):
-    """One observed transition of an order's status."""
+    """One step of an order's status, at the marketplace's time where it reports one
+    (``sync/status_history.py`` says how each time is found)."""
 
     __tablename__ = "erp_order_status_history"
     __table_args__ = (UniqueConstraint("order_id", "to_status", "remote_updated_at"),)
@@ -153,6 +154,9 @@ class OrderStatusChange(Base):
     from_status: Mapped[str | None] = mapped_column(String(40))
     to_status: Mapped[str] = mapped_column(String(40))
     remote_updated_at: Mapped[datetime | None]
+    # When the step happened, and where that time comes from: reported, updated or observed.
+    occurred_at: Mapped[datetime | None] = mapped_column(index=True)
+    time_source: Mapped[str] = mapped_column(String(16), default="observed")
     observed_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

@@ -16,10 +16,11 @@ from .base import Base, utcnow
 
 class AccountStatus:
     NEW = "new"  # configured, never authorized
+    CHOOSE_SHOP = "choose_shop"  # authorized for several shops: an admin picks the one it syncs
     CONNECTED = "connected"
     NEEDS_REAUTH = "needs_reauth"
     DISABLED = "disabled"
-    ALL = (NEW, CONNECTED, NEEDS_REAUTH, DISABLED)
+    ALL = (NEW, CHOOSE_SHOP, CONNECTED, NEEDS_REAUTH, DISABLED)
 
 
 class IntegrationAccount(Base):
@@ -35,6 +36,16 @@ class IntegrationAccount(Base):
             unique=True,
             postgresql_where=text("is_default"),
             sqlite_where=text("is_default"),
+        ),
+        # A marketplace shop syncs into one account per connector: a second binding would
+        # write the same orders twice under two accounts.
+        Index(
+            "uq_integration_accounts_shop_per_connector",
+            "connector",
+            "external_shop_id",
+            unique=True,
+            postgresql_where=text("external_shop_id IS NOT NULL"),
+            sqlite_where=text("external_shop_id IS NOT NULL"),
         ),
     )
 

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 from ..connectors import MarketplaceError, PushItem, PushOutcome
 from ..extensions import db
 from ..hooks import get_connector
-from ..models import IntegrationLog, ProductVariant, PushRequest, Shipment, StockLevel
+from ..models import AccountStatus, IntegrationLog, ProductVariant, PushRequest, Shipment, StockLevel
 from ..models.base import utcnow
 from ..sync.locks import stream_lock
 
@@ -59,7 +59,7 @@ def run_push(account_id: int, kind: str) -> dict:
             from .outbox import schedule_push
 
             schedule_push(account.id, kind)  # more to do: let other jobs have the worker first
-    if totals["sent"] and connector.push_refresh_streams.get(kind):
+    if totals["sent"] and connector.push_refresh_streams.get(kind) and account.status == AccountStatus.CONNECTED:
         enqueue_sync(account, list(connector.push_refresh_streams[kind]), trigger="push")
     return totals
 

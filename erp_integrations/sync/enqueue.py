@@ -5,6 +5,19 @@ from __future__ import annotations
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
 from ..jobs.queue import EnqueuedJob
+from ..models import AccountStatus
+
+# Why an account that is not connected cannot sync, and what to do about it.
+NOT_SYNCABLE = {
+    AccountStatus.NEW: "this account is not connected: use Connect & Authorize first",
+    AccountStatus.CHOOSE_SHOP: "choose the shop this account syncs first (its settings page, or GET .../shops then POST .../shop)",
+    AccountStatus.NEEDS_REAUTH: "the marketplace no longer accepts this account's grant: use Connect & Authorize again",
+    AccountStatus.DISABLED: "this account is disabled",
+}
+
+
+class NotSyncable(Exception):
+    """A sync asked of an account that has no shop to sync from (yet)."""
 
 
 def sync_job_id(account_id: int, stream: str) -> str:
@@ -12,6 +25,8 @@ def sync_job_id(account_id: int, stream: str) -> str:
 
 
 def enqueue_sync(account, streams: list[str] | None = None, *, full: bool = False, trigger: str = "manual") -> list[EnqueuedJob]:
+    if account.status != AccountStatus.CONNECTED:
+        raise NotSyncable(NOT_SYNCABLE.get(account.status, "this account is not connected"))
     connector = get_connector(account.connector)()
     chosen = streams or [s for s in connector.streams if connector.stream_enabled(account, s)]
     unknown = set(chosen) - set(connector.streams)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
+from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..accounts import AccountValidationError, create_account, delete_account, get_account, serialize_account, set_default_account, update_account
 from ..auth import check, current_user, may, visible_accounts
 from ..browse import LISTINGS
@@ -20,6 +21,7 @@ from .pages import use_account
 
 STATUS_BADGES = {
     AccountStatus.NEW: ("new", "Not connected"),
+    AccountStatus.CHOOSE_SHOP: ("warn", "Choose a shop"),
     AccountStatus.CONNECTED: ("ok", "Connected"),
     AccountStatus.NEEDS_REAUTH: ("warn", "Needs re-authorization"),
     AccountStatus.DISABLED: ("off", "Disabled"),
@@ -123,6 +125,9 @@ def settings(account_id: int):
     account = use_account(get_account(account_id))
     connector = get_connector(account.connector)
     described = connector.describe()["config_schema"]
+    if current_user().role != "admin":
+        # Where credentials are sent is an administrator's setting: others neither see nor send it.
+        described = [f for f in described if not f.get("endpoint")]
     errors: dict = {}
     values = current_values(serialize_account(account)["config"], described)
     status = 200
@@ -130,7 +135,7 @@ def settings(account_id: int):
         check("manage", account_id)
         payload = read_form(request.form, described, editing=True)
         try:
-            update_account(account, payload)
+            update_account(account, payload, may_change_endpoints=current_user().role == "admin")
         except AccountValidationError as exc:
             db.session.rollback()
             errors, status = field_errors(exc.fields), 422
@@ -141,8 +146,23 @@ def settings(account_id: int):
     main, advanced = form_fields(described)
     return render_template(
         "settings.html", account=account, connector=connector, main=main, advanced=advanced, values=values, errors=errors,
-        status_badges=STATUS_BADGES, manual=MANUAL, shops=(account.auth_info or {}).get("shops", []),
+        status_badges=STATUS_BADGES, manual=MANUAL, shops=authorized_shops(account),
     ), status
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/shop")
+def choose_shop_page(account_id: int):
+    """The settings page's shop list: bind the account to the shop picked there."""
+    check("manage", account_id)
+    account = get_account(account_id)
+    try:
+        outcome = choose_shop(account, get_connector(account.connector), request.form.get("shop", ""))
+    except BindingRefused as exc:
+        db.session.rollback()
+        flash(exc.message[:1].upper() + exc.message[1:] + ".", "error")
+    else:
+        flash(outcome.message, "success")
+    return redirect(url_for("ui.settings", account_id=account.id))
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/authorize")

@@ -3,13 +3,14 @@ and an order's own page."""
 
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from flask import render_template, request
 
 from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
+from ..hooks import get_connector
 from . import ui_blueprint
-from .pages import use_account
+from .pages import error_page, use_account
 
 # How the data menu groups the listings.
 SECTIONS = (
@@ -39,12 +40,12 @@ def data(account_id: int, listing_name: str):
     check("affiliate", account_id)  # the lowest account verb, before anything else is said
     listing = LISTINGS.get(listing_name)
     if listing is None:
-        abort(404)
+        return error_page(404, "Page not found", f"There is no list called {listing_name!r}.")
     check(listing.verb, account_id)
     account = use_account(get_account(account_id))
     error = None
     try:
-        page, extra = fetch(listing, account.id, request.args)
+        page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:
         page, extra, error = None, {}, exc.message
     feature_off = listing.feature is not None and not (account.features or {}).get(listing.feature, False)
@@ -67,5 +68,5 @@ def order(account_id: int, external_id: str):
     account = use_account(get_account(account_id))
     detail = order_detail(account.id, external_id)
     if detail is None:
-        abort(404)
+        return error_page(404, "Order not found", f"{account.name} has no order {external_id!r}. It may not be synced yet.")
     return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"])

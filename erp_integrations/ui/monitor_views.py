@@ -14,10 +14,11 @@ from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import get_queue_backend
+from ..jobs.queue import job_account_id
 from ..models import Alert, PushRequest, StatementTransaction, SyncCursor, SyncRun, WebhookEvent
 from ..push.outbox import retry_request
 from ..scheduler import next_sync_at
-from ..sync.enqueue import enqueue_sync
+from ..sync.enqueue import NotSyncable, enqueue_sync, sync_job_id
 from ..webhooks.inbox import retry_event
 from . import ui_blueprint
 from .pages import use_account
@@ -31,10 +32,14 @@ def monitor(account_id: int):
     latest_ids = select(func.max(SyncRun.id)).where(SyncRun.account_id == account.id).group_by(SyncRun.stream)
     latest = {r.stream: r for r in db.session.scalars(select(SyncRun).where(SyncRun.id.in_(latest_ids)))}
     cursors = {c.stream: c for c in db.session.scalars(select(SyncCursor).where(SyncCursor.account_id == account.id))}
+    # Runs asked for but not started yet have no SyncRun row: the queue knows them.
+    job_states = get_queue_backend().states([sync_job_id(account.id, s) for s in connector.streams])
     streams = [
-        {"name": s, "enabled": connector.stream_enabled(account, s), "run": latest.get(s), "cursor": cursors.get(s)}
+        {"name": s, "enabled": connector.stream_enabled(account, s), "run": latest.get(s), "cursor": cursors.get(s),
+         "job": job_states.get(sync_job_id(account.id, s))}
         for s in connector.streams
     ]
+    queued = [s["name"] for s in streams if s["job"] == "queued" and not (s["run"] and s["run"].status == "running")]
     runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(20)).all()
     alerts = db.session.scalars(
         select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())
@@ -46,7 +51,7 @@ def monitor(account_id: int):
         select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)
     ).all()
     delayed = delayed_settlements(account.id)
-    failed_jobs = [j for j in get_queue_backend().failed_jobs() if (j.get("kwargs") or {}).get("account_id") == account.id]
+    failed_jobs = [j for j in get_queue_backend().failed_jobs() if job_account_id(j) == account.id]
     next_run = next_sync_at(account.id, account.sync_interval_minutes)
     return render_template(
         "monitor.html",
@@ -59,8 +64,14 @@ def monitor(account_id: int):
         failed_jobs=failed_jobs,
         delayed=delayed,
         next_run=datetime.fromtimestamp(next_run, timezone.utc) if next_run else None,
-        busy=any(r.status == "running" for r in latest.values()),
+        queued=queued,
+        alert_titles=ALERT_TITLES,
+        busy=bool(queued) or any(r.status == "running" for r in latest.values()),
     )
+
+
+# Alert kinds as an admin reads them (the kind stays in a tooltip for support).
+ALERT_TITLES = {"sync_failing": "Sync keeps failing", "needs_reauth": "Authorization needed", "authorization_expiring": "Authorization expires soon"}
 
 
 # Marketplaces usually settle an order within a couple of weeks of delivery; older unsettled
@@ -88,8 +99,8 @@ def sync_now(account_id: int):
     stream = request.form.get("stream") or None
     try:
         jobs = enqueue_sync(account, [stream] if stream else None, trigger="manual")
-    except ValueError as exc:
-        flash(str(exc), "error")
+    except (NotSyncable, ValueError) as exc:
+        flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
     else:
         queued = [j for j in jobs if j.status != "duplicate"]
         flash(f"Sync queued for {len(queued)} stream(s)." if queued else "Already queued or running.", "success")
@@ -112,7 +123,7 @@ def retry_webhook(account_id: int, event_id: int):
 def retry_job(account_id: int):
     check("manage", account_id)
     job_id = request.form.get("job_id", "")
-    mine = any(j["id"] == job_id and (j.get("kwargs") or {}).get("account_id") == account_id for j in get_queue_backend().failed_jobs())
+    mine = any(j["id"] == job_id and job_account_id(j) == account_id for j in get_queue_backend().failed_jobs())
     if not mine or get_queue_backend().retry_failed(job_id) is None:
         flash("That job is no longer in the failed list.", "error")
     else:

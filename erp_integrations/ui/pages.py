@@ -40,12 +40,16 @@ def _forbidden(exc):
 
 @ui_blueprint.errorhandler(AccountNotFound)
 def _no_account(exc):
-    return render_template("error.html", status=404, title="No such account", message=str(exc.args[0])), 404
+    return error_page(404, "No such account", str(exc.args[0]))
+
+
+def error_page(status: int, title: str, message: str):
+    return render_template("error.html", status=status, title=title, message=message), status
 
 
 @ui_blueprint.app_context_processor
 def _header_context():
-    if not request.blueprint == "ui":
+    if request.blueprint not in ("ui", None):  # None: an unmatched URL, shown the UI's error page
         return {}
     user = current_user()
     accounts = list(db.session.scalars(visible_accounts(user))) if user else []
@@ -113,6 +117,35 @@ def _when(value):
     return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
 
+@ui_blueprint.app_template_filter("cursor_text")
+def _cursor_text(cursor) -> str:
+    """A stream's saved position in words: where the next run starts reading."""
+    if not cursor:
+        return "Not synced yet"
+    if isinstance(cursor.get("window"), list) and len(cursor["window"]) >= 2:
+        start, end = cursor["window"][:2]
+        return f"Catching up: changes from {_when(start)} to {_when(end)}, part read"
+    if isinstance(cursor.get("watermark"), (int, float)):
+        return f"Changes up to {_when(cursor['watermark'])}"
+    if cursor.get("page_token"):
+        return "Part read: the next run resumes at the saved page"
+    return "Saved position"
+
+
 @ui_blueprint.app_template_filter("label")
 def _label(value):
-    return "" if value is None else str(value).replace("_", " ").capitalize()
+    """A code in words: the connectors' own wording where they give one ("ACTIVATE" is
+    "Active"), else the code's words ("AWAITING_SHIPMENT" is "Awaiting shipment")."""
+    if value is None:
+        return ""
+    text = str(value)
+    return _connector_labels().get(text) or text.replace("_", " ").capitalize()
+
+
+def _connector_labels() -> dict[str, str]:
+    from ..hooks import get_connectors
+
+    merged: dict[str, str] = {}
+    for connector in get_connectors().values():
+        merged.update(connector.labels)
+    return merged

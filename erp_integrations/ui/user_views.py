@@ -16,7 +16,7 @@ def _account_ids(form) -> list[int]:
     return [int(v) for v in form.getlist("accounts") if v.isdigit()]
 
 
-def _users_page(errors: dict | None = None, values: dict | None = None, token: tuple[str, str] | None = None, status: int = 200):
+def _users_page(errors: dict | None = None, values: dict | None = None, token: tuple[str, str] | None = None, status: int = 200, confirm_token=None):
     return render_template(
         "users.html",
         users=db.session.scalars(select(User).order_by(User.id)).all(),
@@ -26,6 +26,7 @@ def _users_page(errors: dict | None = None, values: dict | None = None, token: t
         errors=errors or {},
         values=values or {},
         token=token,
+        confirm_token=confirm_token,
     ), status
 
 
@@ -77,4 +78,7 @@ def new_token(user_id: int):
     if user is None:
         flash("No such user.", "error")
         return redirect(url_for("ui.users"))
+    if request.form.get("confirm") != "yes":
+        # A new token revokes the old one at once: an ERP still using it starts getting 401s.
+        return _users_page(confirm_token=user)
     return _users_page(token=(user.email, issue_api_token(user)))

@@ -28,6 +28,8 @@ FEATURES = (
 )
 
 DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"
+# Shopee's live hosts (API.md section 3, "Hosts"): global, mainland China and Brazil.
+OWN_HOSTS = (DEFAULT_API_BASE_URL, "https://openplatform.shopee.cn", "https://openplatform.shopee.com.br")
 
 
 
@@ -63,7 +65,7 @@ class ShopeeConfigSchema(AccountConfigSchema):
     features = features_field(FEATURES, "ShopeeFeaturesSchema")
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
-        metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},
+        metadata={"label": "API base URL", "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).", "order": 100, "group": "advanced", "endpoint": True},
     )
 
     @validates("api_base_url")

@@ -9,7 +9,7 @@ import requests
 from erp_integrations.connectors import ConnectionResult, Connector
 
 from . import __version__
-from .config import FEATURES, REGIONS, ShopeeConfigSchema
+from .config import FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
 from .signing import sign_api
 
 SHOP_INFO_PATH = "/api/v2/shop/get_shop_info"
@@ -23,6 +23,7 @@ class ShopeeConnector(Connector):
     features = FEATURES
     streams = ("products", "inventory", "orders", "returns")
     config_schema = ShopeeConfigSchema
+    own_hosts = OWN_HOSTS
 
     def test_connection(self, account, secrets):
         config = account.config or {}

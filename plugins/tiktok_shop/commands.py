@@ -9,7 +9,8 @@ from .signing import sign_request, string_to_sign
 
 @click.group("tiktok-shop")
 def tiktok_shop_group():
-    """TikTok Shop tools: signature debugger, sandbox."""
+    """TikTok Shop tools: the request-signature debugger. (The sandbox is `erp-integrations
+    sandbox tiktok-shop`; the demo is `erp-integrations demo`.)"""
 
 
 @tiktok_shop_group.command("sign")
@@ -17,9 +18,13 @@ def tiktok_shop_group():
 @click.option("--path", "path", required=True, help="URL path, e.g. /order/202309/orders/search")
 @click.option("--query", "query", multiple=True, metavar="KEY=VALUE", help="A query parameter (repeatable); sign and access_token are ignored as the API ignores them.")
 @click.option("--body", default=None, help="The request body exactly as sent.")
-@click.option("--content-type", default="application/json", show_default=True)
+@click.option("--content-type", default="application/json", show_default=True, help="Content type of the body (multipart bodies are not signed).")
 def sign_command(app_secret, path, query, body, content_type):
     """Print the string to sign and the signature, to debug 106001 "invalid sign" errors."""
+    if not path.startswith("/"):
+        # TikTok signs the path as requested, leading slash included: "orders" signs
+        # differently from "/orders" and the API answers 106001.
+        click.echo(f"warning: --path {path!r} has no leading slash; TikTok signs the path as sent (e.g. /{path}), so this signature will be refused", err=True)
     pairs = []
     for item in query:
         key, sep, value = item.partition("=")
@@ -49,13 +54,13 @@ def demo_command(port, orders, no_serve):
 
 
 @click.command("tiktok-shop")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8600, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8600, show_default=True, help="Port to listen on.")
 @click.option("--seed", default=42, show_default=True, help="Same seed, same data.")
-@click.option("--shops", default=2, show_default=True)
+@click.option("--shops", default=2, show_default=True, help="Shops to seed (US, GB, ID, ... in turn).")
 @click.option("--orders", default=10_000, show_default=True, help="Orders per shop.")
-@click.option("--app-key", default="sandboxappkey", show_default=True)
-@click.option("--app-secret", default="sandbox-app-secret", show_default=True)
+@click.option("--app-key", default="sandboxappkey", show_default=True, help="The app key the sandbox accepts.")
+@click.option("--app-secret", default="sandbox-app-secret", show_default=True, help="The app secret the sandbox signs and checks with (a sandbox's, not a real one).")
 @click.option("--redirect-url", default=None, help="Where the consent page sends the seller back (TikTok: set in Partner Center).")
 @click.option("--auto-approve", is_flag=True, help="Skip the consent page's button (tests, demos).")
 @click.option("--as-of", type=int, default=None, help="Unix time the seeded data describes (default: now).")

@@ -43,6 +43,7 @@ DEFAULT_API_BASE_URL = "https://open-api.tiktokglobalshop.com"
 DEFAULT_AUTH_BASE_URL = "https://auth.tiktok-shops.com"
 # Consent pages per the authorization guide: US sellers use the .us host, everyone else ROW.
 CONSENT_BASE_URLS = {"US": "https://services.tiktokshops.us", "ROW": "https://services.tiktokshop.com"}
+OWN_HOSTS = (DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL, *CONSENT_BASE_URLS.values())
 
 
 
@@ -74,7 +75,7 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         allow_none=True,
         load_default=None,
         validate=validate.Length(min=1, max=128),
-        metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize; set it by hand only to pick another authorized shop.", "order": 40},
+        metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize (or when you choose among several authorized shops); one not authorized is refused.", "order": 40},
     )
     features = features_field(FEATURES, "TikTokShopFeaturesSchema")
     history_months = fields.Integer(
@@ -84,16 +85,16 @@ class TikTokShopConfigSchema(AccountConfigSchema):
     )
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
-        metadata={"label": "API base URL", "help": "Change only to use a sandbox.", "order": 100, "group": "advanced"},
+        metadata={"label": "API base URL", "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).", "order": 100, "group": "advanced", "endpoint": True},
     )
     auth_base_url = fields.String(
         load_default=DEFAULT_AUTH_BASE_URL,
-        metadata={"label": "Auth base URL", "help": "Token host; change only to use a sandbox.", "order": 101, "group": "advanced"},
+        metadata={"label": "Auth base URL", "help": "Token host; change only to use a sandbox.", "order": 101, "group": "advanced", "endpoint": True},
     )
     authorize_base_url = fields.String(
         allow_none=True,
         load_default=None,
-        metadata={"label": "Consent page base URL", "help": "Empty: TikTok's own page for the region.", "order": 102, "group": "advanced"},
+        metadata={"label": "Consent page base URL", "help": "Empty: TikTok's own page for the region.", "order": 102, "group": "advanced", "endpoint": True},
     )
 
     @validates("api_base_url", "auth_base_url")

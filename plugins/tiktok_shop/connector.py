@@ -9,7 +9,8 @@ from flask import current_app
 from erp_integrations.connectors import ConnectionResult, Connector
 
 from . import __version__
-from .config import FEATURES, REGIONS, TikTokShopConfigSchema
+from .config import FEATURES, OWN_HOSTS, REGIONS, TikTokShopConfigSchema
+from .labels import LABELS
 from .streams import STREAM_FEATURES, STREAMS
 
 CREATOR_STREAMS = ("affiliate_orders",)
@@ -24,6 +25,14 @@ class TikTokShopConnector(Connector):
     streams = tuple(STREAMS)
     stream_features = STREAM_FEATURES
     config_schema = TikTokShopConfigSchema
+    own_hosts = OWN_HOSTS
+    shop_setting = "shop_cipher"
+    labels = LABELS
+    # API.md: order statuses (202309) and package search's package_status.
+    listing_values = {
+        "orders": {"status": ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED")},
+        "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
+    }
     push_kinds = ("stock", "price", "shipment")
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
     push_refresh_streams = {"shipment": ("orders", "packages")}

@@ -19,6 +19,8 @@ from sqlalchemy import func, select
 
 DEMO_ACCOUNT = "Demo TikTok Shop"
 DEMO_ADMIN = "admin@demo.invalid"
+# What the summary counts: rows now in each ERP table for the demo account (every run's rows
+# together, each row once), the same tables and names as the monitor's "Rows written".
 TABLES = (
     ("products", "Product"),
     ("SKUs", "ProductVariant"),
@@ -30,7 +32,8 @@ TABLES = (
     ("packages", "Shipment"),
     ("returns + cancellations", "AfterSale"),
     ("statements", "FinanceStatement"),
-    ("statement transactions", "StatementTransaction"),
+    ("statement transactions", "StatementTransaction", True),
+    ("unsettled transactions", "StatementTransaction", False),
     ("payments", "Payout"),
     ("withdrawals", "Withdrawal"),
     ("affiliate orders", "AffiliateOrder"),
@@ -38,6 +41,25 @@ TABLES = (
     ("LIVE sessions", "LiveSession"),
     ("shop performance days", "ShopPerformanceDay"),
 )
+
+
+def check_port_free(port: int) -> None:
+    """Stop before any work when the admin pages' port is taken by another program."""
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            raise click.ClickException(f"port {port} on 127.0.0.1 is already in use by another program; choose another with --port") from None
+
+
+def _table_count(models, account_id: int, model_name: str, settled: bool | None = None) -> int:
+    model = getattr(models, model_name)
+    query = select(func.count()).select_from(model).where(model.account_id == account_id)
+    if settled is not None:
+        query = query.where(model.is_settled.is_(settled))
+    from erp_integrations.extensions import db
+
+    return db.session.scalar(query)
 
 
 def _free_port() -> int:
@@ -78,12 +100,19 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
 
     # The demo serves plain http on loopback, where a https-only session cookie would never
     # come back; a deployment keeps the default (secure) behind https.
-    app = create_app({"ERP_INTEGRATIONS_COOKIE_SECURE": os.environ.get("ERP_INTEGRATIONS_COOKIE_SECURE", "0")})
+    if serve:
+        check_port_free(port)
+    sandbox_port = _free_port()
+    app = create_app({
+        "ERP_INTEGRATIONS_COOKIE_SECURE": os.environ.get("ERP_INTEGRATIONS_COOKIE_SECURE", "0"),
+        # The sandbox is the one host besides TikTok's own that the demo's account may use.
+        "ERP_INTEGRATIONS_ALLOWED_HOSTS": f"http://127.0.0.1:{sandbox_port}",
+    })
     settings = app.config["ERP_SETTINGS"]
     click.echo(f"database: {settings.database_url}")
     migrate.upgrade(settings.database_url)
     click.echo(f"starting the TikTok Shop sandbox ({orders} orders per shop)...")
-    sandbox = SandboxServer(SandboxConfig(orders=orders, redirect_url=f"http://127.0.0.1:{port}/oauth/tiktok_shop/callback"), port=_free_port()).start()
+    sandbox = SandboxServer(SandboxConfig(orders=orders, redirect_url=f"http://127.0.0.1:{port}/oauth/tiktok_shop/callback"), port=sandbox_port).start()
     try:
         with app.app_context():
             # The sandbox's data describes "now", so an account from an earlier demo would hold
@@ -108,11 +137,18 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
             connector = get_connector("tiktok_shop")()
             url = connector.authorization_url(account, issue_state(account))
             click.echo(f"Connect & Authorize: {url.split('?')[0]} (approved automatically in the demo)")
-            redirect = requests.get(url + "&auto_approve=1", allow_redirects=False, timeout=30)
+            config = sandbox.sandbox.config
+            click.echo(f"sandbox app (to add another shop by hand; a sandbox's, not a real secret): app key {config.app_key}, app secret {config.app_secret}, service id {config.service_id}, base URL {sandbox.url}")
+            # The seller ticks the US shop on the consent page; the sandbox's other shops are in
+            # other regions (a US account would refuse them).
+            redirect = requests.get(url + "&auto_approve=1&shop=0", allow_redirects=False, timeout=30)
             query = parse_qs(urlparse(redirect.headers["Location"]).query)
             account = consume_state(query["state"][0])
-            bound = connector.complete_authorization(account, query["code"][0])["bound_shop"]
-            click.echo(f"authorized; bound to {bound['name']} ({bound['cipher']})")
+            result = connector.complete_authorization(account, query["code"][0])
+            if result["binding"] != "connected":
+                raise click.ClickException(result["message"])
+            bound = result["bound_shop"]
+            click.echo(f"authorized; bound to {bound['name']} ({bound['key']})")
             streams = [s for s in connector.streams if connector.stream_enabled(account, s)]
             failures = []
             with click.progressbar(streams, label="full sync", item_show_func=lambda s: s or "") as bar:
@@ -121,8 +157,8 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
                         run_sync(account.id, stream, full=True, trigger="demo")
                     except Exception as exc:  # shown below; the other streams still run
                         failures.append(f"{stream}: {exc}")
-            landed = {label: db.session.scalar(select(func.count()).select_from(getattr(models, model)).where(getattr(models, model).account_id == account.id)) for label, model in TABLES}
-            click.echo("\nwhat landed in the ERP tables:")
+            landed = {entry[0]: _table_count(models, account.id, *entry[1:]) for entry in TABLES}
+            click.echo("\nrows now in the ERP tables for this shop:")
             for label, count in landed.items():
                 click.echo(f"  {label:<26}{count:>8}")
             for failure in failures:

@@ -3,11 +3,9 @@ the code becomes tokens, and the account binds to one of the authorized shops.""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from urllib.parse import urlencode
 
-from erp_integrations.extensions import db
-from erp_integrations.models import AccountStatus
+from erp_integrations.accounts.binding import AuthorizedShop, bind_after_authorization
 
 from .config import CONSENT_BASE_URLS
 from .tokens import store_tokens
@@ -22,26 +20,18 @@ def authorization_url(account, state: str) -> str:
 
 
 def complete_authorization(connector, account, code: str) -> dict:
-    """Exchange the code, store both tokens encrypted, then bind the account to a shop: the one
-    its config names if authorized, else the first authorized shop."""
+    """Exchange the code and store both tokens encrypted; the host then binds the account to
+    one of the authorized shops, or leaves it waiting for the admin's choice."""
     client = connector.client(account, with_tokens=False)
     data = client.get_token(code)
     store_tokens(account, data)
-    info = dict(account.auth_info or {})
+    creator = int(data.get("user_type") or 0) == 1
     shops = []
-    if int(data.get("user_type") or 0) != 1:
+    if not creator:
         client.access_token = data["access_token"]
-        shops = client.get_authorized_shops()
-    info["shops"] = [{"id": s.get("id"), "name": s.get("name"), "region": s.get("region"), "cipher": s.get("cipher"), "seller_type": s.get("seller_type")} for s in shops]
-    account.auth_info = info
-    config = dict(account.config or {})
-    wanted = config.get("shop_cipher")
-    chosen = next((s for s in shops if s.get("cipher") == wanted), shops[0] if shops else None)
-    if chosen is not None:
-        config["shop_cipher"] = chosen["cipher"]
-        account.external_shop_id = chosen["id"]
-    account.config = config
-    account.status = AccountStatus.CONNECTED
-    account.authorized_at = datetime.now(timezone.utc)
-    db.session.commit()
-    return {"shops": info["shops"], "bound_shop": chosen}
+        shops = [
+            AuthorizedShop(id=str(s.get("id")), key=s.get("cipher") or "", name=s.get("name") or "", region=s.get("region"), seller_type=s.get("seller_type"))
+            for s in client.get_authorized_shops()
+        ]
+    outcome = bind_after_authorization(account, connector, shops, creator=creator)
+    return {"shops": [s.as_dict() for s in shops], **outcome.as_dict()}

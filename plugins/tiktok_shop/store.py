@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select, update
 
 from erp_integrations.extensions import db
 from erp_integrations.models import (
@@ -17,18 +17,20 @@ from erp_integrations.models import (
     OrderStatusChange,
     ProductVariant,
     SalesOrder,
+    Shipment,
     ShopPerformanceDay,
     StatementTransaction,
     StockLevel,
     Warehouse,
 )
 from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
+from erp_integrations.sync.status_history import history_rows
 
 from .mappers.affiliate import AffiliateLineMapper, AffiliateOrderMapper, LiveSessionMapper
 from .mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
 from .mappers.finance import PaymentMapper, StatementMapper, TransactionMapper, UnsettledMapper, WithdrawalMapper
 from .mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
-from .mappers.orders import OrderLineMapper, OrderMapper
+from .mappers.orders import STATUS_TIMES, OrderLineMapper, OrderMapper
 
 
 @dataclass
@@ -57,18 +59,22 @@ def write_orders(context, mapped: MappedOrders) -> None:
     external_ids = [r["external_id"] for r in rows]
     before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(external_ids))).all())
     written = bulk_upsert(SalesOrder, rows, account=account).ids
-    history, lines = [], []
+    changed, lines, shipped = [], [], {}
     for row, order_lines in zip(rows, mapped.lines):
         order_id = written.get((account_id, row["external_id"]))
         if order_id is None:
             continue  # older than what is stored: skipped, and so are its lines
         if before.get(row["external_id"]) != row["status"]:
-            history.append({"account_id": account_id, "order_id": order_id, "from_status": before.get(row["external_id"]), "to_status": row["status"], "remote_updated_at": row["remote_updated_at"]})
+            changed.append((order_id, row, before.get(row["external_id"])))
+        when = shipped_time(row)
         for line in order_lines:
             line["order_id"] = order_id
             lines.append(line)
-    insert_missing(OrderStatusChange, history, key=("order_id", "to_status", "remote_updated_at"))
+            if when is not None and line["package_external_id"]:
+                shipped[line["package_external_id"]] = min(when, shipped.get(line["package_external_id"], when))
+    insert_missing(OrderStatusChange, history_rows(account_id, changed, STATUS_TIMES), key=("order_id", "to_status", "remote_updated_at"))
     bulk_upsert(OrderLineMapper.model, lines, account=account)
+    _date_shipments(account_id, shipped)
     context.count("orders", len(written))
     context.count("order_lines", len(lines))
 
@@ -134,8 +140,38 @@ def store_simple(context, mapper, documents: list[dict], entity: str, *, key: tu
     context.count(entity, bulk_upsert(mapper.model, rows, key=key, account=context.account).written)
 
 
+def shipped_time(order_row: dict):
+    """When an order's packages left the seller: ready to ship (the seller shipped or arranged
+    pickup), else collected by the carrier. TikTok's package search gives no time of its own."""
+    return order_row.get("rts_at") or order_row.get("collected_at")
+
+
+def _date_shipments(account_id: int, shipped: dict) -> None:
+    """Give packages not yet dated the time their orders report (orders synced after them)."""
+    if not shipped:
+        return
+    db.session.execute(
+        update(Shipment.__table__)
+        .where(Shipment.__table__.c.account_id == account_id, Shipment.__table__.c.external_id == bindparam("package"), Shipment.__table__.c.shipped_at.is_(None))
+        .values(shipped_at=bindparam("when")),
+        [{"package": package, "when": when} for package, when in shipped.items()],
+    )
+
+
 def store_packages(context, packages):
-    store_simple(context, PackageMapper, packages, "packages")
+    """Packages, dated from their orders when those are synced already."""
+    rows = [PackageMapper.row(p, account_id=context.account_id) for p in packages]
+    order_ids = {o for row in rows for o in row["order_external_ids"]}
+    times = {}
+    if order_ids:
+        found = db.session.execute(
+            select(SalesOrder.external_id, SalesOrder.rts_at, SalesOrder.collected_at).where(SalesOrder.account_id == context.account_id, SalesOrder.external_id.in_(order_ids))
+        )
+        times = {external_id: rts or collected for external_id, rts, collected in found}
+    for row in rows:
+        dated = [times[o] for o in row["order_external_ids"] if times.get(o) is not None]
+        row["shipped_at"] = min(dated) if dated else None
+    context.count("packages", bulk_upsert(Shipment, rows, account=context.account).written)
 
 
 def store_returns(context, returns):

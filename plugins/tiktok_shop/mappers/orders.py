@@ -52,6 +52,20 @@ class OrderMapper(Mapper):
     }
 
 
+# Which of an order's times dates each status (API.md, order fields 202309): created unpaid,
+# paid (then awaiting shipment), ready to ship (awaiting collection), collected by the carrier
+# (in transit), delivered, cancelled. ON_HOLD, PARTIALLY_SHIPPING and COMPLETED have no time of
+# their own: the order's update time dates them.
+STATUS_TIMES = (
+    ("UNPAID", "remote_created_at"),
+    ("AWAITING_SHIPMENT", "paid_at"),
+    ("AWAITING_COLLECTION", "rts_at"),
+    ("IN_TRANSIT", "collected_at"),
+    ("DELIVERED", "delivered_at"),
+    ("CANCELLED", "cancelled_at"),
+)
+
+
 class OrderLineMapper(Mapper):
     """TikTok sends one line item per unit, so quantity is 1 (a SKU bought twice is two lines)."""
 
@@ -76,4 +90,4 @@ class OrderLineMapper(Mapper):
     }
 
 
-__all__ = ["OrderLineMapper", "OrderMapper", "integer"]
+__all__ = ["STATUS_TIMES", "OrderLineMapper", "OrderMapper", "integer"]
