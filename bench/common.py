@@ -16,6 +16,7 @@ from sqlalchemy import create_engine, text
 # here, which inherit the environment) send credentials there.
 os.environ.setdefault("ERP_INTEGRATIONS_ALLOWED_HOSTS", "http://127.0.0.1:*")
 
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -26,7 +27,22 @@ def free_port() -> int:
 def sandbox_process(orders: int, shops: int = 1):
     """``erp-integrations sandbox tiktok-shop`` in a child process (its CPU is not ours)."""
     port = free_port()
-    command = [sys.executable, "-m", "erp_integrations", "sandbox", "tiktok-shop", "--port", str(port), "--orders", str(orders), "--shops", str(shops), "--auto-approve", "--redirect-url", "http://127.0.0.1:9/cb"]
+    command = [
+        sys.executable,
+        "-m",
+        "erp_integrations",
+        "sandbox",
+        "tiktok-shop",
+        "--port",
+        str(port),
+        "--orders",
+        str(orders),
+        "--shops",
+        str(shops),
+        "--auto-approve",
+        "--redirect-url",
+        "http://127.0.0.1:9/cb",
+    ]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         for line in process.stdout:  # wait for its own "ready" line
@@ -82,7 +98,19 @@ def connect_account(app, sandbox_url: str) -> int:
     from erp_integrations.oauth_state import consume_state, issue_state
 
     with app.app_context():
-        account = create_account("tiktok_shop", {"name": "bench", "region": "US", "app_key": "sandboxappkey", "app_secret": "sandbox-app-secret", "service_id": "7000000000000000001", "api_base_url": sandbox_url, "auth_base_url": sandbox_url, "authorize_base_url": sandbox_url})
+        account = create_account(
+            "tiktok_shop",
+            {
+                "name": "bench",
+                "region": "US",
+                "app_key": "sandboxappkey",
+                "app_secret": "sandbox-app-secret",
+                "service_id": "7000000000000000001",
+                "api_base_url": sandbox_url,
+                "auth_base_url": sandbox_url,
+                "authorize_base_url": sandbox_url,
+            },
+        )
         connector = get_connector("tiktok_shop")()
         location = requests.get(connector.authorization_url(account, issue_state(account)) + "&shop=0", allow_redirects=False, timeout=30).headers["Location"]
         query = parse_qs(urlparse(location).query)

@@ -83,14 +83,26 @@ def wait_for_rows(database_url: str, account_id: int, placed: dict[str, float], 
     deadline = time.time() + timeout
     with engine.connect() as connection:
         while True:
-            found = connection.execute(text("SELECT count(*) FROM erp_sales_orders WHERE account_id = :a AND external_id = ANY(:ids)"), {"a": account_id, "ids": ids}).scalar()
+            found = connection.execute(
+                text("SELECT count(*) FROM erp_sales_orders WHERE account_id = :a AND external_id = ANY(:ids)"), {"a": account_id, "ids": ids}
+            ).scalar()
             if found == len(ids) or time.time() > deadline:
                 break
             time.sleep(0.2)  # polling the database for completion; the latencies come from the rows
-        rows = dict(connection.execute(text("SELECT external_id, synced_at FROM erp_sales_orders WHERE account_id = :a AND external_id = ANY(:ids)"), {"a": account_id, "ids": ids}).all())
-        received = dict(connection.execute(text(
-            "SELECT convert_from(body, 'UTF8')::json -> 'data' ->> 'order_id', min(received_at) FROM integration_webhook_events "
-            "WHERE account_id = :a GROUP BY 1"), {"a": account_id}).all())
+        rows = dict(
+            connection.execute(
+                text("SELECT external_id, synced_at FROM erp_sales_orders WHERE account_id = :a AND external_id = ANY(:ids)"), {"a": account_id, "ids": ids}
+            ).all()
+        )
+        received = dict(
+            connection.execute(
+                text(
+                    "SELECT convert_from(body, 'UTF8')::json -> 'data' ->> 'order_id', min(received_at) FROM integration_webhook_events "
+                    "WHERE account_id = :a GROUP BY 1"
+                ),
+                {"a": account_id},
+            ).all()
+        )
     engine.dispose()
     return {"rows": rows, "received": received}
 
@@ -112,7 +124,13 @@ def main() -> None:
 
     Redis.from_url(args.redis_url).flushdb()
     with sandbox_process(2_000) as sandbox_url, fresh_database(args.database_url) as url:
-        env = {**os.environ, "DATABASE_URL": url, "REDIS_URL": args.redis_url, "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("bench"), "TIKTOK_SHOP_MAX_QPS": "1000000"}
+        env = {
+            **os.environ,
+            "DATABASE_URL": url,
+            "REDIS_URL": args.redis_url,
+            "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("bench"),
+            "TIKTOK_SHOP_MAX_QPS": "1000000",
+        }
         os.environ.update(env)
         from erp_integrations.app import create_app
 
@@ -120,7 +138,10 @@ def main() -> None:
         account_id = connect_account(app, sandbox_url)
         port = free_port()
         server = gunicorn("erp_integrations.app:create_app()", port, 2, env, worker_class=args.worker_class)
-        workers = [subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) for _ in range(args.workers)]
+        workers = [
+            subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            for _ in range(args.workers)
+        ]
         try:
             with app.app_context():
                 from erp_integrations.accounts import get_account, update_account

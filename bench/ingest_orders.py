@@ -36,7 +36,14 @@ from erp_integrations.crypto import generate_key_entry  # noqa: E402
 def make_app(database_url: str):
     from erp_integrations.app import create_app
 
-    return create_app({"DATABASE_URL": database_url, "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("bench"), "ERP_INTEGRATIONS_INSTANCE": tempfile.mkdtemp(), "REDIS_URL": ""})
+    return create_app(
+        {
+            "DATABASE_URL": database_url,
+            "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("bench"),
+            "ERP_INTEGRATIONS_INSTANCE": tempfile.mkdtemp(),
+            "REDIS_URL": "",
+        }
+    )
 
 
 def ours(app, account_id: int) -> dict:
@@ -47,7 +54,13 @@ def ours(app, account_id: int) -> dict:
         run = run_sync(account_id, "orders", full=True, trigger="bench")
         seconds = time.perf_counter() - started
         counts, calls = dict(run.counts), run.api_calls
-    return {"orders": counts["orders"], "lines": counts["order_lines"], "seconds": round(seconds, 2), "orders_per_second": round(counts["orders"] / seconds), "api_calls": calls}
+    return {
+        "orders": counts["orders"],
+        "lines": counts["order_lines"],
+        "seconds": round(seconds, 2),
+        "orders_per_second": round(counts["orders"] / seconds),
+        "api_calls": calls,
+    }
 
 
 def _pages(app, account_id: int, limit: int):
@@ -59,7 +72,9 @@ def _pages(app, account_id: int, limit: int):
     now = int(time.time()) + 1
     body = {"create_time_ge": now - 200 * 86_400, "create_time_lt": now}
     seen = 0
-    for orders, _ in client.paginate("POST", "/order/202309/orders/search", "orders", query={"sort_field": "create_time", "sort_order": "ASC"}, body=body, page_size=100):
+    for orders, _ in client.paginate(
+        "POST", "/order/202309/orders/search", "orders", query={"sort_field": "create_time", "sort_order": "ASC"}, body=body, page_size=100
+    ):
         yield orders
         seen += len(orders)
         if seen >= limit:
@@ -134,7 +149,9 @@ def floor(app, account_id: int, limit: int) -> dict:
 
 def child_memory(database_url: str, orders: int) -> dict:
     """Run the sync alone in a child process and report its peak resident memory."""
-    result = subprocess.run([sys.executable, __file__, "--child", "--database-url", database_url or "", "--orders", str(orders)], capture_output=True, text=True, timeout=3600)
+    result = subprocess.run(
+        [sys.executable, __file__, "--child", "--database-url", database_url or "", "--orders", str(orders)], capture_output=True, text=True, timeout=3600
+    )
     if result.returncode != 0:
         return {"orders": orders, "error": result.stderr[-500:]}
     return json.loads(result.stdout)
@@ -160,7 +177,11 @@ def main():
         print(json.dumps(measured))
         return
 
-    report = {"benchmark": "ingest_orders", "database": "postgresql" if args.database_url else "sqlite", "targets": {"orders_per_second": 5000, "ours_over_naive": 10, "floor_over_ours_at_most": 2.5, "peak_rss_mb_under": 250}}
+    report = {
+        "benchmark": "ingest_orders",
+        "database": "postgresql" if args.database_url else "sqlite",
+        "targets": {"orders_per_second": 5000, "ours_over_naive": 10, "floor_over_ours_at_most": 2.5, "peak_rss_mb_under": 250},
+    }
     with sandbox_process(args.orders) as url:
         with fresh_database(args.database_url) as database_url:
             app = make_app(database_url)

@@ -52,7 +52,12 @@ def measure(orders: int, pages: int) -> dict:
                 q["page_token"] = page_token
             params, raw = signed(config.app_key, config.app_secret, "/order/202309/orders/search", q, body)
             t0 = time.perf_counter()
-            response = client.post("/order/202309/orders/search", query_string=params, data=raw, headers={"content-type": "application/json", "x-tts-access-token": token.access_token})
+            response = client.post(
+                "/order/202309/orders/search",
+                query_string=params,
+                data=raw,
+                headers={"content-type": "application/json", "x-tts-access-token": token.access_token},
+            )
             timings.append((time.perf_counter() - t0) * 1000)
             payload = response.get_json()
             assert payload["code"] == 0, payload
@@ -62,7 +67,13 @@ def measure(orders: int, pages: int) -> dict:
             if not page_token:
                 break
         timings.sort()
-        results[name] = {"pages": len(timings), "orders_returned": walked, "p50_ms": round(statistics.median(timings), 2), "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2), "max_ms": round(timings[-1], 2)}
+        results[name] = {
+            "pages": len(timings),
+            "orders_returned": walked,
+            "p50_ms": round(statistics.median(timings), 2),
+            "p95_ms": round(timings[int(len(timings) * 0.95) - 1], 2),
+            "max_ms": round(timings[-1], 2),
+        }
     box.webhooks.stop()
     return results
 

@@ -49,7 +49,21 @@ def main() -> None:
             intervals, now = [5, 15, 30, 60, None], utcnow()
             db.session.execute(
                 IntegrationAccount.__table__.insert(),
-                [{"connector": "tiktok_shop", "name": f"shop {k}", "config": {}, "features": {}, "auth_info": {}, "sync_interval_minutes": intervals[k % 5], "status": "connected", "is_default": False, "created_at": now, "updated_at": now} for k in range(args.accounts)],
+                [
+                    {
+                        "connector": "tiktok_shop",
+                        "name": f"shop {k}",
+                        "config": {},
+                        "features": {},
+                        "auth_info": {},
+                        "sync_interval_minutes": intervals[k % 5],
+                        "status": "connected",
+                        "is_default": False,
+                        "created_at": now,
+                        "updated_at": now,
+                    }
+                    for k in range(args.accounts)
+                ],
             )
             db.session.commit()
             scheduler = Scheduler(app, max_per_tick=100)
@@ -63,23 +77,30 @@ def main() -> None:
                     sweeps.append(report.sweep_seconds)
                 enqueued += report.enqueued
                 began = time.perf_counter()
-                db.session.execute(select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.status == "connected")).all()
+                db.session.execute(
+                    select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.status == "connected")
+                ).all()
                 db.session.rollback()
                 floor.append(time.perf_counter() - began)
             timings.sort()
             floor.sort()
             p99 = timings[min(len(timings) - 1, int(len(timings) * 0.99))]
-            print(json.dumps({
-                "accounts": args.accounts,
-                "ticks": args.ticks,
-                "enqueued_per_tick": round(enqueued / args.ticks, 1),
-                "tick_p50_ms": round(statistics.median(timings) * 1000, 1),
-                "tick_p99_ms": round(p99 * 1000, 1),
-                "tick_max_ms": round(timings[-1] * 1000, 1),
-                "sweep_ms_once_a_minute": [round(x * 1000, 1) for x in sweeps],
-                "floor_query_p50_ms": round(statistics.median(floor) * 1000, 1),
-                "tick_over_floor_p50": round(statistics.median(timings) / statistics.median(floor), 2),
-            }, indent=2))
+            print(
+                json.dumps(
+                    {
+                        "accounts": args.accounts,
+                        "ticks": args.ticks,
+                        "enqueued_per_tick": round(enqueued / args.ticks, 1),
+                        "tick_p50_ms": round(statistics.median(timings) * 1000, 1),
+                        "tick_p99_ms": round(p99 * 1000, 1),
+                        "tick_max_ms": round(timings[-1] * 1000, 1),
+                        "sweep_ms_once_a_minute": [round(x * 1000, 1) for x in sweeps],
+                        "floor_query_p50_ms": round(statistics.median(floor) * 1000, 1),
+                        "tick_over_floor_p50": round(statistics.median(timings) / statistics.median(floor), 2),
+                    },
+                    indent=2,
+                )
+            )
 
 
 if __name__ == "__main__":

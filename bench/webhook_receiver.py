@@ -48,12 +48,36 @@ def write_deliveries(path: str, first: int, count: int) -> None:
 
     with open(path, "w") as out:
         for n in range(first, first + count):
-            body = json.dumps({"type": 1, "tts_notification_id": f"73{n:017d}", "shop_id": "", "timestamp": 1700000000, "data": {"order_id": f"58{n:016d}", "order_status": "AWAITING_SHIPMENT", "update_time": 1700000000}})
+            body = json.dumps(
+                {
+                    "type": 1,
+                    "tts_notification_id": f"73{n:017d}",
+                    "shop_id": "",
+                    "timestamp": 1700000000,
+                    "data": {"order_id": f"58{n:016d}", "order_status": "AWAITING_SHIPMENT", "update_time": 1700000000},
+                }
+            )
             out.write(f"{sign_webhook(APP_KEY, APP_SECRET, body.encode())}\t{body}\n")
 
 
 def load(url: str, deliveries: str, seconds: int, connections: int) -> dict:
-    command = ["wrk", "-t", str(WRK_THREADS), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "10s", "-s", LOAD_SCRIPT, url, "--", deliveries, str(WRK_THREADS)]
+    command = [
+        "wrk",
+        "-t",
+        str(WRK_THREADS),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "10s",
+        "-s",
+        LOAD_SCRIPT,
+        url,
+        "--",
+        deliveries,
+        str(WRK_THREADS),
+    ]
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     match = re.search(r"^WRK (\{.*\})$", output, re.MULTILINE)
     if match is None:
@@ -72,7 +96,21 @@ def load(url: str, deliveries: str, seconds: int, connections: int) -> dict:
 def gunicorn_command(app_spec: str, port: int, workers: int, worker_class: str = "gevent", threads: int = 8) -> list[str]:
     # The receiver writes what a worker process's concurrent requests have ready in one
     # statement (group commit): gevent's greenlets or gthread's threads make them concurrent.
-    command = [sys.executable, "-m", "gunicorn", "-w", str(workers), "-k", worker_class, "-b", f"127.0.0.1:{port}", "--keep-alive", "30", "--log-level", "warning"]
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-w",
+        str(workers),
+        "-k",
+        worker_class,
+        "-b",
+        f"127.0.0.1:{port}",
+        "--keep-alive",
+        "30",
+        "--log-level",
+        "warning",
+    ]
     if worker_class == "gthread":
         command += ["--threads", str(threads)]
     return command + [app_spec]
@@ -158,11 +196,16 @@ def main() -> None:
                 "rounds": rounds,
             }
         shutil.rmtree(scratch)
-        print(json.dumps({
-            "load": f"wrk, {WRK_THREADS} thread, {args.connections} connections, {WARM_UP_SECONDS} s warm-up then {args.seconds} s measured",
-            **results,
-            "cpu_count": os.cpu_count(),
-        }, indent=2))
+        print(
+            json.dumps(
+                {
+                    "load": f"wrk, {WRK_THREADS} thread, {args.connections} connections, {WARM_UP_SECONDS} s warm-up then {args.seconds} s measured",
+                    **results,
+                    "cpu_count": os.cpu_count(),
+                },
+                indent=2,
+            )
+        )
 
 
 def _reset(app) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 
 from sqlalchemy import select
 
@@ -15,9 +16,7 @@ log = logging.getLogger(__name__)
 
 def raise_alert(account_id: int | None, kind: str, message: str, *, severity: str = "warning", data: dict | None = None) -> Alert:
     """Record an alert, unless the same kind is already open for the account (no alert storms)."""
-    existing = db.session.scalars(
-        select(Alert).where(Alert.account_id == account_id, Alert.kind == kind, Alert.resolved_at.is_(None))
-    ).first()
+    existing = db.session.scalars(select(Alert).where(Alert.account_id == account_id, Alert.kind == kind, Alert.resolved_at.is_(None))).first()
     if existing is not None:
         return existing
     alert = Alert(account_id=account_id, kind=kind, message=message, severity=severity, data=data or {})
@@ -33,11 +32,11 @@ def raise_alert(account_id: int | None, kind: str, message: str, *, severity: st
 
 def resolve_alerts(account_id: int | None, kind: str) -> int:
     """Close the open alerts of a kind (the condition has passed); how many were open."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     open_alerts = db.session.scalars(select(Alert).where(Alert.account_id == account_id, Alert.kind == kind, Alert.resolved_at.is_(None))).all()
     for alert in open_alerts:
-        alert.resolved_at = datetime.now(timezone.utc)
+        alert.resolved_at = datetime.now(UTC)
     if open_alerts:
         db.session.commit()
     return len(open_alerts)

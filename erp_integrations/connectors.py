@@ -140,7 +140,9 @@ class AccountConfigSchema(Schema):
 def features_field(features: tuple[Feature, ...], name: str) -> fields.Nested:
     """The nested boolean toggles of a connector, each defaulting as its Feature says."""
     schema = Schema.from_dict({f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in features}, name=name)
-    return fields.Nested(schema, load_default=lambda: {f.key: f.default for f in features}, metadata={"label": "Features", "help": "What this account syncs.", "order": 70})
+    return fields.Nested(
+        schema, load_default=lambda: {f.key: f.default for f in features}, metadata={"label": "Features", "help": "What this account syncs.", "order": 70}
+    )
 
 
 class Connector:

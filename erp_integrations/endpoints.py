@@ -22,7 +22,7 @@ class Origin:
     host: str
     port: int | None  # None: any port (an allow-list entry with ``:*``)
 
-    def admits(self, other: "Origin") -> bool:
+    def admits(self, other: Origin) -> bool:
         return self.scheme == other.scheme and self.host == other.host and (self.port is None or self.port == other.port)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -45,6 +45,7 @@ def _digger(path: str) -> Callable[[dict], Any]:
 
 def text(path: str) -> Reader:
     get = _digger(path)
+
     def read(document):
         value = get(document)
         return None if value in (None, "") else str(value)
@@ -61,7 +62,7 @@ def unix(path: str) -> Reader:
         if value in (None, "", 0, "0"):
             return None
         try:
-            return datetime.fromtimestamp(int(value), timezone.utc)
+            return datetime.fromtimestamp(int(value), UTC)
         except (TypeError, ValueError, OverflowError):
             raise MappingError(f"{path}: {value!r} is not a unix timestamp") from None
 
@@ -124,6 +125,7 @@ def display_money(path: str, currency_path: str) -> Reader:
 
 def integer(path: str) -> Reader:
     get = _digger(path)
+
     def read(document):
         value = get(document)
         if value in (None, ""):

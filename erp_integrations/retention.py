@@ -8,7 +8,7 @@ history and affiliate lines go with their parents (ON DELETE CASCADE).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 
@@ -43,7 +43,7 @@ DATED_TABLES = (
 
 def history_cutoff(account: IntegrationAccount, now: datetime | None = None) -> datetime:
     months = int((account.config or {}).get("history_months") or 6)
-    return (now or datetime.now(timezone.utc)) - timedelta(days=31 * months)
+    return (now or datetime.now(UTC)) - timedelta(days=31 * months)
 
 
 def purge_history(account: IntegrationAccount, now: datetime | None = None) -> dict[str, int]:

@@ -30,7 +30,7 @@ import threading
 import time
 import zlib
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -215,7 +215,7 @@ class Scheduler:
                     self._push(key, account_id, period, job, last)
         self.slots.save(first_seen)
         if self._seen_until is None:
-            self._seen_until = datetime.now(timezone.utc)
+            self._seen_until = datetime.now(UTC)
         if first_read:
             # What the process holds by now (the app, and the accounts' duties) lives as long
             # as it does: move it out of the collector's sight. Every full collection walked
@@ -236,7 +236,9 @@ class Scheduler:
     def _still_scheduled(self, account_ids: set[int]) -> dict[int, int | None]:
         """The interval (None: manual) of each of these accounts that is still connected."""
         rows = db.session.execute(
-            select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(IntegrationAccount.id.in_(account_ids), IntegrationAccount.status == AccountStatus.CONNECTED)
+            select(IntegrationAccount.id, IntegrationAccount.sync_interval_minutes).where(
+                IntegrationAccount.id.in_(account_ids), IntegrationAccount.status == AccountStatus.CONNECTED
+            )
         ).all()
         db.session.rollback()
         return dict(rows)
@@ -263,7 +265,9 @@ class Scheduler:
                     try:
                         report = self.tick()
                         if report.enqueued or report.deferred:
-                            log.info("scheduler: %d due, %d enqueued, %d deferred in %.1f ms", report.due, report.enqueued, report.deferred, report.seconds * 1000)
+                            log.info(
+                                "scheduler: %d due, %d enqueued, %d deferred in %.1f ms", report.due, report.enqueued, report.deferred, report.seconds * 1000
+                            )
                     except Exception:  # a bad tick must not stop scheduling; the next one retries
                         log.exception("scheduler tick failed")
                         db.session.rollback()
@@ -285,7 +289,9 @@ class Scheduler:
         ttl = int(max(10, self.tick_seconds * 10) * 1000)
         if self.redis.set(_LEADER_KEY, self.identity, nx=True, px=ttl):
             return True
-        renewed = self.redis.eval("if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end", 1, _LEADER_KEY, self.identity, ttl)
+        renewed = self.redis.eval(
+            "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end", 1, _LEADER_KEY, self.identity, ttl
+        )
         return bool(renewed)
 
 
@@ -302,7 +308,11 @@ def sweep() -> dict:
     cutoff = current_app.config["ERP_SETTINGS"].push_debounce_seconds + 60
     from .models.base import utcnow
 
-    pending = db.session.execute(select(PushRequest.account_id, PushRequest.kind).where(PushRequest.status == "pending", PushRequest.requested_at < utcnow() - timedelta(seconds=cutoff)).distinct()).all()
+    pending = db.session.execute(
+        select(PushRequest.account_id, PushRequest.kind)
+        .where(PushRequest.status == "pending", PushRequest.requested_at < utcnow() - timedelta(seconds=cutoff))
+        .distinct()
+    ).all()
     db.session.rollback()
     for account_id, kind in pending:
         schedule_push(account_id, kind)

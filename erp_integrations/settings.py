@@ -22,7 +22,7 @@ def normalize_database_url(url: str) -> str:
     """Use the psycopg 3 driver for plain ``postgresql://`` URLs (SQLAlchemy defaults to psycopg2)."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 
@@ -42,7 +42,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
-    def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> "Settings":
+    def from_env(cls, instance_path: str | os.PathLike, env: os.Mapping | None = None) -> Settings:
         env = os.environ if env is None else env
         instance = Path(env.get("ERP_INTEGRATIONS_INSTANCE") or instance_path)
         database_url = env.get("DATABASE_URL") or f"sqlite:///{instance / 'erp_integrations.db'}"

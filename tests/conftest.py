@@ -106,7 +106,8 @@ def redis_url(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("redis")
     process = subprocess.Popen(
         [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", str(workdir)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     for line in process.stdout:  # wait for the server's own "ready" line, not a fixed sleep
         if "Ready to accept connections" in line:
@@ -170,9 +171,9 @@ def app(session_app):
 @pytest.fixture
 def rq_app(app_env, redis_url, app):
     """The test database with jobs going to Redis, whatever mode the session's app uses."""
-    from erp_integrations.app import create_app
-
     from redis import Redis
+
+    from erp_integrations.app import create_app
 
     Redis.from_url(redis_url).flushdb()
     rq_app = create_app({**app_env, "REDIS_URL": redis_url})

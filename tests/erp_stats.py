@@ -53,7 +53,16 @@ def erp_stats(account_id: int, truth: dict) -> dict:
             "skus": scalar(select(func.count()).select_from(ProductVariant).join(Product, ProductVariant.product_id == Product.id).where(live_products)),
             "by_status": by_status,
         },
-        "inventory": {"available_total": int(scalar(select(func.sum(StockLevel.available)).join(ProductVariant, StockLevel.variant_id == ProductVariant.id).join(Product, ProductVariant.product_id == Product.id).where(live_products)))},
+        "inventory": {
+            "available_total": int(
+                scalar(
+                    select(func.sum(StockLevel.available))
+                    .join(ProductVariant, StockLevel.variant_id == ProductVariant.id)
+                    .join(Product, ProductVariant.product_id == Product.id)
+                    .where(live_products)
+                )
+            )
+        },
         "warehouses": {"count": scalar(select(func.count()).select_from(Warehouse).where(Warehouse.account_id == account_id))},
         "orders": {
             "count": scalar(select(func.count()).select_from(SalesOrder).where(orders)),
@@ -63,10 +72,15 @@ def erp_stats(account_id: int, truth: dict) -> dict:
         },
         "packages": {"count": scalar(select(func.count()).select_from(Shipment).where(Shipment.account_id == account_id))},
         "returns": {"count": scalar(select(func.count()).select_from(AfterSale).where(AfterSale.account_id == account_id, AfterSale.kind == "return"))},
-        "cancellations": {"count": scalar(select(func.count()).select_from(AfterSale).where(AfterSale.account_id == account_id, AfterSale.kind == "cancellation"))},
+        "cancellations": {
+            "count": scalar(select(func.count()).select_from(AfterSale).where(AfterSale.account_id == account_id, AfterSale.kind == "cancellation"))
+        },
         "statements": {
             "count": scalar(select(func.count()).select_from(FinanceStatement).where(FinanceStatement.account_id == account_id)),
-            "settlement_total": money_like(truth["statements"]["settlement_total"], _sum_by_currency(FinanceStatement.settlement_amount, FinanceStatement.currency, FinanceStatement.account_id == account_id)),
+            "settlement_total": money_like(
+                truth["statements"]["settlement_total"],
+                _sum_by_currency(FinanceStatement.settlement_amount, FinanceStatement.currency, FinanceStatement.account_id == account_id),
+            ),
         },
         "payments": {
             "count": scalar(select(func.count()).select_from(Payout).where(Payout.account_id == account_id)),
@@ -74,15 +88,22 @@ def erp_stats(account_id: int, truth: dict) -> dict:
         },
         "withdrawals": {
             "count": scalar(select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)),
-            "amount_total": money_like(truth["withdrawals"]["amount_total"], _sum_by_currency(Withdrawal.amount, Withdrawal.currency, Withdrawal.account_id == account_id)),
+            "amount_total": money_like(
+                truth["withdrawals"]["amount_total"], _sum_by_currency(Withdrawal.amount, Withdrawal.currency, Withdrawal.account_id == account_id)
+            ),
         },
         "affiliate_orders": {
             "count": scalar(select(func.count()).select_from(AffiliateOrder).where(AffiliateOrder.account_id == account_id)),
-            "estimated_commission_total": money_like(truth["affiliate_orders"]["estimated_commission_total"], _sum_by_currency(AffiliateOrderLine.estimated_commission, AffiliateOrderLine.currency, AffiliateOrderLine.account_id == account_id)),
+            "estimated_commission_total": money_like(
+                truth["affiliate_orders"]["estimated_commission_total"],
+                _sum_by_currency(AffiliateOrderLine.estimated_commission, AffiliateOrderLine.currency, AffiliateOrderLine.account_id == account_id),
+            ),
         },
         "live_sessions": {
             "count": scalar(select(func.count()).select_from(LiveSession).where(LiveSession.account_id == account_id)),
-            "gmv_total": money_like(truth["live_sessions"]["gmv_total"], _sum_by_currency(LiveSession.gmv, LiveSession.currency, LiveSession.account_id == account_id)),
+            "gmv_total": money_like(
+                truth["live_sessions"]["gmv_total"], _sum_by_currency(LiveSession.gmv, LiveSession.currency, LiveSession.account_id == account_id)
+            ),
         },
     }
 

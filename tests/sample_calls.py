@@ -42,7 +42,9 @@ def make_context(server: SandboxServer, token: dict, creator: dict, cipher: str)
     def call(method, path, query=None, body=None):
         return _data(raw_call(server, method, path, query=query, body=body, token=token["access_token"], cipher=cipher))
 
-    completed = call("POST", "/order/202309/orders/search", {"page_size": 1, "sort_field": "create_time", "sort_order": "ASC"}, {"order_status": "COMPLETED"})["orders"][0]
+    completed = call("POST", "/order/202309/orders/search", {"page_size": 1, "sort_field": "create_time", "sort_order": "ASC"}, {"order_status": "COMPLETED"})[
+        "orders"
+    ][0]
     awaiting = call("POST", "/order/202309/orders/search", {"page_size": 2}, {"order_status": "AWAITING_SHIPMENT"})["orders"]
     products = call("POST", "/product/202502/products/search", {"page_size": 1}, {"status": "ACTIVATE"})["products"]
     returns = call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {"return_status": ["RETURN_OR_REFUND_REQUEST_COMPLETE"]})["return_orders"]
@@ -53,25 +55,34 @@ def make_context(server: SandboxServer, token: dict, creator: dict, cipher: str)
     control(server, "POST", f"/shops/{cipher}/orders/{delivered[0]['id']}/return", json={"type": "REFUND"})
     control(server, "POST", f"/shops/{cipher}/orders/{delivered[1]['id']}/return", json={"type": "REFUND"})
     control(server, "POST", f"/shops/{cipher}/orders/{awaiting[1]['id']}/cancel", json={"request": True})
-    pending_returns = call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {"return_status": ["RETURN_OR_REFUND_REQUEST_PENDING"], "order_ids": [delivered[0]["id"], delivered[1]["id"]]})["return_orders"]
+    pending_returns = call(
+        "POST",
+        "/return_refund/202309/returns/search",
+        {"page_size": 10},
+        {"return_status": ["RETURN_OR_REFUND_REQUEST_PENDING"], "order_ids": [delivered[0]["id"], delivered[1]["id"]]},
+    )["return_orders"]
     pending_cancel = call("POST", "/return_refund/202309/cancellations/search", {"page_size": 10}, {"order_ids": [awaiting[1]["id"]]})["cancellations"][0]
-    return Context(
-        server=server,
-        token=token,
-        creator=creator,
-        cipher=cipher,
-        order_id=completed["id"],
-        settled_order_id=completed["id"],
-        awaiting_order_id=awaiting[0]["id"],
-        product_id=products[0]["id"],
-        sku_id=products[0]["skus"][0]["id"],
-        package_id=completed["packages"][0]["id"],
-        ship_package_id=awaiting[0]["packages"][0]["id"],
-        return_id=returns[0]["return_id"] if returns else pending_returns[0]["return_id"],
-        cancel_id=pending_cancel["cancel_id"],
-        statement_id=statements[0]["id"],
-        warehouse_id=warehouses[0]["id"],
-    ) if len(pending_returns) == 2 else _fail("the control API did not open two returns")
+    return (
+        Context(
+            server=server,
+            token=token,
+            creator=creator,
+            cipher=cipher,
+            order_id=completed["id"],
+            settled_order_id=completed["id"],
+            awaiting_order_id=awaiting[0]["id"],
+            product_id=products[0]["id"],
+            sku_id=products[0]["skus"][0]["id"],
+            package_id=completed["packages"][0]["id"],
+            ship_package_id=awaiting[0]["packages"][0]["id"],
+            return_id=returns[0]["return_id"] if returns else pending_returns[0]["return_id"],
+            cancel_id=pending_cancel["cancel_id"],
+            statement_id=statements[0]["id"],
+            warehouse_id=warehouses[0]["id"],
+        )
+        if len(pending_returns) == 2
+        else _fail("the control API did not open two returns")
+    )
 
 
 def _fail(message: str):
@@ -90,7 +101,9 @@ def token_call(ctx: Context, endpoint: str):
     else:
         from sandbox_support import SERVICE_ID
 
-        location = requests.get(f"{ctx.server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "s", "auto_approve": "1"}, allow_redirects=False, timeout=10).headers["Location"]
+        location = requests.get(
+            f"{ctx.server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "s", "auto_approve": "1"}, allow_redirects=False, timeout=10
+        ).headers["Location"]
         params.update(auth_code=location.split("code=")[1].split("&")[0], grant_type="authorized_code")
     return requests.get(f"{ctx.server.url}/api/v2/token/{endpoint}", params=params, timeout=10)
 
@@ -107,40 +120,161 @@ CALLS = [
     ("orders search", O + "order_202309_orders_search.response.json", lambda c: c.call("POST", "/order/202309/orders/search", {"page_size": 20}, {})),
     ("order detail 202309", F + "order_202309_orders.response.json", lambda c: c.call("GET", "/order/202309/orders", {"ids": c.order_id})),
     ("order detail 202507", O + "order_202507_orders.response.json", lambda c: c.call("GET", "/order/202507/orders", {"ids": c.order_id})),
-    ("order price detail", O + "order_202407_orders_order_id_price_detail.response.json", lambda c: c.call("GET", f"/order/202407/orders/{c.order_id}/price_detail")),
+    (
+        "order price detail",
+        O + "order_202407_orders_order_id_price_detail.response.json",
+        lambda c: c.call("GET", f"/order/202407/orders/{c.order_id}/price_detail"),
+    ),
     ("products search", O + "product_202502_products_search.response.json", lambda c: c.call("POST", "/product/202502/products/search", {"page_size": 5}, {})),
     ("product detail", O + "product_202309_products_product_id.response.json", lambda c: c.call("GET", f"/product/202309/products/{c.product_id}")),
-    ("inventory search", O + "product_202309_inventory_search.response.json", lambda c: c.call("POST", "/product/202309/inventory/search", body={"product_ids": [c.product_id]})),
-    ("packages search", O + "fulfillment_202309_packages_search.response.json", lambda c: c.call("POST", "/fulfillment/202309/packages/search", {"page_size": 5}, {})),
+    (
+        "inventory search",
+        O + "product_202309_inventory_search.response.json",
+        lambda c: c.call("POST", "/product/202309/inventory/search", body={"product_ids": [c.product_id]}),
+    ),
+    (
+        "packages search",
+        O + "fulfillment_202309_packages_search.response.json",
+        lambda c: c.call("POST", "/fulfillment/202309/packages/search", {"page_size": 5}, {}),
+    ),
     ("package detail", O + "fulfillment_202309_packages_package_id.response.json", lambda c: c.call("GET", f"/fulfillment/202309/packages/{c.package_id}")),
-    ("order tracking", O + "fulfillment_202309_orders_order_id_tracking.response.json", lambda c: c.call("GET", f"/fulfillment/202309/orders/{c.order_id}/tracking")),
-    ("returns search", O + "return_refund_202309_returns_search.response.json", lambda c: c.call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {})),
-    ("cancellations search", O + "return_refund_202309_cancellations_search.response.json", lambda c: c.call("POST", "/return_refund/202309/cancellations/search", {"page_size": 10}, {})),
+    (
+        "order tracking",
+        O + "fulfillment_202309_orders_order_id_tracking.response.json",
+        lambda c: c.call("GET", f"/fulfillment/202309/orders/{c.order_id}/tracking"),
+    ),
+    (
+        "returns search",
+        O + "return_refund_202309_returns_search.response.json",
+        lambda c: c.call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {}),
+    ),
+    (
+        "cancellations search",
+        O + "return_refund_202309_cancellations_search.response.json",
+        lambda c: c.call("POST", "/return_refund/202309/cancellations/search", {"page_size": 10}, {}),
+    ),
     ("statements", O + "finance_202309_statements.response.json", lambda c: c.call("GET", "/finance/202309/statements", {"sort_field": "statement_time"})),
     ("payments", O + "finance_202309_payments.response.json", lambda c: c.call("GET", "/finance/202309/payments", {"sort_field": "create_time"})),
     ("withdrawals", O + "finance_202309_withdrawals.response.json", lambda c: c.call("GET", "/finance/202309/withdrawals", {"types": "WITHDRAW,SETTLE"})),
-    ("statement transactions", O + "finance_202501_statements_statement_id_statement_transactions.response.json", lambda c: c.call("GET", f"/finance/202501/statements/{c.statement_id}/statement_transactions", {"sort_field": "order_create_time"})),
-    ("order statement transactions", O + "finance_202501_orders_order_id_statement_transactions.response.json", lambda c: c.call("GET", f"/finance/202501/orders/{c.settled_order_id}/statement_transactions")),
-    ("unsettled", O + "finance_202507_orders_unsettled.response.json", lambda c: c.call("GET", "/finance/202507/orders/unsettled", {"sort_field": "order_create_time"})),
-    ("affiliate seller orders", O + "affiliate_seller_202410_orders_search.response.json", lambda c: c.call("POST", "/affiliate_seller/202410/orders/search", {"page_size": 20}, {})),
-    ("affiliate creator orders", O + "affiliate_creator_202410_orders_search.response.json", lambda c: c.call("POST", "/affiliate_creator/202410/orders/search", {"page_size": 20}, {}, shop=False, creator=True)),
+    (
+        "statement transactions",
+        O + "finance_202501_statements_statement_id_statement_transactions.response.json",
+        lambda c: c.call("GET", f"/finance/202501/statements/{c.statement_id}/statement_transactions", {"sort_field": "order_create_time"}),
+    ),
+    (
+        "order statement transactions",
+        O + "finance_202501_orders_order_id_statement_transactions.response.json",
+        lambda c: c.call("GET", f"/finance/202501/orders/{c.settled_order_id}/statement_transactions"),
+    ),
+    (
+        "unsettled",
+        O + "finance_202507_orders_unsettled.response.json",
+        lambda c: c.call("GET", "/finance/202507/orders/unsettled", {"sort_field": "order_create_time"}),
+    ),
+    (
+        "affiliate seller orders",
+        O + "affiliate_seller_202410_orders_search.response.json",
+        lambda c: c.call("POST", "/affiliate_seller/202410/orders/search", {"page_size": 20}, {}),
+    ),
+    (
+        "affiliate creator orders",
+        O + "affiliate_creator_202410_orders_search.response.json",
+        lambda c: c.call("POST", "/affiliate_creator/202410/orders/search", {"page_size": 20}, {}, shop=False, creator=True),
+    ),
     ("LIVE sessions", O + "analytics_202508_shop_lives_performance.response.json", lambda c: c.call("GET", "/analytics/202508/shop_lives/performance", DATES)),
-    ("LIVE overview", O + "analytics_202508_shop_lives_overview_performance.response.json", lambda c: c.call("GET", "/analytics/202508/shop_lives/overview_performance", DATES)),
+    (
+        "LIVE overview",
+        O + "analytics_202508_shop_lives_overview_performance.response.json",
+        lambda c: c.call("GET", "/analytics/202508/shop_lives/overview_performance", DATES),
+    ),
     ("shop performance", O + "analytics_202405_shop_performance.response.json", lambda c: c.call("GET", "/analytics/202405/shop/performance", DATES)),
     ("warehouses", O + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
-    ("webhook update", O + "put_event_202309_webhooks.response.json", lambda c: c.call("PUT", "/event/202309/webhooks", body={"address": "https://erp.example.com/webhooks/tiktok-shop/1", "event_type": "ORDER_STATUS_CHANGE"})),
+    (
+        "webhook update",
+        O + "put_event_202309_webhooks.response.json",
+        lambda c: c.call(
+            "PUT", "/event/202309/webhooks", body={"address": "https://erp.example.com/webhooks/tiktok-shop/1", "event_type": "ORDER_STATUS_CHANGE"}
+        ),
+    ),
     ("webhooks get", O + "get_event_202309_webhooks.response.json", lambda c: c.call("GET", "/event/202309/webhooks")),
-    ("webhook delete", O + "delete_event_202309_webhooks.response.json", lambda c: c.call("DELETE", "/event/202309/webhooks", body={"event_type": "ORDER_STATUS_CHANGE"})),
-    ("inventory update", O + "product_202309_products_product_id_inventory_update.response.json", lambda c: c.call("POST", f"/product/202309/products/{c.product_id}/inventory/update", body={"skus": [{"id": c.sku_id, "inventory": [{"warehouse_id": c.warehouse_id, "quantity": 7}]}, {"id": "1", "inventory": []}]})),
-    ("price update", O + "product_202309_products_product_id_prices_update.response.json", lambda c: c.call("POST", f"/product/202309/products/{c.product_id}/prices/update", body={"skus": [{"id": c.sku_id, "price": {"amount": "19.99", "currency": "USD"}}]})),
-    ("deactivate", O + "product_202309_products_deactivate.response.json", lambda c: c.call("POST", "/product/202309/products/deactivate", body={"product_ids": [c.product_id, "1"]})),
-    ("activate", O + "product_202309_products_activate.response.json", lambda c: c.call("POST", "/product/202309/products/activate", body={"product_ids": [c.product_id, "1"]})),
-    ("create product", O + "post_product_202309_products.response.json", lambda c: c.call("POST", "/product/202309/products", body={"title": "Sandbox mug", "skus": [{"seller_sku": "MUG-1", "price": {"amount": "9.90", "currency": "USD"}, "inventory": [{"warehouse_id": c.warehouse_id, "quantity": 3}]}]})),
-    ("partial edit", O + "product_202509_products_product_id_partial_edit.response.json", lambda c: c.call("POST", f"/product/202309/products/{c.product_id}/partial_edit", body={"title": "Renamed in the sandbox"})),
-    ("delete products", O + "delete_product_202309_products.response.json", lambda c: c.call("DELETE", "/product/202309/products", body={"product_ids": [c.product_id, "1"]})),
-    ("ship package", O + "fulfillment_202309_packages_package_id_ship.response.json", lambda c: c.call("POST", f"/fulfillment/202309/packages/{c.ship_package_id}/ship", body={"handover_method": "DROP_OFF", "self_shipment": {"tracking_number": "1Z999", "shipping_provider_id": "6617675021119438849"}})),
-    ("approve return", O + "return_refund_202309_returns_return_id_approve.response.json", lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/approve")),
-    ("reject return", O + "return_refund_202309_returns_return_id_reject.response.json", lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/reject")),
-    ("approve cancellation", O + "return_refund_202309_cancellations_cancel_id_approve.response.json", lambda c: c.call("POST", f"/return_refund/202309/cancellations/{c.cancel_id}/approve")),
+    (
+        "webhook delete",
+        O + "delete_event_202309_webhooks.response.json",
+        lambda c: c.call("DELETE", "/event/202309/webhooks", body={"event_type": "ORDER_STATUS_CHANGE"}),
+    ),
+    (
+        "inventory update",
+        O + "product_202309_products_product_id_inventory_update.response.json",
+        lambda c: c.call(
+            "POST",
+            f"/product/202309/products/{c.product_id}/inventory/update",
+            body={"skus": [{"id": c.sku_id, "inventory": [{"warehouse_id": c.warehouse_id, "quantity": 7}]}, {"id": "1", "inventory": []}]},
+        ),
+    ),
+    (
+        "price update",
+        O + "product_202309_products_product_id_prices_update.response.json",
+        lambda c: c.call(
+            "POST", f"/product/202309/products/{c.product_id}/prices/update", body={"skus": [{"id": c.sku_id, "price": {"amount": "19.99", "currency": "USD"}}]}
+        ),
+    ),
+    (
+        "deactivate",
+        O + "product_202309_products_deactivate.response.json",
+        lambda c: c.call("POST", "/product/202309/products/deactivate", body={"product_ids": [c.product_id, "1"]}),
+    ),
+    (
+        "activate",
+        O + "product_202309_products_activate.response.json",
+        lambda c: c.call("POST", "/product/202309/products/activate", body={"product_ids": [c.product_id, "1"]}),
+    ),
+    (
+        "create product",
+        O + "post_product_202309_products.response.json",
+        lambda c: c.call(
+            "POST",
+            "/product/202309/products",
+            body={
+                "title": "Sandbox mug",
+                "skus": [
+                    {"seller_sku": "MUG-1", "price": {"amount": "9.90", "currency": "USD"}, "inventory": [{"warehouse_id": c.warehouse_id, "quantity": 3}]}
+                ],
+            },
+        ),
+    ),
+    (
+        "partial edit",
+        O + "product_202509_products_product_id_partial_edit.response.json",
+        lambda c: c.call("POST", f"/product/202309/products/{c.product_id}/partial_edit", body={"title": "Renamed in the sandbox"}),
+    ),
+    (
+        "delete products",
+        O + "delete_product_202309_products.response.json",
+        lambda c: c.call("DELETE", "/product/202309/products", body={"product_ids": [c.product_id, "1"]}),
+    ),
+    (
+        "ship package",
+        O + "fulfillment_202309_packages_package_id_ship.response.json",
+        lambda c: c.call(
+            "POST",
+            f"/fulfillment/202309/packages/{c.ship_package_id}/ship",
+            body={"handover_method": "DROP_OFF", "self_shipment": {"tracking_number": "1Z999", "shipping_provider_id": "6617675021119438849"}},
+        ),
+    ),
+    (
+        "approve return",
+        O + "return_refund_202309_returns_return_id_approve.response.json",
+        lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/approve"),
+    ),
+    (
+        "reject return",
+        O + "return_refund_202309_returns_return_id_reject.response.json",
+        lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/reject"),
+    ),
+    (
+        "approve cancellation",
+        O + "return_refund_202309_cancellations_cancel_id_approve.response.json",
+        lambda c: c.call("POST", f"/return_refund/202309/cancellations/{c.cancel_id}/approve"),
+    ),
     ("token refresh", F + "auth_api_v2_token_refresh.response.json", lambda c: token_call(c, "refresh")),
 ]

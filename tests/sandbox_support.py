@@ -31,7 +31,11 @@ def authorize(server: SandboxServer, user_type: str = "seller", shops: list[int]
     assert redirect.status_code == 302, redirect.text
     location = parse_qs(urlparse(redirect.headers["Location"]).query)
     assert location["state"] == ["test-state"]
-    token = requests.get(f"{server.url}/api/v2/token/get", params={"app_key": APP_KEY, "app_secret": APP_SECRET, "auth_code": location["code"][0], "grant_type": "authorized_code"}, timeout=10).json()
+    token = requests.get(
+        f"{server.url}/api/v2/token/get",
+        params={"app_key": APP_KEY, "app_secret": APP_SECRET, "auth_code": location["code"][0], "grant_type": "authorized_code"},
+        timeout=10,
+    ).json()
     assert token["code"] == 0, token
     return token["data"]
 
@@ -43,7 +47,15 @@ def shops_of(server: SandboxServer) -> list[dict]:
 def client_for(server: SandboxServer, token: dict | None = None, shop: int = 0, **kwargs) -> TikTokShopClient:
     token = token or authorize(server)
     kwargs.setdefault("retry", RetryPolicy(attempts=1))
-    return TikTokShopClient(APP_KEY, APP_SECRET, access_token=token["access_token"], shop_cipher=shops_of(server)[shop]["cipher"], api_base_url=server.url, auth_base_url=server.url, **kwargs)
+    return TikTokShopClient(
+        APP_KEY,
+        APP_SECRET,
+        access_token=token["access_token"],
+        shop_cipher=shops_of(server)[shop]["cipher"],
+        api_base_url=server.url,
+        auth_base_url=server.url,
+        **kwargs,
+    )
 
 
 def raw_call(

@@ -12,7 +12,17 @@ import requests
 
 from sandbox_support import APP_KEY, APP_SECRET, SERVICE_ID, control
 
-ALL_FEATURES = {"product_catalog": True, "orders": True, "inventory": True, "logistics": True, "promotions": False, "returns": True, "live_shopping": True, "affiliate": True, "shop_analytics": True}
+ALL_FEATURES = {
+    "product_catalog": True,
+    "orders": True,
+    "inventory": True,
+    "logistics": True,
+    "promotions": False,
+    "returns": True,
+    "live_shopping": True,
+    "affiliate": True,
+    "shop_analytics": True,
+}
 
 
 def account_config(server, **overrides) -> dict:

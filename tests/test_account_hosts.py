@@ -50,7 +50,13 @@ def test_an_admin_is_held_to_the_allow_list(client, connected):
     response = client.patch(f"/api/v1/accounts/{connected}", json={"config": {"api_base_url": "https://collector.example.net"}})
     assert response.status_code == 422
     assert "ERP_INTEGRATIONS_ALLOWED_HOSTS" in response.get_json()["error"]["fields"]["api_base_url"][0]
-    created = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": {"name": "x", "region": "US", "app_key": "abcd1234", "app_secret": "secret-x", "auth_base_url": "https://127.0.0.2"}})
+    created = client.post(
+        "/api/v1/accounts",
+        json={
+            "connector": "tiktok_shop",
+            "config": {"name": "x", "region": "US", "app_key": "abcd1234", "app_secret": "secret-x", "auth_base_url": "https://127.0.0.2"},
+        },
+    )
     assert created.status_code == 422 and "auth_base_url" in created.get_json()["error"]["fields"]
 
 
@@ -80,7 +86,10 @@ def test_the_settings_page_leaves_hosts_out_for_a_manager(app, connected):
         session["uid"], session["sv"], session["csrf"] = user.id, user.session_version, "t"
     html = page.get(f"/accounts/{connected}/settings").get_data(as_text=True)
     assert 'name="api_base_url"' not in html and 'name="sync_interval_minutes"' in html
-    saved = page.post(f"/accounts/{connected}/settings", data={"csrf_token": "t", "name": "Renamed", "region": "US", "app_key": "sandboxappkey", "sync_interval_minutes": "30", "features.orders": "on"})
+    saved = page.post(
+        f"/accounts/{connected}/settings",
+        data={"csrf_token": "t", "name": "Renamed", "region": "US", "app_key": "sandboxappkey", "sync_interval_minutes": "30", "features.orders": "on"},
+    )
     assert saved.status_code == 302, saved.get_data(as_text=True)[:2000]
     assert {"access_token", "refresh_token"} <= stored_secrets(connected)
 

@@ -25,9 +25,15 @@ def test_connectors_describe_their_config_dialog(client):
     assert intervals == [5, 15, 30, 60, None]
     toggles = {f["name"]: f["default"] for f in fields["features"]["fields"]}
     assert toggles == {
-        "product_catalog": True, "orders": True, "inventory": True,
-        "logistics": False, "promotions": False, "returns": False,
-        "live_shopping": False, "affiliate": False, "shop_analytics": False,
+        "product_catalog": True,
+        "orders": True,
+        "inventory": True,
+        "logistics": False,
+        "promotions": False,
+        "returns": False,
+        "live_shopping": False,
+        "affiliate": False,
+        "shop_analytics": False,
     }
     orders = [f["order"] for f in body["config_schema"]]
     assert orders == sorted(orders)

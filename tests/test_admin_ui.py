@@ -15,7 +15,7 @@ from playwright.sync_api import expect, sync_playwright
 from auth_support import ADMIN_EMAIL, PASSWORD, add_user
 from conftest import serving
 from sandbox_support import APP_KEY, APP_SECRET, SERVICE_ID, shops_of, start_sandbox
-from sync_support import account_config, connect, run_jobs, sync
+from sync_support import connect, run_jobs, sync
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
@@ -297,8 +297,16 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
     expect(page.get_by_role("button", name="Sign out")).to_be_visible()
     assert page.locator("link[rel=icon]").count() == 1
 
-    for url in ("/accounts", f"/accounts/{account_id}/monitor", f"/accounts/{account_id}/settings", f"/accounts/{account_id}/data/orders",
-                f"/accounts/{account_id}/data/products", f"/accounts/{account_id}/data/returns", f"/accounts/{account_id}/data/affiliate_orders", "/users"):
+    for url in (
+        "/accounts",
+        f"/accounts/{account_id}/monitor",
+        f"/accounts/{account_id}/settings",
+        f"/accounts/{account_id}/data/orders",
+        f"/accounts/{account_id}/data/products",
+        f"/accounts/{account_id}/data/returns",
+        f"/accounts/{account_id}/data/affiliate_orders",
+        "/users",
+    ):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
         wide = page.evaluate(WIDER_THAN_SCREEN) if width > PHONE["width"] else []

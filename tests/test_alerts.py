@@ -4,7 +4,7 @@ that are late."""
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -58,11 +58,13 @@ def test_unsettled_transactions_of_old_orders_show_as_delayed_settlements(client
     from erp_integrations.models import StatementTransaction
 
     account_id = create_account("tiktok_shop", {"name": "A", "region": "US", "app_key": "abcdef12", "app_secret": "secret-value"}).id
-    now = datetime.now(timezone.utc)
-    db.session.add_all([
-        StatementTransaction(account_id=account_id, external_id="recent", is_settled=False, order_created_at=now - timedelta(days=3)),
-        StatementTransaction(account_id=account_id, external_id="settled", is_settled=True, order_created_at=now - timedelta(days=90)),
-    ])
+    now = datetime.now(UTC)
+    db.session.add_all(
+        [
+            StatementTransaction(account_id=account_id, external_id="recent", is_settled=False, order_created_at=now - timedelta(days=3)),
+            StatementTransaction(account_id=account_id, external_id="settled", is_settled=True, order_created_at=now - timedelta(days=90)),
+        ]
+    )
     db.session.commit()
     assert "Delayed settlements" not in monitor_html(app, account_id)
     db.session.add(StatementTransaction(account_id=account_id, external_id="late", is_settled=False, order_created_at=now - timedelta(days=45)))

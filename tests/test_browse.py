@@ -3,13 +3,13 @@ shop's rows never show in another's."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-BASE = datetime(2026, 11, 1, tzinfo=timezone.utc)
+BASE = datetime(2026, 11, 1, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -25,8 +25,13 @@ def add_orders(account_id: int, created: list[int | None], statuses: list[str] |
     from erp_integrations.models import SalesOrder
 
     rows = [
-        SalesOrder(account_id=account_id, external_id=f"{account_id}-{n}", remote_created_at=None if minute is None else BASE + timedelta(minutes=minute),
-                   status=(statuses or ["AWAITING_SHIPMENT"])[n % len(statuses or ["x"])], currency="USD")
+        SalesOrder(
+            account_id=account_id,
+            external_id=f"{account_id}-{n}",
+            remote_created_at=None if minute is None else BASE + timedelta(minutes=minute),
+            status=(statuses or ["AWAITING_SHIPMENT"])[n % len(statuses or ["x"])],
+            currency="USD",
+        )
         for n, minute in enumerate(created)
     ]
     db.session.add_all(rows)
@@ -94,7 +99,9 @@ def test_filters_and_search_narrow_the_pages_and_stay_inside_the_account(client,
     assert choices == {"status": ["AWAITING_SHIPMENT", "CANCELLED", "DELIVERED"]}
 
 
-@pytest.mark.parametrize("args, field", [({"after": "garbage"}, "after"), ({"before": "bnVsbA"}, "before"), ({"limit": "0"}, "limit"), ({"limit": "x"}, "limit")])
+@pytest.mark.parametrize(
+    "args, field", [({"after": "garbage"}, "after"), ({"before": "bnVsbA"}, "before"), ({"limit": "0"}, "limit"), ({"limit": "x"}, "limit")]
+)
 def test_a_bad_cursor_or_limit_is_a_422_naming_the_parameter(client, shops, args, field):
     response = client.get(f"/api/v1/accounts/{shops[0]}/data/orders", query_string=args)
     assert response.status_code == 422

@@ -6,6 +6,7 @@ import inspect
 import re
 import subprocess
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import click
@@ -130,7 +131,7 @@ def test_connector_commands_come_through_the_hook():
 
 
 def test_erp_record_upserted_receives_written_rows(plugin_manager, app, tiktok_config):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from erp_integrations.accounts import create_account
     from erp_integrations.extensions import db
@@ -140,7 +141,7 @@ def test_erp_record_upserted_receives_written_rows(plugin_manager, app, tiktok_c
     plugin = EchoPlugin()
     plugin_manager.register(plugin, name="echo-plugin")
     account = create_account("tiktok_shop", tiktok_config)
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc)
+    now = datetime(2026, 1, 1, tzinfo=UTC)
     rows = [{"account_id": account.id, "external_id": "p1", "title": "Mug", "remote_updated_at": now}]
     bulk_upsert(Product, rows, account=account)
     db.session.commit()

@@ -3,7 +3,7 @@ ranges, and money that always says its currency."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -60,8 +60,8 @@ def test_created_ranges_match_an_independent_filter(client, shops, minutes, star
     day_from = (BASE + timedelta(days=start)).date()
     day_to = day_from + timedelta(days=days)
     if unix:  # the same range as unix seconds, the end exclusive
-        lo = int(datetime.combine(day_from, datetime.min.time(), timezone.utc).timestamp())
-        hi = int(datetime.combine(day_to + timedelta(days=1), datetime.min.time(), timezone.utc).timestamp())
+        lo = int(datetime.combine(day_from, datetime.min.time(), UTC).timestamp())
+        hi = int(datetime.combine(day_to + timedelta(days=1), datetime.min.time(), UTC).timestamp())
         query = {"created_from": str(lo), "created_to": str(hi)}
     else:  # dates: the end date is included
         query = {"created_from": day_from.isoformat(), "created_to": day_to.isoformat()}

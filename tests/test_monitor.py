@@ -7,6 +7,7 @@ import os
 import re
 import subprocess
 import sys
+from datetime import UTC
 
 from sqlalchemy import update
 
@@ -43,7 +44,7 @@ def test_sync_now_shows_queued_runs_at_once_and_refreshes_until_done(rq_app, adm
 
 
 def test_cursors_read_as_dates_with_the_raw_cursor_behind(client, app, app_env, fresh_sandbox):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from erp_integrations.extensions import db
     from erp_integrations.models import SyncCursor
@@ -51,7 +52,7 @@ def test_cursors_read_as_dates_with_the_raw_cursor_behind(client, app, app_env, 
     account_id = connect(client, fresh_sandbox)
     sync(client, app, app_env, account_id, streams=["orders"])
     cursor = db.session.query(SyncCursor).filter_by(account_id=account_id, stream="orders").one().cursor
-    shown = datetime.fromtimestamp(cursor["watermark"], timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    shown = datetime.fromtimestamp(cursor["watermark"], UTC).strftime("%Y-%m-%d %H:%M UTC")
     row = streams_row(monitor_html(app, account_id), "orders")
     assert f"<summary>Changes up to {shown}</summary>" in row
     assert str(cursor["watermark"]) in row  # the raw cursor, for support, inside the details
@@ -65,10 +66,11 @@ def test_run_rows_name_the_tables_they_wrote(client, app, app_env, fresh_sandbox
 
 
 def test_deleting_an_account_takes_its_jobs_along(rq_app, admin, app_env, redis_url, tiktok_config):
-    from auth_support import api_client
     from erp_integrations.extensions import db
     from erp_integrations.jobs import enqueue, get_queue_backend
     from erp_integrations.models import AccountCredential, IntegrationAccount
+
+    from auth_support import api_client
 
     client = api_client(rq_app)
     doomed = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": tiktok_config}).get_json()["id"]
@@ -97,11 +99,17 @@ def test_deleting_an_account_takes_its_jobs_along(rq_app, admin, app_env, redis_
 def test_unknown_pages_and_orders_get_the_apps_own_404(app, client, fresh_sandbox):
     from auth_support import ADMIN_EMAIL, PASSWORD
 
-    account_id = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": {"name": "A", "region": "US", "app_key": "abcd1234", "app_secret": "secret-1"}}).get_json()["id"]
+    account_id = client.post(
+        "/api/v1/accounts", json={"connector": "tiktok_shop", "config": {"name": "A", "region": "US", "app_key": "abcd1234", "app_secret": "secret-1"}}
+    ).get_json()["id"]
     browser = app.test_client()
     token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").get_data(as_text=True)).group(1)
     browser.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD, "csrf_token": token})
-    for url, says in ((f"/accounts/{account_id}/orders/does-not-exist", "has no order"), (f"/accounts/{account_id}/data/bogus", "no list called"), ("/no/such/page", "nothing at this address")):
+    for url, says in (
+        (f"/accounts/{account_id}/orders/does-not-exist", "has no order"),
+        (f"/accounts/{account_id}/data/bogus", "no list called"),
+        ("/no/such/page", "nothing at this address"),
+    ):
         page = browser.get(url)
         assert page.status_code == 404 and page.mimetype == "text/html"
         body = page.get_data(as_text=True)

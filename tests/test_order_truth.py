@@ -4,7 +4,7 @@ sandbox's own answers for the same orders, fetched independently."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sandbox_support import client_for
 from sync_support import connect, sync
@@ -14,13 +14,13 @@ def sandbox_orders(server, ids: list[str]) -> dict[str, dict]:
     client = client_for(server)
     found = {}
     for start in range(0, len(ids), 50):
-        for order in client.request("GET", "/order/202309/orders", query={"ids": ",".join(ids[start:start + 50])})["orders"]:
+        for order in client.request("GET", "/order/202309/orders", query={"ids": ",".join(ids[start : start + 50])})["orders"]:
             found[order["id"]] = order
     return found
 
 
 def at(value):
-    return None if value in (None, 0) else datetime.fromtimestamp(int(value), timezone.utc)
+    return None if value in (None, 0) else datetime.fromtimestamp(int(value), UTC)
 
 
 def test_history_packages_and_details_tell_the_marketplaces_times(client, app, app_env, fresh_sandbox):
@@ -36,10 +36,18 @@ def test_history_packages_and_details_tell_the_marketplaces_times(client, app, a
     assert set(truth) == set(orders)
 
     # Status history: each step the sandbox dates is recorded at that time, in time order.
-    steps = {"AWAITING_SHIPMENT": "paid_time", "AWAITING_COLLECTION": "rts_time", "IN_TRANSIT": "collection_time", "DELIVERED": "delivery_time", "CANCELLED": "cancel_time"}
+    steps = {
+        "AWAITING_SHIPMENT": "paid_time",
+        "AWAITING_COLLECTION": "rts_time",
+        "IN_TRANSIT": "collection_time",
+        "DELIVERED": "delivery_time",
+        "CANCELLED": "cancel_time",
+    }
     checked = 0
     for external_id, order in orders.items():
-        history = db.session.scalars(select(OrderStatusChange).where(OrderStatusChange.order_id == order.id).order_by(OrderStatusChange.occurred_at, OrderStatusChange.id)).all()
+        history = db.session.scalars(
+            select(OrderStatusChange).where(OrderStatusChange.order_id == order.id).order_by(OrderStatusChange.occurred_at, OrderStatusChange.id)
+        ).all()
         assert history and history[-1].to_status == truth[external_id]["status"]
         assert [h.occurred_at for h in history] == sorted(h.occurred_at for h in history)
         for h in history:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -16,7 +16,7 @@ def test_purge_keeps_the_history_window_and_the_catalogue(app, tiktok_config):
 
     account = create_account("tiktok_shop", {**tiktok_config, "history_months": 6})
     other = create_account("tiktok_shop", {**tiktok_config, "name": "Other shop"})
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     old, recent = now - timedelta(days=200), now - timedelta(days=20)
     for owner in (account, other):
         for name, created in (("old", old), ("new", recent)):

@@ -58,7 +58,9 @@ def test_credentials_and_timestamp(sandbox, seller_token, cipher, change, expect
 
 def test_timestamp_window_edges_are_accepted(sandbox, seller_token, cipher):
     for offset in (-290, 25):
-        response = raw_call(sandbox, "POST", ORDERS, query={"page_size": 1}, body={}, token=seller_token["access_token"], cipher=cipher, timestamp=int(time.time()) + offset)
+        response = raw_call(
+            sandbox, "POST", ORDERS, query={"page_size": 1}, body={}, token=seller_token["access_token"], cipher=cipher, timestamp=int(time.time()) + offset
+        )
         assert response.json()["code"] == 0
 
 
@@ -67,7 +69,9 @@ def test_upper_case_signature_is_rejected(sandbox, seller_token, cipher):
 
     params = {"page_size": "1", "app_key": APP_KEY, "timestamp": str(int(time.time())), "shop_cipher": cipher}
     upper = sign_request(APP_SECRET, ORDERS, params, b"{}", "application/json").upper()
-    response = raw_call(sandbox, "POST", ORDERS, query={"page_size": 1}, body={}, token=seller_token["access_token"], cipher=cipher, timestamp=params["timestamp"], sign=upper)
+    response = raw_call(
+        sandbox, "POST", ORDERS, query={"page_size": 1}, body={}, token=seller_token["access_token"], cipher=cipher, timestamp=params["timestamp"], sign=upper
+    )
     assert error(response)[:2] == (401, 106001)
 
 
@@ -78,7 +82,17 @@ def test_the_body_is_signed_byte_for_byte(sandbox, seller_token, cipher):
     compact = b'{"order_status":"COMPLETED"}'
     spaced = b'{"order_status": "COMPLETED"}'  # json.dumps default: same JSON, other bytes
     signature = sign_request(APP_SECRET, ORDERS, params, compact, "application/json")
-    sent_other_bytes = raw_call(sandbox, "POST", ORDERS, query={"page_size": 1}, body=spaced, token=seller_token["access_token"], cipher=cipher, timestamp=params["timestamp"], sign=signature)
+    sent_other_bytes = raw_call(
+        sandbox,
+        "POST",
+        ORDERS,
+        query={"page_size": 1},
+        body=spaced,
+        token=seller_token["access_token"],
+        cipher=cipher,
+        timestamp=params["timestamp"],
+        sign=signature,
+    )
     assert error(sent_other_bytes)[:2] == (401, 106001)
 
 
@@ -134,7 +148,11 @@ def test_expired_access_token_then_refresh(fresh_sandbox):
     cipher = shops_of(fresh_sandbox)[0]["cipher"]
     control(fresh_sandbox, "POST", "/tokens/expire")
     assert error(raw_call(fresh_sandbox, "POST", ORDERS, query={"page_size": 1}, body={}, token=token["access_token"], cipher=cipher))[:2] == (401, 105002)
-    refreshed = requests.get(f"{fresh_sandbox.url}/api/v2/token/refresh", params={"app_key": APP_KEY, "app_secret": APP_SECRET, "refresh_token": token["refresh_token"], "grant_type": "refresh_token"}, timeout=10).json()
+    refreshed = requests.get(
+        f"{fresh_sandbox.url}/api/v2/token/refresh",
+        params={"app_key": APP_KEY, "app_secret": APP_SECRET, "refresh_token": token["refresh_token"], "grant_type": "refresh_token"},
+        timeout=10,
+    ).json()
     assert refreshed["code"] == 0
     data = refreshed["data"]
     assert data["access_token"] != token["access_token"] and data["access_token_expire_in"] > time.time() + 6 * 86_400
@@ -158,11 +176,17 @@ def test_token_host_errors(fresh_sandbox):
 
 def test_authorization_codes_are_single_use_and_expire(fresh_sandbox):
     def code():
-        location = requests.get(f"{fresh_sandbox.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "s", "auto_approve": "1"}, allow_redirects=False, timeout=10).headers["Location"]
+        location = requests.get(
+            f"{fresh_sandbox.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "s", "auto_approve": "1"}, allow_redirects=False, timeout=10
+        ).headers["Location"]
         return location.split("code=")[1].split("&")[0]
 
     def exchange(value):
-        return requests.get(f"{fresh_sandbox.url}/api/v2/token/get", params={"app_key": APP_KEY, "app_secret": APP_SECRET, "auth_code": value, "grant_type": "authorized_code"}, timeout=10).json()["code"]
+        return requests.get(
+            f"{fresh_sandbox.url}/api/v2/token/get",
+            params={"app_key": APP_KEY, "app_secret": APP_SECRET, "auth_code": value, "grant_type": "authorized_code"},
+            timeout=10,
+        ).json()["code"]
 
     first = code()
     assert exchange(first) == 0
@@ -174,7 +198,9 @@ def test_authorization_codes_are_single_use_and_expire(fresh_sandbox):
 def test_consent_page_and_refusal(fresh_sandbox):
     page = requests.get(f"{fresh_sandbox.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "abc"}, timeout=10)
     assert page.status_code == 200 and "Authorize" in page.text and "Sandbox Shop 1" in page.text
-    denied = requests.post(f"{fresh_sandbox.url}/open/authorize", data={"state": "abc", "decision": "deny", "service_id": SERVICE_ID}, allow_redirects=False, timeout=10)
+    denied = requests.post(
+        f"{fresh_sandbox.url}/open/authorize", data={"state": "abc", "decision": "deny", "service_id": SERVICE_ID}, allow_redirects=False, timeout=10
+    )
     assert denied.status_code == 302 and "error=auth_denied" in denied.headers["Location"] and "state=abc" in denied.headers["Location"]
     assert requests.get(f"{fresh_sandbox.url}/open/authorize", params={"service_id": "other"}, timeout=10).status_code == 400
 

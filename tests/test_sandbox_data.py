@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from erp_integrations_tiktok_shop.sandbox.data import ShopData
 from erp_integrations_tiktok_shop.sandbox.documents import order_document
+
 from sandbox_support import client_for, control, raw_call, shops_of
 
 AS_OF = 1_790_000_000
@@ -96,17 +97,41 @@ def test_pages_cover_every_order_once_and_match_the_stats(sandbox, seller_token)
 
 def test_a_page_token_only_works_for_its_query(sandbox, seller_token):
     cipher = shops_of(sandbox)[0]["cipher"]
-    first = raw_call(sandbox, "POST", "/order/202309/orders/search", query={"page_size": 10}, body={}, token=seller_token["access_token"], cipher=cipher).json()["data"]
-    other = raw_call(sandbox, "POST", "/order/202309/orders/search", query={"page_size": 10, "page_token": first["next_page_token"]}, body={"order_status": "COMPLETED"}, token=seller_token["access_token"], cipher=cipher).json()
+    first = raw_call(
+        sandbox, "POST", "/order/202309/orders/search", query={"page_size": 10}, body={}, token=seller_token["access_token"], cipher=cipher
+    ).json()["data"]
+    other = raw_call(
+        sandbox,
+        "POST",
+        "/order/202309/orders/search",
+        query={"page_size": 10, "page_token": first["next_page_token"]},
+        body={"order_status": "COMPLETED"},
+        token=seller_token["access_token"],
+        cipher=cipher,
+    ).json()
     assert other["code"] == 36009004 and "page_token" in other["message"]
-    garbage = raw_call(sandbox, "POST", "/order/202309/orders/search", query={"page_size": 10, "page_token": "not+a/token"}, body={}, token=seller_token["access_token"], cipher=cipher).json()
+    garbage = raw_call(
+        sandbox,
+        "POST",
+        "/order/202309/orders/search",
+        query={"page_size": 10, "page_token": "not+a/token"},
+        body={},
+        token=seller_token["access_token"],
+        cipher=cipher,
+    ).json()
     assert garbage["code"] == 36009004
 
 
 def test_update_time_filter_and_sort(sandbox, seller_token):
     client = client_for(sandbox, seller_token)
     since = int(time.time()) - 30 * 86_400
-    orders = [o for page, _ in client.paginate("POST", "/order/202309/orders/search", "orders", query={"sort_field": "update_time", "sort_order": "ASC"}, body={"update_time_ge": since}) for o in page]
+    orders = [
+        o
+        for page, _ in client.paginate(
+            "POST", "/order/202309/orders/search", "orders", query={"sort_field": "update_time", "sort_order": "ASC"}, body={"update_time_ge": since}
+        )
+        for o in page
+    ]
     times = [o["update_time"] for o in orders]
     assert orders and min(times) >= since and times == sorted(times)
 

@@ -21,7 +21,9 @@ START, END = dt.date(2025, 1, 1), dt.date(2027, 1, 1)
 
 
 def consent_code(server) -> str:
-    location = requests.get(f"{server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "peer", "auto_approve": "1"}, allow_redirects=False, timeout=10).headers["Location"]
+    location = requests.get(
+        f"{server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "peer", "auto_approve": "1"}, allow_redirects=False, timeout=10
+    ).headers["Location"]
     return location.split("code=")[1].split("&")[0]
 
 
@@ -76,7 +78,9 @@ def test_peer_reads_every_synced_operation(peer):
     assert shop.affiliate_seller.search_seller_affiliate_orders(page_size=10).data.orders
     assert shop.logistics.get_warehouse_list().data.warehouses
     assert shop.analytics.get_shop_performance(start_date_ge=START, end_date_lt=END).data.performance.intervals
-    lives = shop.analytics.get_shop_live_performance_list(start_date_ge=START, end_date_lt=END, account_type=GetShopLivePerformanceListAccountType.OFFICIAL_ACCOUNTS)
+    lives = shop.analytics.get_shop_live_performance_list(
+        start_date_ge=START, end_date_lt=END, account_type=GetShopLivePerformanceListAccountType.OFFICIAL_ACCOUNTS
+    )
     assert lives.data.live_stream_sessions
 
 
@@ -91,7 +95,12 @@ def test_peer_webhook_subscription_round_trip(peer):
 def test_peer_creator_orders(peer):
     server = peer[0]
     auth = TikTokShopAuth(APP_KEY, APP_SECRET, service_id=SERVICE_ID, base_url=server.url)
-    location = requests.get(f"{server.url}/open/authorize", params={"service_id": SERVICE_ID, "state": "c", "auto_approve": "1", "user_type": "creator"}, allow_redirects=False, timeout=10).headers["Location"]
+    location = requests.get(
+        f"{server.url}/open/authorize",
+        params={"service_id": SERVICE_ID, "state": "c", "auto_approve": "1", "user_type": "creator"},
+        allow_redirects=False,
+        timeout=10,
+    ).headers["Location"]
     tokens = auth.exchange_code(location.split("code=")[1].split("&")[0])
     with TikTokShop(APP_KEY, APP_SECRET, access_token=tokens.access_token, base_url=server.url) as creator:
         orders = creator.affiliate_creator.search_creator_affiliate_orders(page_size=10, body=SearchCreatorAffiliateOrdersRequest()).data.orders

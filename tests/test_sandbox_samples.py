@@ -37,7 +37,11 @@ EXTRA = {
 }
 # One order object serves search and detail in every version; its documented field set is the
 # union of the order samples.
-ORDER_SAMPLES = ["official_docs/order_202309_orders_search.response.json", "official_docs/order_202507_orders.response.json", "fudiwei_sdk_tests/order_202309_orders.response.json"]
+ORDER_SAMPLES = [
+    "official_docs/order_202309_orders_search.response.json",
+    "official_docs/order_202507_orders.response.json",
+    "fudiwei_sdk_tests/order_202309_orders.response.json",
+]
 
 
 def load(relative: str) -> dict:

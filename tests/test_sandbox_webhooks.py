@@ -11,6 +11,7 @@ import pytest
 
 from erp_integrations_tiktok_shop.sandbox.webhooks import RETRY_SCHEDULE
 from erp_integrations_tiktok_shop.signing import sign_webhook, signatures_match
+
 from sandbox_support import APP_KEY, APP_SECRET, authorize, control, raw_call, shops_of
 
 
@@ -58,7 +59,9 @@ def subscribe(server, token, cipher, address, event_type="ORDER_STATUS_CHANGE"):
 
 
 def awaiting_order(server, token, cipher) -> str:
-    data = raw_call(server, "POST", "/order/202309/orders/search", query={"page_size": 1}, body={"order_status": "AWAITING_SHIPMENT"}, token=token, cipher=cipher).json()["data"]
+    data = raw_call(
+        server, "POST", "/order/202309/orders/search", query={"page_size": 1}, body={"order_status": "AWAITING_SHIPMENT"}, token=token, cipher=cipher
+    ).json()["data"]
     return data["orders"][0]["id"]
 
 

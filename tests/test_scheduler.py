@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from redis import Redis
 from rq import Queue
 
@@ -14,7 +15,10 @@ def make_accounts(intervals, first: int = 0):
     from erp_integrations.extensions import db
     from erp_integrations.models import IntegrationAccount
 
-    accounts = [IntegrationAccount(connector="tiktok_shop", name=f"shop {k}", config={}, features={}, sync_interval_minutes=m, status="connected") for k, m in enumerate(intervals, start=first)]
+    accounts = [
+        IntegrationAccount(connector="tiktok_shop", name=f"shop {k}", config={}, features={}, sync_interval_minutes=m, status="connected")
+        for k, m in enumerate(intervals, start=first)
+    ]
     db.session.add_all(accounts)
     db.session.commit()
     return [a.id for a in accounts]
@@ -122,9 +126,8 @@ def test_a_second_scheduler_stands_by_while_the_first_leads(rq_app):
 
 def test_the_fan_out_job_enqueues_each_enabled_stream_once(rq_app, redis_url, tiktok_config):
     from erp_integrations.accounts import create_account
-    from erp_integrations.jobs.queue import run_job
-
     from erp_integrations.extensions import db
+    from erp_integrations.jobs.queue import run_job
 
     account = create_account("tiktok_shop", tiktok_config)
     account.status = "connected"  # the scheduler fans out only for connected accounts
@@ -132,7 +135,10 @@ def test_the_fan_out_job_enqueues_each_enabled_stream_once(rq_app, redis_url, ti
     first = run_job("sync_due_streams", {"account_id": account.id})
     again = run_job("sync_due_streams", {"account_id": account.id})
     assert first["queued"] > 0 and again == {"queued": 0, "already_waiting": first["queued"]}
-    assert sorted(queued(redis_url)) == sorted(f"sync_account-{account.id}-{s}" for s in ("warehouses", "products", "inventory", "orders", "packages", "statements", "payments", "withdrawals", "unsettled"))
+    assert sorted(queued(redis_url)) == sorted(
+        f"sync_account-{account.id}-{s}"
+        for s in ("warehouses", "products", "inventory", "orders", "packages", "statements", "payments", "withdrawals", "unsettled")
+    )
 
 
 @settings(max_examples=50, deadline=None)

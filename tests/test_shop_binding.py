@@ -41,7 +41,10 @@ def test_several_shops_wait_for_the_admins_choice(client, fresh_sandbox, shops):
     assert row.status == "choose_shop" and row.external_shop_id is None and not row.config.get("shop_cipher")
     listed = client.get(f"/api/v1/accounts/{account_id}/shops").get_json()
     assert listed["shop_setting"] == "shop_cipher" and listed["bound_shop_id"] is None
-    assert [(s["name"], s["region"], s["key"], s["bound"]) for s in listed["shops"]] == [(us["name"], "US", us["cipher"], False), (gb["name"], "GB", gb["cipher"], False)]
+    assert [(s["name"], s["region"], s["key"], s["bound"]) for s in listed["shops"]] == [
+        (us["name"], "US", us["cipher"], False),
+        (gb["name"], "GB", gb["cipher"], False),
+    ]
     assert all(s["seller_type"] for s in listed["shops"])
     # Nothing syncs while the choice is open.
     refused = client.post(f"/api/v1/accounts/{account_id}/sync", json={})

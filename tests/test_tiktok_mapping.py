@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import shared_path
 from erp_integrations.mapping import MappingError, money, unix
 from erp_integrations_tiktok_shop.mappers.affiliate import AffiliateLineMapper, AffiliateOrderMapper, LiveSessionMapper
 from erp_integrations_tiktok_shop.mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
 from erp_integrations_tiktok_shop.mappers.finance import PaymentMapper, StatementMapper, TransactionMapper, UnsettledMapper, WithdrawalMapper
 from erp_integrations_tiktok_shop.mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
 from erp_integrations_tiktok_shop.mappers.orders import OrderLineMapper, OrderMapper
+
+from conftest import shared_path
 
 
 def documents(sample: str, *path: str) -> list[dict]:
@@ -54,8 +55,16 @@ CASES = [
     (WithdrawalMapper, lambda: documents("official_docs/finance_202309_withdrawals.response.json", "withdrawals"), set()),
     (AffiliateOrderMapper, lambda: documents("official_docs/affiliate_seller_202410_orders_search.response.json", "orders"), set()),
     # The seller side names no content ids for some SKUs in this sample; campaign ids are empty strings.
-    (AffiliateLineMapper, lambda: [s for o in documents("official_docs/affiliate_seller_202410_orders_search.response.json", "orders") for s in o["skus"]], {"campaign_id", "target_collaboration_id", "open_collaboration_id"}),
-    (AffiliateLineMapper, lambda: [s for o in documents("official_docs/affiliate_creator_202410_orders_search.response.json", "orders") for s in o["skus"]], {"campaign_id", "target_collaboration_id", "open_collaboration_id"}),
+    (
+        AffiliateLineMapper,
+        lambda: [s for o in documents("official_docs/affiliate_seller_202410_orders_search.response.json", "orders") for s in o["skus"]],
+        {"campaign_id", "target_collaboration_id", "open_collaboration_id"},
+    ),
+    (
+        AffiliateLineMapper,
+        lambda: [s for o in documents("official_docs/affiliate_creator_202410_orders_search.response.json", "orders") for s in o["skus"]],
+        {"campaign_id", "target_collaboration_id", "open_collaboration_id"},
+    ),
     (LiveSessionMapper, lambda: documents("official_docs/analytics_202508_shop_lives_performance.response.json", "live_stream_sessions"), set()),
 ]
 
@@ -74,7 +83,7 @@ def test_order_sample_money_is_exact():
     order = documents("official_docs/order_202309_orders_search.response.json", "orders")[0]
     row = OrderMapper.row(order, account_id=1)
     assert row["product_tax"] == Decimal("21.3") and row["retail_delivery_fee"] == Decimal("1.28")
-    assert row["currency"] == "IDR" and row["remote_created_at"] == datetime(2021, 4, 28, 12, 6, 1, tzinfo=timezone.utc)
+    assert row["currency"] == "IDR" and row["remote_created_at"] == datetime(2021, 4, 28, 12, 6, 1, tzinfo=UTC)
 
 
 def test_bad_payloads_name_the_field_and_record():
@@ -98,7 +107,7 @@ def test_money_strings_map_to_the_same_decimal(value):
 @given(seconds=st.integers(min_value=1, max_value=4_102_444_800))
 def test_unix_times_map_to_aware_utc(seconds):
     mapped = unix("t")({"t": seconds})
-    assert mapped.tzinfo is timezone.utc and int(mapped.timestamp()) == seconds
+    assert mapped.tzinfo is UTC and int(mapped.timestamp()) == seconds
     assert unix("t")({"t": str(seconds)}) == mapped
     assert unix("t")({"t": 0}) is None
 
@@ -140,7 +149,15 @@ def test_floats_never_reach_a_money_column(app):
 
 @pytest.mark.parametrize(
     ("raw", "currency", "expected"),
-    [("Rp9.900", "IDR", "9900"), ("Rp1.250.000", "IDR", "1250000"), ("$1,234.50", "USD", "1234.50"), ("12.5", "USD", "12.5"), ("1.234,56", "EUR", "1234.56"), ("-$3.10", "USD", "-3.10"), ("₫120,000", "VND", "120000")],
+    [
+        ("Rp9.900", "IDR", "9900"),
+        ("Rp1.250.000", "IDR", "1250000"),
+        ("$1,234.50", "USD", "1234.50"),
+        ("12.5", "USD", "12.5"),
+        ("1.234,56", "EUR", "1234.56"),
+        ("-$3.10", "USD", "-3.10"),
+        ("₫120,000", "VND", "120000"),
+    ],
 )
 def test_display_formatted_amounts(raw, currency, expected):
     from erp_integrations.mapping import display_money

@@ -42,7 +42,12 @@ def skus_of(app, account_id):
     from erp_integrations.extensions import db
     from erp_integrations.models import Product, ProductVariant
 
-    rows = db.session.execute(select(ProductVariant, Product.external_id).join(Product, Product.id == ProductVariant.product_id).where(ProductVariant.account_id == account_id).order_by(ProductVariant.id)).all()
+    rows = db.session.execute(
+        select(ProductVariant, Product.external_id)
+        .join(Product, Product.id == ProductVariant.product_id)
+        .where(ProductVariant.account_id == account_id)
+        .order_by(ProductVariant.id)
+    ).all()
     by_product: dict[str, list] = {}
     for variant, product_id in rows:
         by_product.setdefault(product_id, []).append(variant)
@@ -87,8 +92,8 @@ def outbox(client, account_id, **filters):
 
 
 def test_a_burst_of_stock_changes_is_one_call_per_product_with_the_latest_values(client, app, app_env, server, shop, reader, debounced):
-    from erp_integrations.models import IntegrationLog, StockLevel, Warehouse
     from erp_integrations.extensions import db
+    from erp_integrations.models import IntegrationLog, StockLevel, Warehouse
 
     (product_id, variants), (other_product, other_variants) = list(skus_of(app, shop).items())[:2]
     first, second, third = variants[0], variants[-1], other_variants[0]
@@ -139,7 +144,13 @@ def test_a_refused_warehouse_fails_its_change_alone_with_tiktoks_message(client,
 
     product_id, variants = next(iter(skus_of(app, shop).items()))
     returns = db.session.scalars(select(Warehouse).where(Warehouse.account_id == shop, Warehouse.kind == "RETURN_WAREHOUSE")).one()
-    push(client, shop, "stock", {"sku": variants[0].external_id, "warehouse": returns.external_id, "quantity": 9}, {"sku": variants[-1].external_id, "quantity": 8})
+    push(
+        client,
+        shop,
+        "stock",
+        {"sku": variants[0].external_id, "warehouse": returns.external_id, "quantity": 9},
+        {"sku": variants[-1].external_id, "quantity": 8},
+    )
     run_jobs(app, app_env)
 
     rows = {r["target"]: r for r in outbox(client, shop)}
@@ -193,7 +204,9 @@ def test_an_erp_shipment_ships_the_package_and_the_order_follows(client, app, ap
     from erp_integrations.extensions import db
     from erp_integrations.models import SalesOrder, Shipment
 
-    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)).first()
+    order = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)
+    ).first()
     assert order is not None, "the seeded sandbox always has orders awaiting shipment"
     result = push(client, shop, "shipments", {"order": order.external_id, "tracking_number": "ERP-TRACK-0001"})[0]
     run_jobs(app, app_env)  # the push, then the orders and packages syncs it enqueues
@@ -245,7 +258,9 @@ def test_push_cli(app, app_env, cli_env, server, shop, reader):
     """``erp-integrations push stock``: pushes at once without Redis, queues for workers with it."""
     _, variants = next(iter(skus_of(app, shop).items()))
     sku = variants[0].external_id
-    result = subprocess.run([sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), sku, "13"], env=cli_env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), sku, "13"], env=cli_env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "queued" in result.stdout
     if "REDIS_URL" in app_env:
@@ -253,5 +268,7 @@ def test_push_cli(app, app_env, cli_env, server, shop, reader):
     else:
         assert "sent 1, failed 0" in result.stdout
     assert 13 in {q for (s, _), q in sandbox_stock(reader, [sku]).items() if s == sku}
-    refused = subprocess.run([sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), "nope", "1"], env=cli_env, capture_output=True, text=True, timeout=120)
+    refused = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), "nope", "1"], env=cli_env, capture_output=True, text=True, timeout=120
+    )
     assert refused.returncode == 2 and "sku: no synced SKU" in refused.stderr

@@ -8,21 +8,54 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from conftest import shared_path
 from erp_integrations_tiktok_shop.signing import sign_request, sign_webhook, signatures_match, string_to_sign
+
+from conftest import shared_path
 
 DOC_TOKEN = "6AsPQsUMvH3RkchNUPPh22NROHkE0D8pmq/N5M1kHYcZmtRyv9aVrNv65W7Q6tFA+7D1ud64MPNz5OaT"
 CIPHER = "ROW_xkMbgAAAeVAQra0eZWebFQq5aIK"
 VECTORS = [
-    ("e59af819cc", "/authorization/202309/shops", {"app_key": "29a39d", "timestamp": "1623812664"}, None, "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8"),
+    (
+        "e59af819cc",
+        "/authorization/202309/shops",
+        {"app_key": "29a39d", "timestamp": "1623812664"},
+        None,
+        "b596b73e0cc6de07ac26f036364178ab16b0a907af13d43f0a0cd2345f582dc8",
+    ),
     ("app_secret", "/test-api", {"foo": "bar"}, None, "d3cb7fe11ecae942802ceeca67e7cf10120cc12f1517d45fbc1c8cfe5413c80f"),
-    ("e59af819cc", "/event/202309/webhooks", {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"}, None, "ed58e1b5e59865c22a7b828c1cab65007441f43cc91a6cb2f2cdc638e0995a37"),
-    ("e59af819cc", "/event/202309/webhooks", {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"}, b'{"event_type":"PACKAGE_UPDATE","address":"https://partner.tiktokshop.com"}', "701dd6deb2389fe4c469b89bd37fc56f96a6da6afeb4d01c9077a65169752fa7"),
-    ("e59af819cc", "/event/202309/webhooks", {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"}, b'{"address":"https://partner.tiktokshop.com","event_type":"PACKAGE_UPDATE"}', "cd0d6268252f4ba293bf7ea4c0a2873bf9beec600d22530638564ab301435f7a"),
+    (
+        "e59af819cc",
+        "/event/202309/webhooks",
+        {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"},
+        None,
+        "ed58e1b5e59865c22a7b828c1cab65007441f43cc91a6cb2f2cdc638e0995a37",
+    ),
+    (
+        "e59af819cc",
+        "/event/202309/webhooks",
+        {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"},
+        b'{"event_type":"PACKAGE_UPDATE","address":"https://partner.tiktokshop.com"}',
+        "701dd6deb2389fe4c469b89bd37fc56f96a6da6afeb4d01c9077a65169752fa7",
+    ),
+    (
+        "e59af819cc",
+        "/event/202309/webhooks",
+        {"app_key": "68xu9ks5p4i8", "shop_cipher": CIPHER, "timestamp": "1696909648"},
+        b'{"address":"https://partner.tiktokshop.com","event_type":"PACKAGE_UPDATE"}',
+        "cd0d6268252f4ba293bf7ea4c0a2873bf9beec600d22530638564ab301435f7a",
+    ),
     (
         "e59af819cc",
         "/order/202309/orders/search",
-        {"app_key": "29a39d", "page_size": "100", "page_token": DOC_TOKEN, "shop_cipher": "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3", "timestamp": "1623812664", "sign": "ignored", "access_token": "ignored"},
+        {
+            "app_key": "29a39d",
+            "page_size": "100",
+            "page_token": DOC_TOKEN,
+            "shop_cipher": "GCP_XF90igAAAABh00qsWgtvOiGFNqyubMt3",
+            "timestamp": "1623812664",
+            "sign": "ignored",
+            "access_token": "ignored",
+        },
         b'{"order_status":"UNPAID"}',
         "6b55918cfea8c0a45c2e533b88a5d8c2c379f23ded442d71d9be1fa86d28f73e",
     ),
@@ -93,7 +126,9 @@ def test_sign_command_prints_the_string_and_signature():
 
     from erp_integrations_tiktok_shop.commands import sign_command
 
-    result = CliRunner().invoke(sign_command, ["--app-secret", "e59af819cc", "--path", "/authorization/202309/shops", "--query", "app_key=29a39d", "--query", "timestamp=1623812664"])
+    result = CliRunner().invoke(
+        sign_command, ["--app-secret", "e59af819cc", "--path", "/authorization/202309/shops", "--query", "app_key=29a39d", "--query", "timestamp=1623812664"]
+    )
     assert result.exit_code == 0
     assert result.output == (
         "string to sign: <app_secret>/authorization/202309/shopsapp_key29a39dtimestamp1623812664<app_secret>\n"

@@ -78,7 +78,12 @@ def test_incremental_sync_converges_after_changes(client, app, app_env, server):
     assert erp_stats(account_id, expected) == comparable(expected)
     db.session.expire_all()
     assert db.session.scalar(select(SalesOrder.status).where(SalesOrder.external_id == new_orders[1])) == "CANCELLED"
-    transitions = db.session.execute(select(OrderStatusChange.from_status, OrderStatusChange.to_status).join(SalesOrder, OrderStatusChange.order_id == SalesOrder.id).where(SalesOrder.external_id == new_orders[0]).order_by(OrderStatusChange.id)).all()
+    transitions = db.session.execute(
+        select(OrderStatusChange.from_status, OrderStatusChange.to_status)
+        .join(SalesOrder, OrderStatusChange.order_id == SalesOrder.id)
+        .where(SalesOrder.external_id == new_orders[0])
+        .order_by(OrderStatusChange.id)
+    ).all()
     assert [tuple(t) for t in transitions] == [(None, "UNPAID"), ("UNPAID", "AWAITING_SHIPMENT")]
 
 
@@ -194,7 +199,13 @@ def test_sync_cli(app_env, server, client, app):
     account_id = connect(client, server)
     env = {**os.environ, **{k: v for k, v in app_env.items() if k != "REDIS_URL"}}
     env.pop("REDIS_URL", None)
-    result = subprocess.run([sys.executable, "-m", "erp_integrations", "sync", str(account_id), "--stream", "warehouses", "--stream", "products", "--json"], env=env, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "sync", str(account_id), "--stream", "warehouses", "--stream", "products", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     import json
 
@@ -202,5 +213,7 @@ def test_sync_cli(app_env, server, client, app):
     assert [s["stream"] for s in report["streams"]] == ["warehouses", "products"]
     assert all(s["status"] == "succeeded" for s in report["streams"])
     assert report["streams"][1]["counts"]["products"] == truth(server)["products"]["count"]
-    bad = subprocess.run([sys.executable, "-m", "erp_integrations", "sync", str(account_id), "--stream", "nope"], env=env, capture_output=True, text=True, timeout=60)
+    bad = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "sync", str(account_id), "--stream", "nope"], env=env, capture_output=True, text=True, timeout=60
+    )
     assert bad.returncode == 2 and "unknown stream" in bad.stderr

@@ -128,7 +128,9 @@ def test_a_key_ring_that_cannot_open_the_app_secret_gets_503_so_the_delivery_is_
 
     wrong_keys = create_app({**app_env, "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("other")})
     body = delivery("7400000000000000005")
-    response = wrong_keys.test_client().post(f"/webhooks/tiktok-shop/{account_id}", data=body, headers={"Authorization": sign_webhook(APP_KEY, APP_SECRET, body)})
+    response = wrong_keys.test_client().post(
+        f"/webhooks/tiktok-shop/{account_id}", data=body, headers={"Authorization": sign_webhook(APP_KEY, APP_SECRET, body)}
+    )
     assert response.status_code == 503
     message = response.get_json()["error"]["message"]
     assert "cannot be decrypted with the configured key ring" in message and APP_SECRET not in message

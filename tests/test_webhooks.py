@@ -9,11 +9,11 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from erp_integrations_tiktok_shop.signing import sign_webhook
+
 from conftest import shared_path
 from sandbox_support import APP_KEY, APP_SECRET, control, start_sandbox
 from sync_support import connect, run_jobs, sync
-
-from erp_integrations_tiktok_shop.signing import sign_webhook
 
 
 @pytest.fixture(scope="module")
@@ -50,18 +50,33 @@ def post_signed(erp, account_id, payload: dict | bytes, *, secret=APP_SECRET, ke
     signature = sign_webhook(key, secret, body)
     if tamper:
         body = body.replace(b"AWAITING", b"AWAITXNG")
-    return requests.post(f"{erp}/webhooks/tiktok-shop/{account_id}", data=body, headers={"Authorization": signature, "Content-Type": "application/json"}, timeout=10)
+    return requests.post(
+        f"{erp}/webhooks/tiktok-shop/{account_id}", data=body, headers={"Authorization": signature, "Content-Type": "application/json"}, timeout=10
+    )
 
 
 def order_event(order_id: str, status: str, notification_id: str = "7300000000000000001") -> dict:
-    return {"type": 1, "tts_notification_id": notification_id, "shop_id": "", "timestamp": 1700000000, "data": {"order_id": order_id, "order_status": status, "is_on_hold_order": False, "update_time": 1700000000}}
+    return {
+        "type": 1,
+        "tts_notification_id": notification_id,
+        "shop_id": "",
+        "timestamp": 1700000000,
+        "data": {"order_id": order_id, "order_status": status, "is_on_hold_order": False, "update_time": 1700000000},
+    }
 
 
 def test_the_official_signed_sample_is_accepted_and_stored(client, app, erp):
     vector = shared_path("tiktok-shop", "samples", "webhooks_official", "webhook_01_order_status_change.signature_vector.json")
     body = vector.read_bytes()
-    account = client.post("/api/v1/accounts", json={"connector": "tiktok_shop", "config": {"name": "Vector", "region": "US", "app_key": "abcdef", "app_secret": "123"}}).get_json()
-    response = requests.post(f"{erp}/webhooks/tiktok-shop/{account['id']}", data=body, headers={"Authorization": "5dec0f11ec2f6783b8deee53c9ffbf8d024302f7c7e7fa55a35d17629031ac05"}, timeout=10)
+    account = client.post(
+        "/api/v1/accounts", json={"connector": "tiktok_shop", "config": {"name": "Vector", "region": "US", "app_key": "abcdef", "app_secret": "123"}}
+    ).get_json()
+    response = requests.post(
+        f"{erp}/webhooks/tiktok-shop/{account['id']}",
+        data=body,
+        headers={"Authorization": "5dec0f11ec2f6783b8deee53c9ffbf8d024302f7c7e7fa55a35d17629031ac05"},
+        timeout=10,
+    )
     assert (response.status_code, response.content) == (200, b"")
     from erp_integrations.models import WebhookEvent
 
@@ -113,7 +128,9 @@ def test_a_status_change_in_the_sandbox_reaches_the_erp_row_through_its_webhook(
     from erp_integrations.extensions import db
     from erp_integrations.models import OrderStatusChange, SalesOrder
 
-    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)).first()
+    order = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)
+    ).first()
     cipher = control(server, "GET", "/shops").json()["shops"][0]["cipher"]
     moved = control(server, "POST", f"/shops/{cipher}/orders/{order.external_id}/status", json={"status": "AWAITING_COLLECTION"})
     assert moved.status_code == 200, moved.text
@@ -133,7 +150,9 @@ def test_a_replayed_old_event_cannot_move_a_record_backwards(client, app, app_en
     from erp_integrations.extensions import db
     from erp_integrations.models import SalesOrder
 
-    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id.desc())).first()
+    order = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id.desc())
+    ).first()
     cipher = control(server, "GET", "/shops").json()["shops"][0]["cipher"]
     control(server, "POST", f"/shops/{cipher}/orders/{order.external_id}/status", json={"status": "AWAITING_COLLECTION"})
     deliveries_settled(server)
@@ -146,7 +165,9 @@ def test_a_replayed_old_event_cannot_move_a_record_backwards(client, app, app_en
 
 
 def test_unknown_event_types_are_stored_and_acknowledged(client, app, app_env, erp, shop):
-    assert post_signed(erp, shop, {"type": 99, "tts_notification_id": "7333333333333333333", "shop_id": "", "timestamp": 1, "data": {"x": 1}}).status_code == 200
+    assert (
+        post_signed(erp, shop, {"type": 99, "tts_notification_id": "7333333333333333333", "shop_id": "", "timestamp": 1, "data": {"x": 1}}).status_code == 200
+    )
     run_jobs(app, app_env)
     [event] = inbox(client, shop)
     assert (event["event_type"], event["status"]) == ("TYPE_99", "ignored")

@@ -68,7 +68,9 @@ def finish_and_compare(client, account_id, app_env, redis_url, server):
     from erp_integrations.extensions import db
     from erp_integrations.models import SalesOrder
 
-    result = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=worker_env(app_env, redis_url), capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=worker_env(app_env, redis_url), capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     expected = truth(server)
     db.session.rollback()
@@ -82,7 +84,9 @@ def test_sigterm_stops_after_the_page_and_another_worker_continues(rq_app, app_e
     from erp_integrations.models import SyncRun
 
     client, account_id = start_slow_sync(rq_app, server)
-    worker = subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=worker_env(app_env, redis_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "erp_integrations", "worker"], env=worker_env(app_env, redis_url), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     wait_for(lambda: pages_committed(account_id) >= 2, what="two committed pages")
     worker.send_signal(signal.SIGTERM)
     output, _ = worker.communicate(timeout=120)
@@ -102,7 +106,13 @@ def test_sigterm_stops_after_the_page_and_another_worker_continues(rq_app, app_e
 
 def test_a_worker_killed_mid_sync_then_restarted_leaves_the_same_data(rq_app, app_env, redis_url, server):
     client, account_id = start_slow_sync(rq_app, server)
-    worker = subprocess.Popen([sys.executable, "-m", "erp_integrations", "worker"], env=worker_env(app_env, redis_url), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "erp_integrations", "worker"],
+        env=worker_env(app_env, redis_url),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     wait_for(lambda: pages_committed(account_id) >= 2, what="two committed pages")
     os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-page
     worker.wait(timeout=30)

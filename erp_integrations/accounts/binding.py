@@ -19,7 +19,7 @@ enforces it too), and an account that already synced one shop is never moved to 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -86,7 +86,7 @@ def bind_after_authorization(account: IntegrationAccount, connector, shops: list
     info = dict(account.auth_info or {})
     info["shops"] = [s.as_dict() for s in shops]
     account.auth_info = info
-    account.authorized_at = datetime.now(timezone.utc)
+    account.authorized_at = datetime.now(UTC)
     if creator:
         return _connected(account, None, "Connected: a creator account (affiliate data only).")
     if not shops:
@@ -96,7 +96,9 @@ def bind_after_authorization(account: IntegrationAccount, connector, shops: list
     if wanted:
         chosen = next((s for s in shops if s.key == wanted), None)
         if chosen is None:
-            return _waiting(account, f"The shop named in this account's settings was not among the shops you authorized: choose one of the {len(shops)} authorized shops.")
+            return _waiting(
+                account, f"The shop named in this account's settings was not among the shops you authorized: choose one of the {len(shops)} authorized shops."
+            )
     elif len(shops) == 1:
         chosen = shops[0]
     else:
@@ -139,17 +141,22 @@ def check_shop(account: IntegrationAccount, connector, shop: AuthorizedShop, reg
     if shop.region and region and shop.region != region:
         raise BindingRefused(
             f"{shop.name or shop.id} is a {shop.region} shop but this account is set up for {region}: "
-            f"add an account for {shop.region}, or authorize the {region} shop", field="region")
+            f"add an account for {shop.region}, or authorize the {region} shop",
+            field="region",
+        )
     holder = db.session.scalar(
         select(IntegrationAccount).where(
             IntegrationAccount.connector == account.connector, IntegrationAccount.external_shop_id == shop.id, IntegrationAccount.id != account.id
         )
     )
     if holder is not None:
-        raise BindingRefused(f"{shop_label(shop)} is already bound to the account {holder.name!r} (id {holder.id}); a shop syncs into one account only", status=409)
+        raise BindingRefused(
+            f"{shop_label(shop)} is already bound to the account {holder.name!r} (id {holder.id}); a shop syncs into one account only", status=409
+        )
     if account.external_shop_id and account.external_shop_id != shop.id and _has_synced(account):
         raise BindingRefused(
-            f"this account already holds the data of another shop ({account.external_shop_id}); add a new account for {shop_label(shop)}", status=409)
+            f"this account already holds the data of another shop ({account.external_shop_id}); add a new account for {shop_label(shop)}", status=409
+        )
 
 
 def check_shop_setting(account: IntegrationAccount, connector, data: dict[str, Any]) -> None:

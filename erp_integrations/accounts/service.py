@@ -184,9 +184,7 @@ def delete_account(account: IntegrationAccount) -> None:
     db.session.delete(account)
     db.session.flush()
     if was_default:
-        successor = db.session.scalars(
-            select(IntegrationAccount).where(IntegrationAccount.connector == connector_name).order_by(IntegrationAccount.id)
-        ).first()
+        successor = db.session.scalars(select(IntegrationAccount).where(IntegrationAccount.connector == connector_name).order_by(IntegrationAccount.id)).first()
         if successor is not None:
             _make_default(successor)
     db.session.commit()
@@ -196,9 +194,7 @@ def _make_default(account: IntegrationAccount) -> None:
     db.session.flush()
     # Clear the old default first: the partial unique index allows one default at a time.
     db.session.execute(
-        update(IntegrationAccount)
-        .where(IntegrationAccount.connector == account.connector, IntegrationAccount.id != account.id)
-        .values(is_default=False)
+        update(IntegrationAccount).where(IntegrationAccount.connector == account.connector, IntegrationAccount.id != account.id).values(is_default=False)
     )
     account.is_default = True
     db.session.flush()

@@ -88,68 +88,443 @@ def _errors(*codes: int) -> dict:
 
 def build_spec() -> dict:
     spec = APISpec(title="erp-integrations", version=__version__, openapi_version="3.0.3", plugins=[MarshmallowPlugin()])
-    for name, schema in [("Error", Error), ("Connector", Connector), ("Account", Account), ("AccountCreate", AccountCreate), ("AccountUpdate", AccountUpdate), ("ConnectionResult", ConnectionResult)]:
+    for name, schema in [
+        ("Error", Error),
+        ("Connector", Connector),
+        ("Account", Account),
+        ("AccountCreate", AccountCreate),
+        ("AccountUpdate", AccountUpdate),
+        ("ConnectionResult", ConnectionResult),
+    ]:
         spec.components.schema(name, schema=schema)
     account_id = {"name": "account_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    spec.path("/api/v1/connectors", operations={"get": {"summary": "Installed connectors with their config schemas", "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"connectors": {"type": "array", "items": {"$ref": "#/components/schemas/Connector"}}}}}}}}}})
-    spec.path("/api/v1/connectors/{name}", operations={"get": {"summary": "One connector", "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", **_json("Connector")}, **_errors(404)}}})
-    spec.path("/api/v1/accounts", operations={
-        "get": {"summary": "Accounts, optionally of one connector", "parameters": [{"name": "connector", "in": "query", "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"accounts": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}}}}}}}}},
-        "post": {"summary": "Create an account", "requestBody": {"required": True, **_json("AccountCreate")}, "responses": {"201": {"description": "Created", **_json("Account")}, **_errors(400, 404, 422)}},
-    })
-    spec.path("/api/v1/accounts/{account_id}", operations={
-        "get": {"summary": "One account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}},
-        "patch": {"summary": "Change some settings", "parameters": [account_id], "requestBody": {"required": True, **_json("AccountUpdate")}, "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(400, 403, 404, 422)}},
-        "delete": {"summary": "Delete an account and everything synced for it", "parameters": [account_id], "responses": {"204": {"description": "Deleted"}, **_errors(404)}},
-    })
-    spec.path("/api/v1/accounts/{account_id}/default", operations={"post": {"summary": "Make this the connector's default account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}}})
-    spec.path("/api/v1/accounts/{account_id}/test", operations={"post": {"summary": "Test the connection (background=1: as a job)", "parameters": [account_id, {"name": "background", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}], "responses": {"200": {"description": "Result", **_json("ConnectionResult")}, "202": {"description": "Enqueued"}, **_errors(404)}}})
-    spec.path("/api/v1/accounts/{account_id}/authorize", operations={"post": {"summary": "Connect & Authorize: the marketplace consent URL, with a signed single-use state", "parameters": [account_id], "responses": {"200": {"description": "authorization_url, and the callback path to register with the marketplace", "content": {"application/json": {"schema": {"type": "object", "properties": {"authorization_url": {"type": "string"}, "callback_path": {"type": "string"}}}}}}, **_errors(404, 422)}}})
-    shop = {"type": "object", "properties": {"id": {"type": "string"}, "key": {"type": "string", "description": "the value of the connector's shop setting (TikTok: the shop cipher)"}, "name": {"type": "string"}, "region": {"type": "string", "nullable": True}, "seller_type": {"type": "string", "nullable": True}, "bound": {"type": "boolean"}}}
-    spec.path("/api/v1/accounts/{account_id}/shops", operations={"get": {"summary": "The shops the account's authorization covers, and the one it is bound to", "parameters": [account_id], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"status": {"type": "string"}, "shop_setting": {"type": "string", "nullable": True}, "bound_shop_id": {"type": "string", "nullable": True}, "shops": {"type": "array", "items": shop}}}}}}, **_errors(401, 403, 404)}}})
-    spec.path("/api/v1/accounts/{account_id}/shop", operations={"post": {
-        "summary": "Bind the account to one of its authorized shops (refused for a shop of another region, one bound to another account, or an account that already synced another shop)",
-        "parameters": [account_id],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "required": ["shop"], "properties": {"shop": {"type": "string", "description": "the shop's key from GET .../shops"}}}}}},
-        "responses": {"200": {"description": "Bound: binding, message, bound_shop"}, **_errors(400, 401, 403, 404, 409, 422, 501)},
-    }})
-    spec.path("/api/v1/accounts/{account_id}/sync", operations={"post": {"summary": "Sync now: enqueue streams (all enabled ones by default)", "parameters": [account_id], "requestBody": {"content": {"application/json": {"schema": {"type": "object", "properties": {"streams": {"type": "array", "items": {"type": "string"}}, "full": {"type": "boolean"}}}}}}, "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)}}})
-    spec.path("/api/v1/accounts/{account_id}/runs", operations={"get": {"summary": "Sync runs, newest first, with each stream's cursor", "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}], "responses": {"200": {"description": "OK"}, **_errors(404)}}})
-    push_item = {"type": "object", "description": "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; shipments: package or order, tracking_number, shipping_provider_id?, handover_method?"}
-    spec.path("/api/v1/accounts/{account_id}/push/{kind}", operations={"post": {
-        "summary": "Push ERP changes (debounced, latest wins per SKU/warehouse, price or package; unchanged values are not sent again)",
-        "parameters": [account_id, {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["stock", "prices", "shipments"]}}],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": push_item}}}}}},
-        "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422)},
-    }})
-    spec.path("/api/v1/accounts/{account_id}/push", operations={"get": {"summary": "The push outbox, newest first", "parameters": [account_id, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "sent", "failed"]}}, {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["stock", "price", "shipment"]}}], "responses": {"200": {"description": "OK"}, **_errors(404, 422)}}})
-    spec.path("/api/v1/accounts/{account_id}/push/requests/{request_id}/retry", operations={"post": {"summary": "Send a failed change again", "parameters": [account_id, {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}], "responses": {"202": {"description": "Queued"}, **_errors(404, 409)}}})
-    spec.path("/api/v1/accounts/{account_id}/webhooks", operations={"get": {"summary": "Webhook subscriptions registered with the marketplace, and the receiver path to point them at", "parameters": [account_id], "responses": {"200": {"description": "receiver_path, address, subscriptions"}, **_errors(404, 502)}}})
-    spec.path("/api/v1/accounts/{account_id}/webhooks/subscribe", operations={"post": {"summary": "Register the account's webhook URL for the event types its features need (and drop the ones they no longer need)", "parameters": [account_id], "responses": {"200": {"description": "wanted, registered, removed, subscriptions"}, **_errors(404, 422, 502)}}})
-    spec.path("/api/v1/accounts/{account_id}/webhooks/events", operations={"get": {"summary": "The webhook log: stored deliveries, newest first", "parameters": [account_id, {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["received", "processing", "processed", "ignored", "failed", "rejected"]}}, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}], "responses": {"200": {"description": "OK"}, **_errors(404, 422)}}})
-    spec.path("/api/v1/accounts/{account_id}/webhooks/events/{event_id}/retry", operations={"post": {"summary": "Handle a processed, ignored or failed delivery again", "parameters": [account_id, {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}], "responses": {"202": {"description": "Queued"}, **_errors(404, 409)}}})
-    spec.path("/api/v1/jobs/failed", operations={"get": {"summary": "Jobs that failed after their retries (RQ's failed registry, or the embedded queue's failures)", "responses": {"200": {"description": "OK"}}}})
-    spec.path("/api/v1/jobs/failed/{job_id}/retry", operations={"post": {"summary": "Run a failed job again", "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"202": {"description": "Queued"}, **_errors(404)}}})
+    spec.path(
+        "/api/v1/connectors",
+        operations={
+            "get": {
+                "summary": "Installed connectors with their config schemas",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"connectors": {"type": "array", "items": {"$ref": "#/components/schemas/Connector"}}},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/connectors/{name}",
+        operations={
+            "get": {
+                "summary": "One connector",
+                "parameters": [{"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "OK", **_json("Connector")}, **_errors(404)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts",
+        operations={
+            "get": {
+                "summary": "Accounts, optionally of one connector",
+                "parameters": [{"name": "connector", "in": "query", "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"accounts": {"type": "array", "items": {"$ref": "#/components/schemas/Account"}}}}
+                            }
+                        },
+                    }
+                },
+            },
+            "post": {
+                "summary": "Create an account",
+                "requestBody": {"required": True, **_json("AccountCreate")},
+                "responses": {"201": {"description": "Created", **_json("Account")}, **_errors(400, 404, 422)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}",
+        operations={
+            "get": {"summary": "One account", "parameters": [account_id], "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)}},
+            "patch": {
+                "summary": "Change some settings",
+                "parameters": [account_id],
+                "requestBody": {"required": True, **_json("AccountUpdate")},
+                "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(400, 403, 404, 422)},
+            },
+            "delete": {
+                "summary": "Delete an account and everything synced for it",
+                "parameters": [account_id],
+                "responses": {"204": {"description": "Deleted"}, **_errors(404)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/default",
+        operations={
+            "post": {
+                "summary": "Make this the connector's default account",
+                "parameters": [account_id],
+                "responses": {"200": {"description": "OK", **_json("Account")}, **_errors(404)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/test",
+        operations={
+            "post": {
+                "summary": "Test the connection (background=1: as a job)",
+                "parameters": [account_id, {"name": "background", "in": "query", "schema": {"type": "string", "enum": ["1", "true"]}}],
+                "responses": {"200": {"description": "Result", **_json("ConnectionResult")}, "202": {"description": "Enqueued"}, **_errors(404)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/authorize",
+        operations={
+            "post": {
+                "summary": "Connect & Authorize: the marketplace consent URL, with a signed single-use state",
+                "parameters": [account_id],
+                "responses": {
+                    "200": {
+                        "description": "authorization_url, and the callback path to register with the marketplace",
+                        "content": {
+                            "application/json": {
+                                "schema": {"type": "object", "properties": {"authorization_url": {"type": "string"}, "callback_path": {"type": "string"}}}
+                            }
+                        },
+                    },
+                    **_errors(404, 422),
+                },
+            }
+        },
+    )
+    shop = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string"},
+            "key": {"type": "string", "description": "the value of the connector's shop setting (TikTok: the shop cipher)"},
+            "name": {"type": "string"},
+            "region": {"type": "string", "nullable": True},
+            "seller_type": {"type": "string", "nullable": True},
+            "bound": {"type": "boolean"},
+        },
+    }
+    spec.path(
+        "/api/v1/accounts/{account_id}/shops",
+        operations={
+            "get": {
+                "summary": "The shops the account's authorization covers, and the one it is bound to",
+                "parameters": [account_id],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "status": {"type": "string"},
+                                        "shop_setting": {"type": "string", "nullable": True},
+                                        "bound_shop_id": {"type": "string", "nullable": True},
+                                        "shops": {"type": "array", "items": shop},
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(401, 403, 404),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/shop",
+        operations={
+            "post": {
+                "summary": "Bind the account to one of its authorized shops (refused for a shop of another region, one bound to another account, or an account that already synced another shop)",
+                "parameters": [account_id],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["shop"],
+                                "properties": {"shop": {"type": "string", "description": "the shop's key from GET .../shops"}},
+                            }
+                        }
+                    },
+                },
+                "responses": {"200": {"description": "Bound: binding, message, bound_shop"}, **_errors(400, 401, 403, 404, 409, 422, 501)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/sync",
+        operations={
+            "post": {
+                "summary": "Sync now: enqueue streams (all enabled ones by default)",
+                "parameters": [account_id],
+                "requestBody": {
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "properties": {"streams": {"type": "array", "items": {"type": "string"}}, "full": {"type": "boolean"}}}
+                        }
+                    }
+                },
+                "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/runs",
+        operations={
+            "get": {
+                "summary": "Sync runs, newest first, with each stream's cursor",
+                "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}],
+                "responses": {"200": {"description": "OK"}, **_errors(404)},
+            }
+        },
+    )
+    push_item = {
+        "type": "object",
+        "description": "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; shipments: package or order, tracking_number, shipping_provider_id?, handover_method?",
+    }
+    spec.path(
+        "/api/v1/accounts/{account_id}/push/{kind}",
+        operations={
+            "post": {
+                "summary": "Push ERP changes (debounced, latest wins per SKU/warehouse, price or package; unchanged values are not sent again)",
+                "parameters": [
+                    account_id,
+                    {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["stock", "prices", "shipments"]}},
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": push_item}}}}},
+                },
+                "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/push",
+        operations={
+            "get": {
+                "summary": "The push outbox, newest first",
+                "parameters": [
+                    account_id,
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "sent", "failed"]}},
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["stock", "price", "shipment"]}},
+                ],
+                "responses": {"200": {"description": "OK"}, **_errors(404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/push/requests/{request_id}/retry",
+        operations={
+            "post": {
+                "summary": "Send a failed change again",
+                "parameters": [account_id, {"name": "request_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"202": {"description": "Queued"}, **_errors(404, 409)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/webhooks",
+        operations={
+            "get": {
+                "summary": "Webhook subscriptions registered with the marketplace, and the receiver path to point them at",
+                "parameters": [account_id],
+                "responses": {"200": {"description": "receiver_path, address, subscriptions"}, **_errors(404, 502)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/webhooks/subscribe",
+        operations={
+            "post": {
+                "summary": "Register the account's webhook URL for the event types its features need (and drop the ones they no longer need)",
+                "parameters": [account_id],
+                "responses": {"200": {"description": "wanted, registered, removed, subscriptions"}, **_errors(404, 422, 502)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/webhooks/events",
+        operations={
+            "get": {
+                "summary": "The webhook log: stored deliveries, newest first",
+                "parameters": [
+                    account_id,
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["received", "processing", "processed", "ignored", "failed", "rejected"]},
+                    },
+                    {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
+                ],
+                "responses": {"200": {"description": "OK"}, **_errors(404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/webhooks/events/{event_id}/retry",
+        operations={
+            "post": {
+                "summary": "Handle a processed, ignored or failed delivery again",
+                "parameters": [account_id, {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"202": {"description": "Queued"}, **_errors(404, 409)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/jobs/failed",
+        operations={
+            "get": {
+                "summary": "Jobs that failed after their retries (RQ's failed registry, or the embedded queue's failures)",
+                "responses": {"200": {"description": "OK"}},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/jobs/failed/{job_id}/retry",
+        operations={
+            "post": {
+                "summary": "Run a failed job again",
+                "parameters": [{"name": "job_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"202": {"description": "Queued"}, **_errors(404)},
+            }
+        },
+    )
     user_id = {"name": "user_id", "in": "path", "required": True, "schema": {"type": "integer"}}
-    user_body = {"type": "object", "properties": {"email": {"type": "string"}, "password": {"type": "string", "minLength": 10}, "role": {"type": "string", "enum": ["admin", "manager", "viewer", "creator"]}, "name": {"type": "string"}, "accounts": {"type": "array", "items": {"type": "integer"}}, "is_active": {"type": "boolean"}}}
-    spec.path("/api/v1/me", operations={"get": {"summary": "The signed-in user, their role and the per-account verbs it grants", "responses": {"200": {"description": "OK"}, **_errors(401)}}})
-    spec.path("/api/v1/users", operations={
-        "get": {"summary": "Users (admins only)", "responses": {"200": {"description": "OK"}, **_errors(401, 403)}},
-        "post": {"summary": "Add a user (admins only)", "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}}, "responses": {"201": {"description": "Created"}, **_errors(401, 403, 422)}},
-    })
-    spec.path("/api/v1/users/{user_id}", operations={"patch": {"summary": "Change a user's role, shops, password or active flag (admins only)", "parameters": [user_id], "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}}, "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404, 422)}}})
-    spec.path("/api/v1/users/{user_id}/token", operations={"post": {"summary": "Issue a new API token, returned once; the old one stops working (admins only)", "parameters": [user_id], "responses": {"201": {"description": "token"}, **_errors(401, 403, 404)}}})
+    user_body = {
+        "type": "object",
+        "properties": {
+            "email": {"type": "string"},
+            "password": {"type": "string", "minLength": 10},
+            "role": {"type": "string", "enum": ["admin", "manager", "viewer", "creator"]},
+            "name": {"type": "string"},
+            "accounts": {"type": "array", "items": {"type": "integer"}},
+            "is_active": {"type": "boolean"},
+        },
+    }
+    spec.path(
+        "/api/v1/me",
+        operations={
+            "get": {
+                "summary": "The signed-in user, their role and the per-account verbs it grants",
+                "responses": {"200": {"description": "OK"}, **_errors(401)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/users",
+        operations={
+            "get": {"summary": "Users (admins only)", "responses": {"200": {"description": "OK"}, **_errors(401, 403)}},
+            "post": {
+                "summary": "Add a user (admins only)",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}},
+                "responses": {"201": {"description": "Created"}, **_errors(401, 403, 422)},
+            },
+        },
+    )
+    spec.path(
+        "/api/v1/users/{user_id}",
+        operations={
+            "patch": {
+                "summary": "Change a user's role, shops, password or active flag (admins only)",
+                "parameters": [user_id],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": user_body}}},
+                "responses": {"200": {"description": "OK"}, **_errors(401, 403, 404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/users/{user_id}/token",
+        operations={
+            "post": {
+                "summary": "Issue a new API token, returned once; the old one stops working (admins only)",
+                "parameters": [user_id],
+                "responses": {"201": {"description": "token"}, **_errors(401, 403, 404)},
+            }
+        },
+    )
     listing = {"name": "listing_name", "in": "path", "required": True, "schema": {"type": "string", "enum": list(LISTINGS)}}
     page_response = register_listings(spec)
     spec.components.schema("OrderDetail", ORDER_DETAIL)
-    spec.path("/api/v1/accounts/{account_id}/data", operations={"get": {"summary": "The data listings this user may read for the account", "parameters": [account_id], "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": {"type": "object", "properties": {"listings": {"type": "array", "items": {"type": "object", "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}}}}}}}}}, **_errors(401, 403, 404)}}})
-    spec.path("/api/v1/accounts/{account_id}/data/{listing_name}", operations={"get": {
-        "summary": "One keyset page of synced rows, newest first; follow next/prev cursors. Unknown parameters and filter values are refused (422).",
-        "parameters": [account_id, listing, *listing_parameters()],
-        "responses": {"200": page_response, **_errors(401, 403, 404, 422)},
-    }})
-    spec.path("/api/v1/accounts/{account_id}/orders/{external_id}", operations={"get": {"summary": "An order with its lines, status history, packages, returns and cancellations", "parameters": [account_id, {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}], "responses": {"200": {"description": "OK", **_json("OrderDetail")}, **_errors(401, 403, 404)}}})
-    spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer", "description": "An API token (erp-integrations users token EMAIL). The admin pages' session cookie also works, with X-CSRF-Token on writes."})
+    spec.path(
+        "/api/v1/accounts/{account_id}/data",
+        operations={
+            "get": {
+                "summary": "The data listings this user may read for the account",
+                "parameters": [account_id],
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "listings": {
+                                            "type": "array",
+                                            "items": {
+                                                "type": "object",
+                                                "properties": {"name": {"type": "string"}, "title": {"type": "string"}, "url": {"type": "string"}},
+                                            },
+                                        }
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    **_errors(401, 403, 404),
+                },
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/data/{listing_name}",
+        operations={
+            "get": {
+                "summary": "One keyset page of synced rows, newest first; follow next/prev cursors. Unknown parameters and filter values are refused (422).",
+                "parameters": [account_id, listing, *listing_parameters()],
+                "responses": {"200": page_response, **_errors(401, 403, 404, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/orders/{external_id}",
+        operations={
+            "get": {
+                "summary": "An order with its lines, status history, packages, returns and cancellations",
+                "parameters": [account_id, {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "OK", **_json("OrderDetail")}, **_errors(401, 403, 404)},
+            }
+        },
+    )
+    spec.components.security_scheme(
+        "bearer",
+        {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "An API token (erp-integrations users token EMAIL). The admin pages' session cookie also works, with X-CSRF-Token on writes.",
+        },
+    )
     document = spec.to_dict()
     # Every operation needs a signed-in user, except this document itself.
     document["security"] = [{"bearer": []}]

@@ -20,6 +20,19 @@ from .users import (
 )
 
 __all__ = [
-    "Forbidden", "NotSignedIn", "ROLES", "ROLE_LABELS", "SignInRefused", "UserError", "check", "create_user",
-    "current_user", "issue_api_token", "may", "requires", "serialize_user", "sign_in", "visible_accounts",
+    "Forbidden",
+    "NotSignedIn",
+    "ROLES",
+    "ROLE_LABELS",
+    "SignInRefused",
+    "UserError",
+    "check",
+    "create_user",
+    "current_user",
+    "issue_api_token",
+    "may",
+    "requires",
+    "serialize_user",
+    "sign_in",
+    "visible_accounts",
 ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -115,7 +115,7 @@ def user_for_token(token: str) -> User | None:
 
 def sign_in(email: str, password: str) -> User:
     user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     if user is None:
         check_password_hash(_DUMMY_HASH, password)
         raise SignInRefused("wrong email or password")

@@ -12,4 +12,17 @@ from .listings import (
     row_values,
 )
 
-__all__ = ["LISTINGS", "InvalidCursor", "InvalidQuery", "Listing", "Page", "fetch", "filter_choices", "json_value", "order_detail", "paginate", "row_values", "serialize_order_detail"]
+__all__ = [
+    "LISTINGS",
+    "InvalidCursor",
+    "InvalidQuery",
+    "Listing",
+    "Page",
+    "fetch",
+    "filter_choices",
+    "json_value",
+    "order_detail",
+    "paginate",
+    "row_values",
+    "serialize_order_detail",
+]

@@ -19,9 +19,7 @@ def order_detail(account_id: int, external_id: str) -> dict | None:
     ).all()
     # Lines name their package, so shipments are found by key instead of searching a JSON list.
     package_ids = sorted({line.package_external_id for line in lines if line.package_external_id})
-    shipments = db.session.scalars(
-        select(Shipment).where(Shipment.account_id == account_id, Shipment.external_id.in_(package_ids or [""]))
-    ).all()
+    shipments = db.session.scalars(select(Shipment).where(Shipment.account_id == account_id, Shipment.external_id.in_(package_ids or [""]))).all()
     after_sales = db.session.scalars(
         select(AfterSale).where(AfterSale.account_id == account_id, AfterSale.order_external_id == external_id).order_by(AfterSale.id)
     ).all()
@@ -50,15 +48,25 @@ def serialize_order_detail(detail: dict) -> dict:
             },
             "times": {name: getattr(order, name) for name in ORDER_TIMES},
             "lines": [
-                {"id": line.external_id, "product_id": line.product_external_id, "sku_id": line.sku_external_id, "seller_sku": line.seller_sku,
-                 "product_name": line.product_name, "sku_name": line.sku_name, "quantity": line.quantity, "currency": line.currency,
-                 "original_price": line.original_price, "sale_price": line.sale_price, "seller_discount": line.seller_discount, "platform_discount": line.platform_discount,
-                 "display_status": line.display_status, "package_id": line.package_external_id}
+                {
+                    "id": line.external_id,
+                    "product_id": line.product_external_id,
+                    "sku_id": line.sku_external_id,
+                    "seller_sku": line.seller_sku,
+                    "product_name": line.product_name,
+                    "sku_name": line.sku_name,
+                    "quantity": line.quantity,
+                    "currency": line.currency,
+                    "original_price": line.original_price,
+                    "sale_price": line.sale_price,
+                    "seller_discount": line.seller_discount,
+                    "platform_discount": line.platform_discount,
+                    "display_status": line.display_status,
+                    "package_id": line.package_external_id,
+                }
                 for line in detail["lines"]
             ],
-            "status_history": [
-                {"from": h.from_status, "to": h.to_status, "at": h.occurred_at, "time_source": h.time_source} for h in detail["history"]
-            ],
+            "status_history": [{"from": h.from_status, "to": h.to_status, "at": h.occurred_at, "time_source": h.time_source} for h in detail["history"]],
             "shipments": [row_values(LISTINGS["shipments"], s) for s in detail["shipments"]],
             "after_sales": [row_values(LISTINGS["returns"], a) for a in detail["after_sales"]],
         }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -143,12 +143,12 @@ def parse_time_arg(name: str, raw: str | None, is_end: bool) -> datetime | None:
     raw = raw.strip()
     try:
         if raw.lstrip("-").isdigit():
-            return datetime.fromtimestamp(int(raw), timezone.utc)
+            return datetime.fromtimestamp(int(raw), UTC)
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
         raise InvalidQuery(name, "must be a date or time in ISO 8601 (2026-11-30, 2026-11-30T07:41:00Z) or unix seconds") from None
     if value.tzinfo is None:
-        value = value.replace(tzinfo=timezone.utc)
+        value = value.replace(tzinfo=UTC)
     if is_end and len(raw) == 10:  # YYYY-MM-DD: up to the end of that day
         value += timedelta(days=1)
     return value
@@ -249,7 +249,13 @@ def _affiliate_lines(rows: list) -> dict[int, dict]:
 def _creator_totals(rows: list) -> dict[int, dict]:
     """What each creator brought: attributed lines and commissions, per currency."""
     totals = db.session.execute(
-        select(AffiliateOrderLine.creator_id, AffiliateOrderLine.currency, func.count(), func.sum(AffiliateOrderLine.estimated_commission), func.sum(AffiliateOrderLine.actual_commission))
+        select(
+            AffiliateOrderLine.creator_id,
+            AffiliateOrderLine.currency,
+            func.count(),
+            func.sum(AffiliateOrderLine.estimated_commission),
+            func.sum(AffiliateOrderLine.actual_commission),
+        )
         .where(AffiliateOrderLine.creator_id.in_([r.id for r in rows]))
         .group_by(AffiliateOrderLine.creator_id, AffiliateOrderLine.currency)
         .order_by(AffiliateOrderLine.currency)
@@ -265,61 +271,174 @@ LISTINGS: dict[str, Listing] = {
     listing.name: listing
     for listing in (
         Listing(
-            "orders", "Orders", SalesOrder,
-            (ID, Column("status", "Status", "status"), Column("remote_created_at", "Created", "time"), Column("paid_at", "Paid", "time"),
-             Column("total_amount", "Total", "money"), Column("fulfillment_type", "Fulfillment", "code"), Column("is_cod", "COD", "bool")),
-            feature="orders", filters=("status",), search=("external_id",), search_help="order id",
+            "orders",
+            "Orders",
+            SalesOrder,
+            (
+                ID,
+                Column("status", "Status", "status"),
+                Column("remote_created_at", "Created", "time"),
+                Column("paid_at", "Paid", "time"),
+                Column("total_amount", "Total", "money"),
+                Column("fulfillment_type", "Fulfillment", "code"),
+                Column("is_cod", "COD", "bool"),
+            ),
+            feature="orders",
+            filters=("status",),
+            search=("external_id",),
+            search_help="order id",
         ),
         Listing(
-            "products", "Products", Product,
+            "products",
+            "Products",
+            Product,
             (ID, Column("title", "Title"), Column("status", "Status", "status"), Column("brand", "Brand"), Column("remote_created_at", "Created", "time")),
-            feature="product_catalog", filters=("status",), search=("external_id",), title_search="title", search_help="product id or words of the title",
+            feature="product_catalog",
+            filters=("status",),
+            search=("external_id",),
+            title_search="title",
+            search_help="product id or words of the title",
             expand=_product_skus,
         ),
         Listing(
-            "shipments", "Shipments", Shipment,
-            (ID, Column("status", "Status", "status"), Column("tracking_number", "Tracking"), Column("shipping_provider", "Carrier"),
-             Column("order_external_ids", "Orders", "list"), Column("shipped_at", "Shipped", "time"), Column("remote_created_at", "Created", "time")),
-            feature="orders", filters=("status",), search=("external_id", "tracking_number"), search_help="package id or tracking number",
+            "shipments",
+            "Shipments",
+            Shipment,
+            (
+                ID,
+                Column("status", "Status", "status"),
+                Column("tracking_number", "Tracking"),
+                Column("shipping_provider", "Carrier"),
+                Column("order_external_ids", "Orders", "list"),
+                Column("shipped_at", "Shipped", "time"),
+                Column("remote_created_at", "Created", "time"),
+            ),
+            feature="orders",
+            filters=("status",),
+            search=("external_id", "tracking_number"),
+            search_help="package id or tracking number",
         ),
         Listing(
-            "returns", "Returns and cancellations", AfterSale,
-            (ID, Column("kind", "Kind"), Column("order_external_id", "Order"), Column("type", "Type", "code"), Column("status", "Status", "status"),
-             Column("refund_total", "Refund", "money"), Column("reason", "Reason"), Column("remote_created_at", "Created", "time")),
-            feature="returns", filters=("kind", "status"), search=("external_id", "order_external_id"), search_help="return or order id",
+            "returns",
+            "Returns and cancellations",
+            AfterSale,
+            (
+                ID,
+                Column("kind", "Kind"),
+                Column("order_external_id", "Order"),
+                Column("type", "Type", "code"),
+                Column("status", "Status", "status"),
+                Column("refund_total", "Refund", "money"),
+                Column("reason", "Reason"),
+                Column("remote_created_at", "Created", "time"),
+            ),
+            feature="returns",
+            filters=("kind", "status"),
+            search=("external_id", "order_external_id"),
+            search_help="return or order id",
         ),
         Listing(
-            "statements", "Statements", FinanceStatement,
-            (ID, Column("statement_time", "Date", "time"), Column("revenue_amount", "Revenue", "money"), Column("fee_amount", "Fees", "money"),
-             Column("adjustment_amount", "Adjustments", "money"), Column("settlement_amount", "Settlement", "money"), Column("payment_status", "Payment", "status")),
-            sort="statement_time", created="statement_time", filters=("payment_status",), search=("external_id", "payment_external_id"), search_help="statement or payment id",
+            "statements",
+            "Statements",
+            FinanceStatement,
+            (
+                ID,
+                Column("statement_time", "Date", "time"),
+                Column("revenue_amount", "Revenue", "money"),
+                Column("fee_amount", "Fees", "money"),
+                Column("adjustment_amount", "Adjustments", "money"),
+                Column("settlement_amount", "Settlement", "money"),
+                Column("payment_status", "Payment", "status"),
+            ),
+            sort="statement_time",
+            created="statement_time",
+            filters=("payment_status",),
+            search=("external_id", "payment_external_id"),
+            search_help="statement or payment id",
         ),
         Listing(
-            "payouts", "Payouts", Payout,
-            (ID, Column("status", "Status", "status"), Column("amount", "Amount", "money"), Column("settlement_amount", "Settled", "money"),
-             Column("reserve_amount", "Reserve", "money"), Column("paid_at", "Paid", "time"), Column("bank_account", "Bank account")),
-            filters=("status",), search=("external_id",), search_help="payment id",
+            "payouts",
+            "Payouts",
+            Payout,
+            (
+                ID,
+                Column("status", "Status", "status"),
+                Column("amount", "Amount", "money"),
+                Column("settlement_amount", "Settled", "money"),
+                Column("reserve_amount", "Reserve", "money"),
+                Column("paid_at", "Paid", "time"),
+                Column("bank_account", "Bank account"),
+            ),
+            filters=("status",),
+            search=("external_id",),
+            search_help="payment id",
         ),
         Listing(
-            "withdrawals", "Withdrawals", Withdrawal,
-            (ID, Column("type", "Type", "code"), Column("status", "Status", "status"), Column("amount", "Amount", "money"), Column("fee", "Fee", "money"),
-             Column("remote_created_at", "Created", "time")),
-            filters=("type", "status"), search=("external_id",), search_help="withdrawal id",
+            "withdrawals",
+            "Withdrawals",
+            Withdrawal,
+            (
+                ID,
+                Column("type", "Type", "code"),
+                Column("status", "Status", "status"),
+                Column("amount", "Amount", "money"),
+                Column("fee", "Fee", "money"),
+                Column("remote_created_at", "Created", "time"),
+            ),
+            filters=("type", "status"),
+            search=("external_id",),
+            search_help="withdrawal id",
         ),
         Listing(
-            "live_sessions", "LIVE sessions", LiveSession,
-            (ID, Column("title", "Title"), Column("username", "Host"), Column("started_at", "Started", "time"), Column("gmv", "GMV", "money"),
-             Column("orders", "Orders", "int"), Column("viewers", "Viewers", "int"), Column("peak_concurrent_users", "Peak viewers", "int")),
-            feature="live_shopping", sort="started_at", created="started_at", search=("external_id",), title_search="title", search_help="session id or words of the title",
+            "live_sessions",
+            "LIVE sessions",
+            LiveSession,
+            (
+                ID,
+                Column("title", "Title"),
+                Column("username", "Host"),
+                Column("started_at", "Started", "time"),
+                Column("gmv", "GMV", "money"),
+                Column("orders", "Orders", "int"),
+                Column("viewers", "Viewers", "int"),
+                Column("peak_concurrent_users", "Peak viewers", "int"),
+            ),
+            feature="live_shopping",
+            sort="started_at",
+            created="started_at",
+            search=("external_id",),
+            title_search="title",
+            search_help="session id or words of the title",
         ),
         Listing(
-            "affiliate_orders", "Affiliate orders", AffiliateOrder,
-            (ID, Column("side", "Side"), Column("status", "Status", "status"), Column("remote_created_at", "Created", "time"), Column("delivered_at", "Delivered", "time")),
-            verb="affiliate", feature="affiliate", filters=("status",), search=("external_id",), search_help="order id", expand=_affiliate_lines,
+            "affiliate_orders",
+            "Affiliate orders",
+            AffiliateOrder,
+            (
+                ID,
+                Column("side", "Side"),
+                Column("status", "Status", "status"),
+                Column("remote_created_at", "Created", "time"),
+                Column("delivered_at", "Delivered", "time"),
+            ),
+            verb="affiliate",
+            feature="affiliate",
+            filters=("status",),
+            search=("external_id",),
+            search_help="order id",
+            expand=_affiliate_lines,
         ),
         Listing(
-            "creators", "Creators", Creator, (Column("username", "Username"),),
-            verb="affiliate", feature="affiliate", sort="id", created=None, search=("external_id", "username"), search_help="username",
+            "creators",
+            "Creators",
+            Creator,
+            (Column("username", "Username"),),
+            verb="affiliate",
+            feature="affiliate",
+            sort="id",
+            created=None,
+            search=("external_id", "username"),
+            search_help="username",
             expand=_creator_totals,
         ),
     )

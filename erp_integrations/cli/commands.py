@@ -24,6 +24,7 @@ def cli():
 
 # -- database ---------------------------------------------------------------------------------
 
+
 @cli.group()
 def db():
     """Database migrations (Alembic)."""
@@ -73,6 +74,7 @@ def db_revision(message):
 
 # -- plugins ------------------------------------------------------------------------------------
 
+
 @cli.command("plugins")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def plugins_command(as_json):
@@ -86,7 +88,15 @@ def plugins_command(as_json):
         if plugin is None:  # a blocked name
             continue
         dist = dists.get(id(plugin))
-        rows.append({"name": name, "module": getattr(plugin, "__name__", repr(plugin)), "distribution": dist.project_name if dist else None, "version": dist.version if dist else __version__, "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or [])})
+        rows.append(
+            {
+                "name": name,
+                "module": getattr(plugin, "__name__", repr(plugin)),
+                "distribution": dist.project_name if dist else None,
+                "version": dist.version if dist else __version__,
+                "hooks": sorted(h.name for h in pm.get_hookcallers(plugin) or []),
+            }
+        )
     connectors = [{"name": c.name, "display_name": c.display_name, "version": c.version} for c in get_connectors().values()]
     if as_json:
         click.echo(json.dumps({"plugins": rows, "connectors": connectors}, indent=2))
@@ -99,6 +109,7 @@ def plugins_command(as_json):
 
 
 # -- secrets ------------------------------------------------------------------------------------
+
 
 @cli.group()
 def secrets():
@@ -129,6 +140,7 @@ def secrets_rotate():
 
 
 # -- accounts -----------------------------------------------------------------------------------
+
 
 @cli.group()
 def accounts():
@@ -179,13 +191,18 @@ def accounts_create(connector, config_json, is_default):
 
 # -- sync ---------------------------------------------------------------------------------------
 
+
 def _find_account(reference: str):
     from sqlalchemy import select
 
     from ..extensions import db as database
     from ..models import IntegrationAccount
 
-    query = select(IntegrationAccount).where(IntegrationAccount.id == int(reference)) if reference.isdigit() else select(IntegrationAccount).where(IntegrationAccount.name == reference)
+    query = (
+        select(IntegrationAccount).where(IntegrationAccount.id == int(reference))
+        if reference.isdigit()
+        else select(IntegrationAccount).where(IntegrationAccount.name == reference)
+    )
     found = database.session.scalars(query).all()
     if len(found) != 1:
         raise click.BadParameter(f"no single account with id or name {reference!r} (see `erp-integrations accounts list`)", param_hint="ACCOUNT")
@@ -300,10 +317,22 @@ def push_price_command(account, sku, amount, currency):
 @click.option("--order", help="Marketplace order id (when the order has one package).")
 @click.option("--tracking", "tracking_number", required=True, help="The carrier's tracking number.")
 @click.option("--provider", "shipping_provider_id", help="The marketplace's shipping provider id (the seller's own carrier).")
-@click.option("--handover", "handover_method", type=click.Choice(["DROP_OFF", "PICKUP"]), default="DROP_OFF", show_default=True, help="How the carrier gets the package.")
+@click.option(
+    "--handover", "handover_method", type=click.Choice(["DROP_OFF", "PICKUP"]), default="DROP_OFF", show_default=True, help="How the carrier gets the package."
+)
 def push_ship_command(account, package, order, tracking_number, shipping_provider_id, handover_method):
     """Ship a package with its tracking number."""
-    _push(account, "shipment", {"package": package, "order": order, "tracking_number": tracking_number, "shipping_provider_id": shipping_provider_id, "handover_method": handover_method})
+    _push(
+        account,
+        "shipment",
+        {
+            "package": package,
+            "order": order,
+            "tracking_number": tracking_number,
+            "shipping_provider_id": shipping_provider_id,
+            "handover_method": handover_method,
+        },
+    )
 
 
 def _sync_through_workers(account, streams, full, wait):
@@ -331,6 +360,7 @@ def _sync_through_workers(account, streams, full, wait):
 
 # -- services -----------------------------------------------------------------------------------
 
+
 @cli.group()
 def users():
     """Users of the admin pages and the API."""
@@ -338,7 +368,12 @@ def users():
 
 @users.command("create")
 @click.option("--email", required=True, help="Sign-in email (also how the user is named in lists).")
-@click.option("--role", type=click.Choice(["admin", "manager", "viewer", "creator"]), required=True, help="admin: everything; manager: configure and sync assigned shops; viewer: read every shop; creator: affiliate pages of assigned shops.")
+@click.option(
+    "--role",
+    type=click.Choice(["admin", "manager", "viewer", "creator"]),
+    required=True,
+    help="admin: everything; manager: configure and sync assigned shops; viewer: read every shop; creator: affiliate pages of assigned shops.",
+)
 @click.option("--name", default=None, help="Display name.")
 @click.option("--account", "accounts", multiple=True, help="Account id or name the user is assigned (repeatable; managers and creator partners).")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Prompted for when not given.")

@@ -54,7 +54,7 @@ class KeyRing:
         self.current_id = keys[0][0]
 
     @classmethod
-    def parse(cls, text: str) -> "KeyRing":
+    def parse(cls, text: str) -> KeyRing:
         entries = []
         for position, raw in enumerate(filter(None, (p.strip() for p in text.split(","))), 1):
             key_id, sep, encoded = raw.partition(":")
@@ -87,7 +87,6 @@ class KeyRing:
             return AESGCM(key).decrypt(nonce, sealed, associated_data).decode()
         except InvalidTag:
             raise DecryptionError(f"ciphertext under key {value.key_id!r} failed authentication") from None
-
 
     def derive(self, purpose: str, key_id: str | None = None) -> bytes:
         """A 256-bit key for another use (signing OAuth state), derived with HKDF so the

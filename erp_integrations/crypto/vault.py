@@ -92,9 +92,7 @@ class CredentialVault:
         return rotated
 
     def _row(self, account_id: int, name: str) -> AccountCredential | None:
-        return self.session.scalars(
-            select(AccountCredential).where(AccountCredential.account_id == account_id, AccountCredential.name == name)
-        ).first()
+        return self.session.scalars(select(AccountCredential).where(AccountCredential.account_id == account_id, AccountCredential.name == name)).first()
 
     def _open(self, row: AccountCredential) -> str:
         return self.keyring.decrypt(EncryptedValue(row.key_id, bytes(row.ciphertext)), associated_data(row.account_id, row.name))

@@ -12,9 +12,9 @@ import queue as stdlib_queue
 import re
 import threading
 import traceback
-from datetime import datetime, timedelta, timezone
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app
@@ -127,7 +127,10 @@ class EmbeddedQueue:
         return EnqueuedJob(job_id, queue, "scheduled" if delay > 0 else "queued")
 
     def failed_jobs(self) -> list[dict]:
-        return [{"id": f["job_id"], "name": f["name"], "queue": "embedded", "kwargs": f["kwargs"], "error": f["error"].strip().splitlines()[-1]} for f in self.failures]
+        return [
+            {"id": f["job_id"], "name": f["name"], "queue": "embedded", "kwargs": f["kwargs"], "error": f["error"].strip().splitlines()[-1]}
+            for f in self.failures
+        ]
 
     def states(self, job_ids: list[str]) -> dict[str, str]:
         """``queued`` or ``running`` for each of ``job_ids`` waiting or running now."""
@@ -194,10 +197,9 @@ class RQQueue:
         return Queue(name, connection=self.connection)
 
     def enqueue(self, name: str, kwargs: dict, *, job_id: str | None, queue: str, delay: float = 0, follow_up: bool = False) -> EnqueuedJob:
+        from rq import Retry
         from rq.exceptions import DuplicateJobError, NoSuchJobError
         from rq.job import Job, JobStatus
-
-        from rq import Retry
 
         rq_queue = self.queue(queue)
         retry = Retry(max=len(_RETRIES[name]), interval=list(_RETRIES[name])) if _RETRIES.get(name) else None
@@ -214,7 +216,7 @@ class RQQueue:
                 status=JobStatus.SCHEDULED if delay > 0 else JobStatus.QUEUED,
             )
             if delay > 0:
-                return rq_queue.schedule_job(job, datetime.now(timezone.utc) + timedelta(seconds=delay), unique=job_id is not None)
+                return rq_queue.schedule_job(job, datetime.now(UTC) + timedelta(seconds=delay), unique=job_id is not None)
             return rq_queue.enqueue_job(job, unique=job_id is not None)
 
         for _ in range(3):  # the existing job can finish between our two looks at it
@@ -241,7 +243,6 @@ class RQQueue:
                 Job.fetch(job_id, connection=self.connection).delete()
         raise RuntimeError(f"could not enqueue job {job_id}: it keeps changing state")
 
-
     def failed_jobs(self) -> list[dict]:
         from rq.registry import FailedJobRegistry
 
@@ -255,7 +256,16 @@ class RQQueue:
                 result = job.latest_result()
                 error = (result.exc_string or "").strip().splitlines()[-1] if result and result.exc_string else ""
                 job_name, kwargs = (job.args[0], job.args[1]) if len(job.args) >= 2 else (job.func_name, {})
-                found.append({"id": job.id, "name": job_name, "queue": name, "kwargs": kwargs, "error": error, "ended_at": job.ended_at.isoformat() if job.ended_at else None})
+                found.append(
+                    {
+                        "id": job.id,
+                        "name": job_name,
+                        "queue": name,
+                        "kwargs": kwargs,
+                        "error": error,
+                        "ended_at": job.ended_at.isoformat() if job.ended_at else None,
+                    }
+                )
         return found
 
     def states(self, job_ids: list[str]) -> dict[str, str]:

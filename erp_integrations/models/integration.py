@@ -71,9 +71,7 @@ class IntegrationAccount(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
-    credentials: Mapped[list["AccountCredential"]] = relationship(
-        back_populates="account", cascade="all, delete-orphan", passive_deletes=True
-    )
+    credentials: Mapped[list[AccountCredential]] = relationship(back_populates="account", cascade="all, delete-orphan", passive_deletes=True)
 
 
 class AccountCredential(Base):

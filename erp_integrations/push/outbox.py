@@ -77,7 +77,9 @@ def request_changes(account, kind: str, items: Any, *, schedule: bool = True) ->
 
     results, changed = [], False
     for entry in _latest_per_target(resolved):
-        row = db.session.scalars(select(PushRequest).where(PushRequest.account_id == account.id, PushRequest.kind == kind, PushRequest.target == entry.target)).first()
+        row = db.session.scalars(
+            select(PushRequest).where(PushRequest.account_id == account.id, PushRequest.kind == kind, PushRequest.target == entry.target)
+        ).first()
         note = entry.payload.get("note")
         if row is not None and row.status == "sent" and row.last_sent == entry.compare:
             results.append(_result(entry.target, "unchanged", row.id, note))
@@ -113,7 +115,9 @@ def retry_request(account, request_id: int) -> PushRequest:
 def schedule_push(account_id: int, kind: str):
     """The debounced push job: requests arriving before it runs ride along with it."""
     delay = 0 if kind == "shipment" else current_app.config["ERP_SETTINGS"].push_debounce_seconds
-    return enqueue("push_changes", job_id=make_job_id("push_changes", account_id, kind), queue="push", delay=delay, follow_up=True, account_id=account_id, kind=kind)
+    return enqueue(
+        "push_changes", job_id=make_job_id("push_changes", account_id, kind), queue="push", delay=delay, follow_up=True, account_id=account_id, kind=kind
+    )
 
 
 def _result(target: str, status: str, request_id: int, note: str | None) -> dict:
@@ -201,7 +205,7 @@ def resolve_price(account, item: dict) -> Resolved:
     variant, product_id = _variant(account, item)
     raw = item.get("amount")
     if isinstance(raw, float) or raw is None or isinstance(raw, bool):
-        raise PushRequestInvalid({"amount": ["must be a decimal string such as \"12.50\" (never a float)"]})
+        raise PushRequestInvalid({"amount": ['must be a decimal string such as "12.50" (never a float)']})
     try:
         amount = Decimal(str(raw))
     except InvalidOperation:
@@ -211,7 +215,14 @@ def resolve_price(account, item: dict) -> Resolved:
     currency = _text(item, "currency", required=False) or variant.currency
     if variant.currency and currency != variant.currency:
         raise PushRequestInvalid({"currency": [f"this SKU is priced in {variant.currency}"]})
-    payload = {"product_id": product_id, "sku_id": variant.external_id, "seller_sku": variant.seller_sku, "amount": str(amount), "currency": currency, "variant_row": variant.id}
+    payload = {
+        "product_id": product_id,
+        "sku_id": variant.external_id,
+        "seller_sku": variant.seller_sku,
+        "amount": str(amount),
+        "currency": currency,
+        "variant_row": variant.id,
+    }
     return Resolved(variant.external_id, payload, {"amount": str(amount), "currency": currency})
 
 
@@ -234,7 +245,13 @@ def resolve_shipment(account, item: dict) -> Resolved:
             raise PushRequestInvalid({"order": [f"order {order!r} {message}"]})
         package = packages.pop()
     shipment = db.session.scalars(select(Shipment).where(Shipment.account_id == account.id, Shipment.external_id == package)).first()
-    payload = {"package_id": package, "tracking_number": tracking, "shipping_provider_id": provider, "handover_method": handover, "shipment_row": shipment.id if shipment else None}
+    payload = {
+        "package_id": package,
+        "tracking_number": tracking,
+        "shipping_provider_id": provider,
+        "handover_method": handover,
+        "shipment_row": shipment.id if shipment else None,
+    }
     return Resolved(package, payload, {"tracking_number": tracking, "shipping_provider_id": provider})
 
 

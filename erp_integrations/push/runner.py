@@ -36,7 +36,10 @@ def run_push(account_id: int, kind: str) -> dict:
             raise PushBusy(f"account {account.id} is already pushing {kind} changes")
         for _ in range(MAX_BATCHES):
             rows = db.session.scalars(
-                select(PushRequest).where(PushRequest.account_id == account.id, PushRequest.kind == kind, PushRequest.status == "pending").order_by(PushRequest.id).limit(BATCH)
+                select(PushRequest)
+                .where(PushRequest.account_id == account.id, PushRequest.kind == kind, PushRequest.status == "pending")
+                .order_by(PushRequest.id)
+                .limit(BATCH)
             ).all()
             if not rows:
                 break
@@ -118,7 +121,11 @@ DESCRIBE = {
 
 def _mirror_stock(p: dict) -> None:
     # The mirror shows what the marketplace now holds until the next inventory sync confirms it.
-    db.session.execute(update(StockLevel).where(StockLevel.variant_id == p["variant_row"], StockLevel.warehouse_id == p["warehouse_row"]).values(available=p["quantity"], synced_at=utcnow()))
+    db.session.execute(
+        update(StockLevel)
+        .where(StockLevel.variant_id == p["variant_row"], StockLevel.warehouse_id == p["warehouse_row"])
+        .values(available=p["quantity"], synced_at=utcnow())
+    )
 
 
 def _mirror_price(p: dict) -> None:

@@ -51,8 +51,13 @@ class SyncContext:
             self._cursor_id = row.id
         # Two UPDATEs by primary key: this runs after every page, and loading the rows through
         # the ORM again (a commit expires them) cost more than writing the page's status rows.
-        db.session.execute(update(SyncCursor).where(SyncCursor.id == self._cursor_id).values(cursor=self.cursor), execution_options={"synchronize_session": False})
-        db.session.execute(update(SyncRun).where(SyncRun.id == self._run_id).values(counts=dict(self.counts), api_calls=self.api_calls), execution_options={"synchronize_session": False})
+        db.session.execute(
+            update(SyncCursor).where(SyncCursor.id == self._cursor_id).values(cursor=self.cursor), execution_options={"synchronize_session": False}
+        )
+        db.session.execute(
+            update(SyncRun).where(SyncRun.id == self._run_id).values(counts=dict(self.counts), api_calls=self.api_calls),
+            execution_options={"synchronize_session": False},
+        )
         if db.session.get_bind().dialect.name == "postgresql":
             # No fsync wait: a crash can lose only the last pages together with the cursor
             # that points past them (one transaction), so the next run fetches them again.

@@ -33,4 +33,6 @@ def enqueue_sync(account, streams: list[str] | None = None, *, full: bool = Fals
     if unknown:
         raise ValueError(f"unknown stream(s) {', '.join(sorted(unknown))}; streams: {', '.join(connector.streams)}")
     queue = "backfill" if full else "sync"
-    return [enqueue("sync_account", job_id=sync_job_id(account.id, s), queue=queue, account_id=account.id, stream=s, full=full, trigger=trigger) for s in chosen]
+    return [
+        enqueue("sync_account", job_id=sync_job_id(account.id, s), queue=queue, account_id=account.id, stream=s, full=full, trigger=trigger) for s in chosen
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from ..alerts import raise_alert, resolve_alerts
 from ..extensions import db
@@ -38,13 +38,13 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         run = SyncRun(account_id=account.id, stream=stream, trigger=trigger, job_id=job_id, status="running")
         db.session.add(run)
         if not connector.stream_enabled(account, stream):
-            run.status, run.finished_at, run.error = "skipped", datetime.now(timezone.utc), "feature disabled for this account"
+            run.status, run.finished_at, run.error = "skipped", datetime.now(UTC), "feature disabled for this account"
             db.session.commit()
             return run
         cursor_row = db.session.scalars(db.select(SyncCursor).where(SyncCursor.account_id == account.id, SyncCursor.stream == stream)).first()
         cursor = {} if full or cursor_row is None else dict(cursor_row.cursor or {})
         db.session.commit()
-        context = SyncContext(account=account, stream=stream, run=run, cursor=cursor, full=full, started_at=datetime.now(timezone.utc), lock=lock)
+        context = SyncContext(account=account, stream=stream, run=run, cursor=cursor, full=full, started_at=datetime.now(UTC), lock=lock)
         try:
             connector.sync_stream(context)
         except ShutdownRequested as exc:
@@ -57,7 +57,7 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
         run.status = "succeeded"
         run.counts = dict(context.counts)
         run.api_calls = context.api_calls
-        run.finished_at = datetime.now(timezone.utc)
+        run.finished_at = datetime.now(UTC)
         db.session.commit()
         if not _failing_streams(account.id):
             resolve_alerts(account.id, "sync_failing")
@@ -91,10 +91,19 @@ def _record_interruption(run: SyncRun, context: SyncContext, exc: Exception, *, 
     from .enqueue import sync_job_id
 
     run.status, run.error = "interrupted", str(exc)
-    run.counts, run.api_calls, run.finished_at = dict(context.counts), context.api_calls, datetime.now(timezone.utc)
+    run.counts, run.api_calls, run.finished_at = dict(context.counts), context.api_calls, datetime.now(UTC)
     db.session.commit()
     # full=False: the cursor now holds the backfill's position, which a full run would discard.
-    enqueue("sync_account", job_id=sync_job_id(run.account_id, run.stream), queue="backfill" if full else "sync", follow_up=True, account_id=run.account_id, stream=run.stream, full=False, trigger=trigger)
+    enqueue(
+        "sync_account",
+        job_id=sync_job_id(run.account_id, run.stream),
+        queue="backfill" if full else "sync",
+        follow_up=True,
+        account_id=run.account_id,
+        stream=run.stream,
+        full=False,
+        trigger=trigger,
+    )
     log.info("sync of account %s stream %s interrupted by shutdown; queued to continue", run.account_id, run.stream)
 
 
@@ -106,13 +115,15 @@ def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
     run.counts = dict(context.counts)
     run.api_calls = context.api_calls
-    run.finished_at = datetime.now(timezone.utc)
+    run.finished_at = datetime.now(UTC)
     db.session.commit()
     log.warning("sync of account %s stream %s failed: %s", run.account_id, run.stream, run.error)
     failing = _failing_streams(run.account_id)
     if failing:
         raise_alert(
-            run.account_id, "sync_failing",
+            run.account_id,
+            "sync_failing",
             f"{', '.join(failing)} failed {FAILURES_BEFORE_ALERT} times in a row; last error: {run.error}",
-            severity="error", data={"streams": failing},
+            severity="error",
+            data={"streams": failing},
         )

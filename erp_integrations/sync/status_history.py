@@ -15,8 +15,8 @@ History is read in the order the steps happened (``occurred_at``), never by sync
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -40,7 +40,7 @@ def status_path(row: dict, status_times: StatusTimes) -> list[tuple[str, datetim
     if end is not None:
         steps = steps[: end + 1]
     else:
-        when, source = (row["remote_updated_at"], "updated") if row.get("remote_updated_at") else (datetime.now(timezone.utc), "observed")
+        when, source = (row["remote_updated_at"], "updated") if row.get("remote_updated_at") else (datetime.now(UTC), "observed")
         steps = [s for s in steps if s[1] <= when] + [(current, when, source)]
     return steps
 
@@ -55,10 +55,17 @@ def history_rows(account_id: int, changed: Iterable[tuple[int, dict, str | None]
         previous = None
         for status, when, source in status_path(row, status_times):
             if status not in known.get(order_id, ()):
-                rows.append({
-                    "account_id": account_id, "order_id": order_id, "from_status": previous, "to_status": status,
-                    "remote_updated_at": row.get("remote_updated_at"), "occurred_at": when, "time_source": source,
-                })
+                rows.append(
+                    {
+                        "account_id": account_id,
+                        "order_id": order_id,
+                        "from_status": previous,
+                        "to_status": status,
+                        "remote_updated_at": row.get("remote_updated_at"),
+                        "occurred_at": when,
+                        "time_source": source,
+                    }
+                )
             previous = status
     return rows
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
-from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..accounts import AccountValidationError, create_account, delete_account, get_account, serialize_account, set_default_account, update_account
+from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..auth import check, current_user, may, visible_accounts
 from ..browse import LISTINGS
 from ..connectors import MarketplaceError
@@ -145,8 +145,16 @@ def settings(account_id: int):
             return redirect(url_for("ui.settings", account_id=account.id))
     main, advanced = form_fields(described)
     return render_template(
-        "settings.html", account=account, connector=connector, main=main, advanced=advanced, values=values, errors=errors,
-        status_badges=STATUS_BADGES, manual=MANUAL, shops=authorized_shops(account),
+        "settings.html",
+        account=account,
+        connector=connector,
+        main=main,
+        advanced=advanced,
+        values=values,
+        errors=errors,
+        status_badges=STATUS_BADGES,
+        manual=MANUAL,
+        shops=authorized_shops(account),
     ), status
 
 

@@ -3,7 +3,7 @@ calls and errors; alerts, the push outbox, the webhook log and failed jobs, each
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -35,21 +35,20 @@ def monitor(account_id: int):
     # Runs asked for but not started yet have no SyncRun row: the queue knows them.
     job_states = get_queue_backend().states([sync_job_id(account.id, s) for s in connector.streams])
     streams = [
-        {"name": s, "enabled": connector.stream_enabled(account, s), "run": latest.get(s), "cursor": cursors.get(s),
-         "job": job_states.get(sync_job_id(account.id, s))}
+        {
+            "name": s,
+            "enabled": connector.stream_enabled(account, s),
+            "run": latest.get(s),
+            "cursor": cursors.get(s),
+            "job": job_states.get(sync_job_id(account.id, s)),
+        }
         for s in connector.streams
     ]
     queued = [s["name"] for s in streams if s["job"] == "queued" and not (s["run"] and s["run"].status == "running")]
     runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(20)).all()
-    alerts = db.session.scalars(
-        select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())
-    ).all()
-    pushes = db.session.scalars(
-        select(PushRequest).where(PushRequest.account_id == account.id).order_by(PushRequest.id.desc()).limit(20)
-    ).all()
-    events = db.session.scalars(
-        select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)
-    ).all()
+    alerts = db.session.scalars(select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())).all()
+    pushes = db.session.scalars(select(PushRequest).where(PushRequest.account_id == account.id).order_by(PushRequest.id.desc()).limit(20)).all()
+    events = db.session.scalars(select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)).all()
     delayed = delayed_settlements(account.id)
     failed_jobs = [j for j in get_queue_backend().failed_jobs() if job_account_id(j) == account.id]
     next_run = next_sync_at(account.id, account.sync_interval_minutes)
@@ -63,7 +62,7 @@ def monitor(account_id: int):
         events=events,
         failed_jobs=failed_jobs,
         delayed=delayed,
-        next_run=datetime.fromtimestamp(next_run, timezone.utc) if next_run else None,
+        next_run=datetime.fromtimestamp(next_run, UTC) if next_run else None,
         queued=queued,
         alert_titles=ALERT_TITLES,
         busy=bool(queued) or any(r.status == "running" for r in latest.values()),
@@ -81,7 +80,7 @@ DELAYED_SETTLEMENT_DAYS = 30
 
 def delayed_settlements(account_id: int) -> dict | None:
     """Unsettled transactions of orders older than DELAYED_SETTLEMENT_DAYS: count and oldest."""
-    cutoff = datetime.now(timezone.utc) - timedelta(days=DELAYED_SETTLEMENT_DAYS)
+    cutoff = datetime.now(UTC) - timedelta(days=DELAYED_SETTLEMENT_DAYS)
     count, oldest = db.session.execute(
         select(func.count(), func.min(StatementTransaction.order_created_at)).where(
             StatementTransaction.account_id == account_id,
@@ -138,7 +137,7 @@ def resolve_alert(account_id: int, alert_id: int):
     if alert is None or alert.account_id != account_id:
         flash("No such alert.", "error")
     else:
-        alert.resolved_at = datetime.now(timezone.utc)
+        alert.resolved_at = datetime.now(UTC)
         db.session.commit()
     return redirect(url_for("ui.monitor", account_id=account_id))
 

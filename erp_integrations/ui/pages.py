@@ -3,7 +3,7 @@ header's context (the user, their accounts, the chosen one)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -17,7 +17,6 @@ from ..auth.roles import ROLE_LABELS
 from ..extensions import db
 from ..models import IntegrationAccount
 from . import ui_blueprint
-
 
 _ACCOUNT_KEY = "erp_integrations.ui_account"  # the account this request's page is scoped to
 
@@ -113,8 +112,8 @@ def _when(value):
     if value is None:
         return ""
     if isinstance(value, (int, float)):
-        value = datetime.fromtimestamp(value, timezone.utc)
-    return value.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        value = datetime.fromtimestamp(value, UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 @ui_blueprint.app_template_filter("cursor_text")

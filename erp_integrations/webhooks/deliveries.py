@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from sqlalchemy import LargeBinary, create_engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
@@ -100,7 +100,7 @@ def _insert(engine, deliveries: list[Delivery]) -> set[tuple[str, str]]:
     return stored
 
 
-@lru_cache(maxsize=None)
+@cache
 def _insert_sql(rows: int, paramstyle: str) -> str:
     """INSERT of ``rows`` deliveries, ON CONFLICT on the unique (connector, notification_id):
     SQL both databases accept. Cached per batch size."""
@@ -112,7 +112,7 @@ def _insert_sql(rows: int, paramstyle: str) -> str:
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _binders(dialect):
     """The column types' conversions to driver values (received_at, body), as the SQL layer
     would apply them."""

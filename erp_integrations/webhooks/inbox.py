@@ -133,7 +133,9 @@ def process_inbox(account_id: int) -> dict:
         now = utcnow()
         for event in events:
             outcome = outcomes.get(event.id) or WebhookOutcome("failed", "the connector gave no outcome for this event")
-            db.session.execute(update(WebhookEvent).where(WebhookEvent.id == event.id).values(status=outcome.status, error=outcome.message or None, processed_at=now))
+            db.session.execute(
+                update(WebhookEvent).where(WebhookEvent.id == event.id).values(status=outcome.status, error=outcome.message or None, processed_at=now)
+            )
             totals[outcome.status] += 1
         db.session.commit()
     return dict(totals)
@@ -146,7 +148,11 @@ def _claim(account_id: int) -> list[InboxEvent]:
         query = query.with_for_update(skip_locked=True)
     events = [InboxEvent(*row) for row in db.session.execute(query)]
     if events:
-        db.session.execute(update(WebhookEvent).where(WebhookEvent.id.in_([e.id for e in events])).values(status="processing", claimed_at=utcnow(), attempts=WebhookEvent.attempts + 1))
+        db.session.execute(
+            update(WebhookEvent)
+            .where(WebhookEvent.id.in_([e.id for e in events]))
+            .values(status="processing", claimed_at=utcnow(), attempts=WebhookEvent.attempts + 1)
+        )
     db.session.commit()
     return events
 
@@ -172,7 +178,9 @@ def retry_event(account, event_id: int) -> WebhookEvent:
 def requeue_stale_claims() -> int:
     """Claims whose worker died go back to the inbox (the scheduler calls this)."""
     result = db.session.execute(
-        update(WebhookEvent).where(WebhookEvent.status == "processing", WebhookEvent.claimed_at < utcnow() - STALE_CLAIM).values(status="received", claimed_at=None)
+        update(WebhookEvent)
+        .where(WebhookEvent.status == "processing", WebhookEvent.claimed_at < utcnow() - STALE_CLAIM)
+        .values(status="received", claimed_at=None)
     )
     db.session.commit()
     return result.rowcount
@@ -180,6 +188,9 @@ def requeue_stale_claims() -> int:
 
 def accounts_with_waiting_deliveries(older_than: timedelta) -> list[int]:
     """Accounts whose received deliveries have waited longer than a job should take."""
-    rows = db.session.execute(select(WebhookEvent.account_id).where(WebhookEvent.status == "received", WebhookEvent.received_at < utcnow() - older_than, WebhookEvent.account_id.is_not(None)).distinct())
+    rows = db.session.execute(
+        select(WebhookEvent.account_id)
+        .where(WebhookEvent.status == "received", WebhookEvent.received_at < utcnow() - older_than, WebhookEvent.account_id.is_not(None))
+        .distinct()
+    )
     return [r[0] for r in rows]
-

@@ -41,7 +41,12 @@ PREFIX = "/webhooks/"
 VERIFIER_TTL = 30.0  # seconds a decrypted verifier is reused; a changed app secret applies after this
 MAX_BODY = 1024 * 1024
 # Headers stored with a delivery (as lower-case names), by their WSGI environ keys.
-KEPT_HEADERS = {"authorization": "HTTP_AUTHORIZATION", "content-type": "CONTENT_TYPE", "user-agent": "HTTP_USER_AGENT", "x-tts-request-id": "HTTP_X_TTS_REQUEST_ID"}
+KEPT_HEADERS = {
+    "authorization": "HTTP_AUTHORIZATION",
+    "content-type": "CONTENT_TYPE",
+    "user-agent": "HTTP_USER_AGENT",
+    "x-tts-request-id": "HTTP_X_TTS_REQUEST_ID",
+}
 EXTENSION = "erp_integrations.webhook_receiver"
 
 
@@ -170,7 +175,9 @@ class WebhookReceiver:
                 if account is None:
                     return None
                 connector = get_connector(account.connector)()
-                entry = _Verifier(connector, connector.webhook_verifier(account, account_secrets(account)), account.external_shop_id, time.monotonic() + VERIFIER_TTL)
+                entry = _Verifier(
+                    connector, connector.webhook_verifier(account, account_secrets(account)), account.external_shop_id, time.monotonic() + VERIFIER_TTL
+                )
             except DecryptionError as exc:
                 # The key ring no longer holds the key the app secret was sealed with: an
                 # operator issue, and the delivery is worth keeping, so ask for a retry.

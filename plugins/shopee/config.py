@@ -32,7 +32,6 @@ DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"
 OWN_HOSTS = (DEFAULT_API_BASE_URL, "https://openplatform.shopee.cn", "https://openplatform.shopee.com.br")
 
 
-
 class ShopeeConfigSchema(AccountConfigSchema):
     region = fields.String(
         required=True,
@@ -65,7 +64,13 @@ class ShopeeConfigSchema(AccountConfigSchema):
     features = features_field(FEATURES, "ShopeeFeaturesSchema")
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
-        metadata={"label": "API base URL", "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).", "order": 100, "group": "advanced", "endpoint": True},
+        metadata={
+            "label": "API base URL",
+            "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).",
+            "order": 100,
+            "group": "advanced",
+            "endpoint": True,
+        },
     )
 
     @validates("api_base_url")

@@ -71,7 +71,7 @@ class TikTokShopClient:
         self.rate_limiter = rate_limiter
 
     @classmethod
-    def for_account(cls, account, secrets: dict[str, str], **kwargs) -> "TikTokShopClient":
+    def for_account(cls, account, secrets: dict[str, str], **kwargs) -> TikTokShopClient:
         config = account.config or {}
         return cls(
             config["app_key"],
@@ -149,7 +149,9 @@ class TikTokShopClient:
                     raise
                 self.retry.sleep(self.retry.delay(attempt))
 
-    def paginate(self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, page_size: int = 100, shop_scoped: bool = True) -> Iterator[tuple[list[dict], str | None]]:
+    def paginate(
+        self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, page_size: int = 100, shop_scoped: bool = True
+    ) -> Iterator[tuple[list[dict], str | None]]:
         """Yield ``(items, next_page_token)`` per page, so callers can checkpoint after each."""
         query = dict(query or {}, page_size=page_size)
         while True:

@@ -46,7 +46,6 @@ CONSENT_BASE_URLS = {"US": "https://services.tiktokshops.us", "ROW": "https://se
 OWN_HOSTS = (DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL, *CONSENT_BASE_URLS.values())
 
 
-
 class TikTokShopConfigSchema(AccountConfigSchema):
     region = fields.String(
         required=True,
@@ -75,7 +74,11 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         allow_none=True,
         load_default=None,
         validate=validate.Length(min=1, max=128),
-        metadata={"label": "Shop cipher", "help": "Filled in by Connect & Authorize (or when you choose among several authorized shops); one not authorized is refused.", "order": 40},
+        metadata={
+            "label": "Shop cipher",
+            "help": "Filled in by Connect & Authorize (or when you choose among several authorized shops); one not authorized is refused.",
+            "order": 40,
+        },
     )
     features = features_field(FEATURES, "TikTokShopFeaturesSchema")
     history_months = fields.Integer(
@@ -85,7 +88,13 @@ class TikTokShopConfigSchema(AccountConfigSchema):
     )
     api_base_url = fields.String(
         load_default=DEFAULT_API_BASE_URL,
-        metadata={"label": "API base URL", "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).", "order": 100, "group": "advanced", "endpoint": True},
+        metadata={
+            "label": "API base URL",
+            "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).",
+            "order": 100,
+            "group": "advanced",
+            "endpoint": True,
+        },
     )
     auth_base_url = fields.String(
         load_default=DEFAULT_AUTH_BASE_URL,

@@ -30,7 +30,19 @@ class TikTokShopConnector(Connector):
     labels = LABELS
     # API.md: order statuses (202309) and package search's package_status.
     listing_values = {
-        "orders": {"status": ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED")},
+        "orders": {
+            "status": (
+                "UNPAID",
+                "ON_HOLD",
+                "AWAITING_SHIPMENT",
+                "PARTIALLY_SHIPPING",
+                "AWAITING_COLLECTION",
+                "IN_TRANSIT",
+                "DELIVERED",
+                "COMPLETED",
+                "CANCELLED",
+            )
+        },
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
     push_kinds = ("stock", "price", "shipment")

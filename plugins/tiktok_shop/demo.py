@@ -103,11 +103,13 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
     if serve:
         check_port_free(port)
     sandbox_port = _free_port()
-    app = create_app({
-        "ERP_INTEGRATIONS_COOKIE_SECURE": os.environ.get("ERP_INTEGRATIONS_COOKIE_SECURE", "0"),
-        # The sandbox is the one host besides TikTok's own that the demo's account may use.
-        "ERP_INTEGRATIONS_ALLOWED_HOSTS": f"http://127.0.0.1:{sandbox_port}",
-    })
+    app = create_app(
+        {
+            "ERP_INTEGRATIONS_COOKIE_SECURE": os.environ.get("ERP_INTEGRATIONS_COOKIE_SECURE", "0"),
+            # The sandbox is the one host besides TikTok's own that the demo's account may use.
+            "ERP_INTEGRATIONS_ALLOWED_HOSTS": f"http://127.0.0.1:{sandbox_port}",
+        }
+    )
     settings = app.config["ERP_SETTINGS"]
     click.echo(f"database: {settings.database_url}")
     migrate.upgrade(settings.database_url)
@@ -138,7 +140,9 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
             url = connector.authorization_url(account, issue_state(account))
             click.echo(f"Connect & Authorize: {url.split('?')[0]} (approved automatically in the demo)")
             config = sandbox.sandbox.config
-            click.echo(f"sandbox app (to add another shop by hand; a sandbox's, not a real secret): app key {config.app_key}, app secret {config.app_secret}, service id {config.service_id}, base URL {sandbox.url}")
+            click.echo(
+                f"sandbox app (to add another shop by hand; a sandbox's, not a real secret): app key {config.app_key}, app secret {config.app_secret}, service id {config.service_id}, base URL {sandbox.url}"
+            )
             # The seller ticks the US shop on the consent page; the sandbox's other shops are in
             # other regions (a US account would refuse them).
             redirect = requests.get(url + "&auto_approve=1&shop=0", allow_redirects=False, timeout=30)
@@ -167,7 +171,9 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True) -> dict:
             password = _demo_admin(account)
         if serve:
             click.echo(f"\nAdmin pages: http://127.0.0.1:{port}/  sign in as {DEMO_ADMIN} / {password}")
-            click.echo(f"API: http://127.0.0.1:{port}/api/v1/accounts/{account_id}/runs  (Bearer token: erp-integrations users token {DEMO_ADMIN}; OpenAPI: /api/v1/openapi.json); Ctrl+C to stop")
+            click.echo(
+                f"API: http://127.0.0.1:{port}/api/v1/accounts/{account_id}/runs  (Bearer token: erp-integrations users token {DEMO_ADMIN}; OpenAPI: /api/v1/openapi.json); Ctrl+C to stop"
+            )
             app.run(host="127.0.0.1", port=port)
         return {"account_id": account_id, "landed": landed, "failures": failures}
     finally:

@@ -44,7 +44,12 @@ def push_stock(client, items: list[PushItem]) -> dict[int, PushOutcome]:
         per_sku: dict[str, list[PushItem]] = defaultdict(list)
         for item in group:
             per_sku[item.payload["sku_id"]].append(item)
-        body = {"skus": [{"id": sku, "inventory": [{"warehouse_id": i.payload["warehouse_id"], "quantity": i.payload["quantity"]} for i in its]} for sku, its in per_sku.items()]}
+        body = {
+            "skus": [
+                {"id": sku, "inventory": [{"warehouse_id": i.payload["warehouse_id"], "quantity": i.payload["quantity"]} for i in its]}
+                for sku, its in per_sku.items()
+            ]
+        }
         data, failure = _call(client, f"/product/202309/products/{product_id}/inventory/update", body)
         refused: dict[tuple[str, str | None], str] = {}
         for error in (data or {}).get("errors") or []:
@@ -78,7 +83,9 @@ def push_shipment(client, items: list[PushItem]) -> dict[int, PushOutcome]:
         self_shipment = {"tracking_number": p["tracking_number"]}
         if p.get("shipping_provider_id"):
             self_shipment["shipping_provider_id"] = p["shipping_provider_id"]
-        _, failure = _call(client, f"/fulfillment/202309/packages/{p['package_id']}/ship", {"handover_method": p["handover_method"], "self_shipment": self_shipment})
+        _, failure = _call(
+            client, f"/fulfillment/202309/packages/{p['package_id']}/ship", {"handover_method": p["handover_method"], "self_shipment": self_shipment}
+        )
         outcomes[item.id] = PushOutcome(failure is None, failure or "")
     return outcomes
 

@@ -21,7 +21,9 @@ return count
 
 
 class RateLimiter:
-    def __init__(self, limit: int = DEFAULT_LIMIT, redis_url: str | None = None, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep):
+    def __init__(
+        self, limit: int = DEFAULT_LIMIT, redis_url: str | None = None, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep
+    ):
         self.limit = limit
         self.clock, self.sleep = clock, sleep
         self._redis = None

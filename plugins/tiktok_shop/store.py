@@ -44,7 +44,10 @@ class MappedOrders:
 
 def map_orders(account_id: int, documents: list[dict]) -> MappedOrders:
     rows = [OrderMapper.row(d, account_id=account_id) for d in documents]
-    lines = [[OrderLineMapper.row(line, account_id=account_id, remote_updated_at=row["remote_updated_at"]) for line in d.get("line_items") or []] for d, row in zip(documents, rows)]
+    lines = [
+        [OrderLineMapper.row(line, account_id=account_id, remote_updated_at=row["remote_updated_at"]) for line in d.get("line_items") or []]
+        for d, row in zip(documents, rows)
+    ]
     return MappedOrders(rows, lines)
 
 
@@ -57,7 +60,11 @@ def write_orders(context, mapped: MappedOrders) -> None:
     if not rows:
         return
     external_ids = [r["external_id"] for r in rows]
-    before = dict(db.session.execute(select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(external_ids))).all())
+    before = dict(
+        db.session.execute(
+            select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(external_ids))
+        ).all()
+    )
     written = bulk_upsert(SalesOrder, rows, account=account).ids
     changed, lines, shipped = [], [], {}
     for row, order_lines in zip(rows, mapped.lines):
@@ -115,10 +122,25 @@ def store_products(context, products: list[dict], inventory: dict[str, dict] | N
         detail = (inventory or {}).get(str(sku["id"]))
         if detail is not None:
             for entry in detail.get("warehouse_inventory") or []:
-                stock.append({"account_id": account.id, "variant_id": variant_id, "warehouse_id": warehouses[entry["warehouse_id"]], "available": int(entry.get("available_quantity") or 0), "committed": int(entry.get("committed_quantity") or 0)})
+                stock.append(
+                    {
+                        "account_id": account.id,
+                        "variant_id": variant_id,
+                        "warehouse_id": warehouses[entry["warehouse_id"]],
+                        "available": int(entry.get("available_quantity") or 0),
+                        "committed": int(entry.get("committed_quantity") or 0),
+                    }
+                )
         else:
             for entry in sku.get("inventory") or []:
-                stock.append({"account_id": account.id, "variant_id": variant_id, "warehouse_id": warehouses[entry["warehouse_id"]], "available": int(entry.get("quantity") or 0)})
+                stock.append(
+                    {
+                        "account_id": account.id,
+                        "variant_id": variant_id,
+                        "warehouse_id": warehouses[entry["warehouse_id"]],
+                        "available": int(entry.get("quantity") or 0),
+                    }
+                )
     bulk_upsert(StockLevel, stock, key=("variant_id", "warehouse_id"), account=account)
     context.count("products", len(product_ids))
     context.count("variants", len(variant_ids))
@@ -152,7 +174,9 @@ def _date_shipments(account_id: int, shipped: dict) -> None:
         return
     db.session.execute(
         update(Shipment.__table__)
-        .where(Shipment.__table__.c.account_id == account_id, Shipment.__table__.c.external_id == bindparam("package"), Shipment.__table__.c.shipped_at.is_(None))
+        .where(
+            Shipment.__table__.c.account_id == account_id, Shipment.__table__.c.external_id == bindparam("package"), Shipment.__table__.c.shipped_at.is_(None)
+        )
         .values(shipped_at=bindparam("when")),
         [{"package": package, "when": when} for package, when in shipped.items()],
     )
@@ -165,7 +189,9 @@ def store_packages(context, packages):
     times = {}
     if order_ids:
         found = db.session.execute(
-            select(SalesOrder.external_id, SalesOrder.rts_at, SalesOrder.collected_at).where(SalesOrder.account_id == context.account_id, SalesOrder.external_id.in_(order_ids))
+            select(SalesOrder.external_id, SalesOrder.rts_at, SalesOrder.collected_at).where(
+                SalesOrder.account_id == context.account_id, SalesOrder.external_id.in_(order_ids)
+            )
         )
         times = {external_id: rts or collected for external_id, rts, collected in found}
     for row in rows:
@@ -199,7 +225,9 @@ def store_statement(context, statement: dict, transactions: list[dict]) -> None:
     # Settled now: the order's "not yet settled" estimate is history.
     settled_orders = [f"unsettled:{r['order_external_id']}" for r in rows if r["order_external_id"]]
     if settled_orders:
-        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == account.id, StatementTransaction.external_id.in_(settled_orders)))
+        db.session.execute(
+            delete(StatementTransaction).where(StatementTransaction.account_id == account.id, StatementTransaction.external_id.in_(settled_orders))
+        )
 
 
 def store_unsettled(context, transactions: list[dict]) -> list[str]:
@@ -214,7 +242,11 @@ def forget_unsettled_except(context, seen: set[str]) -> None:
     query = select(StatementTransaction.external_id).where(StatementTransaction.account_id == context.account_id, StatementTransaction.is_settled.is_(False))
     stale = [e for e in db.session.scalars(query) if e not in seen]
     for start in range(0, len(stale), 1000):
-        db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == context.account_id, StatementTransaction.external_id.in_(stale[start : start + 1000])))
+        db.session.execute(
+            delete(StatementTransaction).where(
+                StatementTransaction.account_id == context.account_id, StatementTransaction.external_id.in_(stale[start : start + 1000])
+            )
+        )
 
 
 def store_affiliate_orders(context, documents: list[dict], side: str, creator_name: str | None = None) -> None:
@@ -230,7 +262,11 @@ def store_affiliate_orders(context, documents: list[dict], side: str, creator_na
             continue
         for k, sku in enumerate(document.get("skus") or []):
             creator = sku.get("creator_username") or creator_name
-            lines.append(AffiliateLineMapper.row(sku, account_id=account.id, external_id=f"{document['id']}:{k}", affiliate_order_id=order_id, creator_id=creators.get(creator)))
+            lines.append(
+                AffiliateLineMapper.row(
+                    sku, account_id=account.id, external_id=f"{document['id']}:{k}", affiliate_order_id=order_id, creator_id=creators.get(creator)
+                )
+            )
     bulk_upsert(AffiliateOrderLine, lines, account=account)
     context.count("affiliate_orders", len(order_ids))
     context.count("affiliate_order_lines", len(lines))

@@ -31,7 +31,17 @@ def history_start(context) -> int:
     return int(context.started_at.timestamp()) - months * 31 * DAY
 
 
-def windowed(context, client, fetch: Callable, save: Callable, *, backfill_by_creation: bool, trailing: int = LOOKBACK, start_override: int | None = None, prepare: Callable | None = None) -> None:
+def windowed(
+    context,
+    client,
+    fetch: Callable,
+    save: Callable,
+    *,
+    backfill_by_creation: bool,
+    trailing: int = LOOKBACK,
+    start_override: int | None = None,
+    prepare: Callable | None = None,
+) -> None:
     """Page through [start, end) and checkpoint after each page.
 
     ``fetch(start, end, page_token, mode)`` returns (documents, next_token); mode is "create"
@@ -83,7 +93,7 @@ class Prefetcher:
         self.keeper = client.token_source
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="tiktok-prefetch")
 
-    def __enter__(self) -> "Prefetcher":
+    def __enter__(self) -> Prefetcher:
         self.client.token_source = None
         return self
 
@@ -152,7 +162,9 @@ sync_cancellations = _search_stream("/return_refund/202309/cancellations/search"
 def _products_fetch(client, with_inventory: bool):
     def fetch(start, end, token, mode):
         # Product filters take an inclusive upper bound (update_time_le), unlike orders.
-        products, next_token = _paged(client, "POST", "/product/202502/products/search", "products", {"page_size": 100}, {"update_time_ge": start, "update_time_le": end - 1}, token)
+        products, next_token = _paged(
+            client, "POST", "/product/202502/products/search", "products", {"page_size": 100}, {"update_time_ge": start, "update_time_le": end - 1}, token
+        )
         inventory = None
         if with_inventory and products:
             data = client.request("POST", "/product/202309/inventory/search", body={"product_ids": [p["id"] for p in products]})
@@ -168,7 +180,14 @@ def sync_products(context, client) -> None:
 
 
 def sync_inventory(context, client) -> None:
-    windowed(context, client, _products_fetch(client, True), lambda page: store.store_products(context, page[0], page[1]), backfill_by_creation=False, start_override=0)
+    windowed(
+        context,
+        client,
+        _products_fetch(client, True),
+        lambda page: store.store_products(context, page[0], page[1]),
+        backfill_by_creation=False,
+        start_override=0,
+    )
 
 
 def sync_warehouses(context, client) -> None:
@@ -179,7 +198,15 @@ def sync_warehouses(context, client) -> None:
 
 def sync_statements(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(client, "GET", "/finance/202309/statements", "statements", {"page_size": 100, "sort_field": "statement_time", "sort_order": "ASC", "statement_time_ge": start, "statement_time_lt": end}, None, token)
+        return _paged(
+            client,
+            "GET",
+            "/finance/202309/statements",
+            "statements",
+            {"page_size": 100, "sort_field": "statement_time", "sort_order": "ASC", "statement_time_ge": start, "statement_time_lt": end},
+            None,
+            token,
+        )
 
     def save(statements):
         from erp_integrations.models import FinanceStatement
@@ -192,7 +219,15 @@ def sync_statements(context, client) -> None:
         for statement in (s for s in statements if s["id"] not in known):
             transactions, page = [], None
             while True:
-                items, page = _paged(client, "GET", f"/finance/202501/statements/{statement['id']}/statement_transactions", "transactions", {"page_size": 100, "sort_field": "order_create_time"}, None, page)
+                items, page = _paged(
+                    client,
+                    "GET",
+                    f"/finance/202501/statements/{statement['id']}/statement_transactions",
+                    "transactions",
+                    {"page_size": 100, "sort_field": "order_create_time"},
+                    None,
+                    page,
+                )
                 transactions += items
                 if not page:
                     break
@@ -204,7 +239,15 @@ def sync_statements(context, client) -> None:
 
 def sync_payments(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(client, "GET", "/finance/202309/payments", "payments", {"page_size": 100, "sort_field": "create_time", "sort_order": "ASC", "create_time_ge": start, "create_time_lt": end}, None, token)
+        return _paged(
+            client,
+            "GET",
+            "/finance/202309/payments",
+            "payments",
+            {"page_size": 100, "sort_field": "create_time", "sort_order": "ASC", "create_time_ge": start, "create_time_lt": end},
+            None,
+            token,
+        )
 
     # Payments move from PROCESSING to PAID a day after creation: re-read a trailing week.
     windowed(context, client, fetch, lambda docs: store.store_payments(context, docs), backfill_by_creation=False, trailing=7 * DAY)
@@ -212,7 +255,15 @@ def sync_payments(context, client) -> None:
 
 def sync_withdrawals(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(client, "GET", "/finance/202309/withdrawals", "withdrawals", {"page_size": 100, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE", "create_time_ge": start, "create_time_lt": end}, None, token)
+        return _paged(
+            client,
+            "GET",
+            "/finance/202309/withdrawals",
+            "withdrawals",
+            {"page_size": 100, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE", "create_time_ge": start, "create_time_lt": end},
+            None,
+            token,
+        )
 
     windowed(context, client, fetch, lambda docs: store.store_withdrawals(context, docs), backfill_by_creation=False, trailing=DAY)
 
@@ -223,7 +274,15 @@ def sync_unsettled(context, client) -> None:
     seen = set(context.cursor.get("seen") or [])
     token = context.cursor.get("page_token")
     while True:
-        documents, token = _paged(client, "GET", "/finance/202507/orders/unsettled", "transactions", {"page_size": 100, "sort_field": "order_create_time", "sort_order": "ASC"}, None, token)
+        documents, token = _paged(
+            client,
+            "GET",
+            "/finance/202507/orders/unsettled",
+            "transactions",
+            {"page_size": 100, "sort_field": "order_create_time", "sort_order": "ASC"},
+            None,
+            token,
+        )
         seen.update(store.store_unsettled(context, documents))
         context.api_calls = client.api_calls
         if not token:
@@ -241,11 +300,18 @@ def sync_affiliate_orders(context, client) -> None:
     def fetch(start, end, token, mode):
         return _paged(client, "POST", path, "orders", {"page_size": 100}, {"create_time_ge": start, "create_time_lt": end}, token, shop_scoped=not creator)
 
-    windowed(context, client, fetch, lambda docs: store.store_affiliate_orders(context, docs, "creator" if creator else "seller", creator_name), backfill_by_creation=True, trailing=AFFILIATE_TRAILING)
+    windowed(
+        context,
+        client,
+        fetch,
+        lambda docs: store.store_affiliate_orders(context, docs, "creator" if creator else "seller", creator_name),
+        backfill_by_creation=True,
+        trailing=AFFILIATE_TRAILING,
+    )
 
 
 def _dates(start: int, end: int) -> dict:
-    day = lambda t: dt.datetime.fromtimestamp(t, dt.timezone.utc).date()  # noqa: E731
+    day = lambda t: dt.datetime.fromtimestamp(t, dt.UTC).date()  # noqa: E731
     return {"start_date_ge": day(start).isoformat(), "end_date_lt": (day(end) + dt.timedelta(days=1)).isoformat()}
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
@@ -27,7 +27,7 @@ _guard = threading.Lock()
 
 
 def _from_unix(value) -> datetime | None:
-    return datetime.fromtimestamp(int(value), timezone.utc) if value else None
+    return datetime.fromtimestamp(int(value), UTC) if value else None
 
 
 def store_tokens(account: IntegrationAccount, data: dict) -> None:
@@ -80,7 +80,7 @@ class TokenKeeper:
         self._handed_out: tuple[str, datetime | None] | None = None
 
     def current(self) -> str:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         if self._handed_out is not None:
             token, expires = self._handed_out
             if expires is None or expires - REFRESH_MARGIN > now:
@@ -101,7 +101,7 @@ class TokenKeeper:
             db.session.expire(self.account)
             vault = CredentialVault(db.session)
             stored = vault.get(self.account, "access_token")
-            fresh_enough = self.account.access_expires_at is not None and self.account.access_expires_at - REFRESH_MARGIN > datetime.now(timezone.utc)
+            fresh_enough = self.account.access_expires_at is not None and self.account.access_expires_at - REFRESH_MARGIN > datetime.now(UTC)
             if stored and fresh_enough and stored != stale:
                 self._handed_out = (stored, self.account.access_expires_at)
                 return stored  # someone else refreshed while we waited for the lock

@@ -9,7 +9,7 @@ upsert's update-time check keeps a slower refetch from overwriting a newer one.
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import orjson
 
@@ -125,7 +125,12 @@ def _route(connector, account, event, data: dict, plan: _Plan) -> WebhookOutcome
         return WebhookOutcome("processed", "account marked as needing re-authorization")
     if kind == "UPCOMING_AUTHORIZATION_EXPIRATION":
         expires = _when(data.get("expiration_time"))
-        raise_alert(account.id, "authorization_expiring", f"{account.name}: the TikTok Shop authorization expires {expires}. Use Connect & Authorize before then.", data={"expiration_time": data.get("expiration_time")})
+        raise_alert(
+            account.id,
+            "authorization_expiring",
+            f"{account.name}: the TikTok Shop authorization expires {expires}. Use Connect & Authorize before then.",
+            data={"expiration_time": data.get("expiration_time")},
+        )
         return WebhookOutcome("processed", f"alert raised: authorization expires {expires}")
     order_id = data.get("order_id")
     if order_id:
@@ -150,7 +155,7 @@ def _route(connector, account, event, data: dict, plan: _Plan) -> WebhookOutcome
 
 def _when(value) -> str:
     try:
-        return datetime.fromtimestamp(int(value), timezone.utc).strftime("on %Y-%m-%d %H:%M UTC")
+        return datetime.fromtimestamp(int(value), UTC).strftime("on %Y-%m-%d %H:%M UTC")
     except (TypeError, ValueError):
         return "soon"
 
@@ -173,13 +178,36 @@ def _refetch(connector, account, plan: _Plan) -> dict[int, WebhookOutcome]:
     order_ids = list(plan.orders)
     for start in range(0, len(order_ids), ORDER_DETAIL_MAX_IDS):
         chunk = order_ids[start : start + ORDER_DETAIL_MAX_IDS]
-        attempt(plan.orders, chunk, lambda ids: store.store_orders(context, client.request("GET", "/order/202309/orders", query={"ids": ",".join(ids)}).get("orders") or []))
+        attempt(
+            plan.orders,
+            chunk,
+            lambda ids: store.store_orders(context, client.request("GET", "/order/202309/orders", query={"ids": ",".join(ids)}).get("orders") or []),
+        )
     for package_id in plan.packages:
-        attempt(plan.packages, [package_id], lambda ids: store.store_packages(context, [_package_as_listed(client.request("GET", f"/fulfillment/202309/packages/{ids[0]}"))]))
+        attempt(
+            plan.packages,
+            [package_id],
+            lambda ids: store.store_packages(context, [_package_as_listed(client.request("GET", f"/fulfillment/202309/packages/{ids[0]}"))]),
+        )
     if plan.returns:
-        attempt(plan.returns, list(plan.returns), lambda ids: store.store_returns(context, client.request("POST", "/return_refund/202309/returns/search", query={"page_size": 50}, body={"return_ids": ids}).get("return_orders") or []))
+        attempt(
+            plan.returns,
+            list(plan.returns),
+            lambda ids: store.store_returns(
+                context,
+                client.request("POST", "/return_refund/202309/returns/search", query={"page_size": 50}, body={"return_ids": ids}).get("return_orders") or [],
+            ),
+        )
     if plan.cancellations:
-        attempt(plan.cancellations, list(plan.cancellations), lambda ids: store.store_cancellations(context, client.request("POST", "/return_refund/202309/cancellations/search", query={"page_size": 50}, body={"cancel_ids": ids}).get("cancellations") or []))
+        attempt(
+            plan.cancellations,
+            list(plan.cancellations),
+            lambda ids: store.store_cancellations(
+                context,
+                client.request("POST", "/return_refund/202309/cancellations/search", query={"page_size": 50}, body={"cancel_ids": ids}).get("cancellations")
+                or [],
+            ),
+        )
     for product_id in plan.products:
         attempt(plan.products, [product_id], lambda ids: store.store_products(context, [client.request("GET", f"/product/202309/products/{ids[0]}")]))
 
@@ -188,7 +216,10 @@ def _refetch(connector, account, plan: _Plan) -> dict[int, WebhookOutcome]:
     db.session.commit()
     written = ", ".join(f"{k} {v}" for k, v in sorted(context.counts.items())) or "nothing newer than stored"
     answered = {event_id for group in vars(plan).values() for ids in group.values() for event_id in ids}
-    return {event_id: WebhookOutcome("failed", failures[event_id]) if event_id in failures else WebhookOutcome("processed", f"refetched: {written}") for event_id in answered}
+    return {
+        event_id: WebhookOutcome("failed", failures[event_id]) if event_id in failures else WebhookOutcome("processed", f"refetched: {written}")
+        for event_id in answered
+    }
 
 
 def _package_as_listed(detail: dict) -> dict:

@@ -1,14 +1,16 @@
 """Orders and their lines."""
 
+from datetime import UTC
+
 from erp_integrations.mapping import Mapper, const, flag, integer, money, text, unix
 from erp_integrations.models import OrderLine, SalesOrder
 
 
 def _latest_update(document):
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     value = document.get("update_time")
-    return datetime.fromtimestamp(int(value), timezone.utc) if value else None
+    return datetime.fromtimestamp(int(value), UTC) if value else None
 
 
 class OrderMapper(Mapper):

@@ -13,9 +13,17 @@ INTERNAL_ERROR = (36009003, "Internal error. Please try again. If the issue pers
 REQUEST_TIMEOUT = (36009007, "Request timeout. The request to the endpoint timed out.", 504)
 INVALID_PATH = (36009009, "Invalid path. The specified path does not match any available endpoint.", 404)
 INVALID_METHOD = (36009010, "Invalid method. The HTTP method used is not supported by this endpoint.", 405)
-INVALID_BODY_FORMAT = (36009022, "Invalid request format. The request body format must be `application/json` for structured data or `multipart/form-data` for binary files.", 400)
+INVALID_BODY_FORMAT = (
+    36009022,
+    "Invalid request format. The request body format must be `application/json` for structured data or `multipart/form-data` for binary files.",
+    400,
+)
 WRONG_USER_OR_SHOP = (101000, "Invalid query or header. The `category_asset_cipher` query parameter or `x-tts-access-token` header is invalid.", 400)
-SCOPE_MISSING = (105005, "Access denied. The app is not authorized to access the endpoint because the access scopes granted for the app or the access token do not contain the required access scope for the endpoint.", 403)
+SCOPE_MISSING = (
+    105005,
+    "Access denied. The app is not authorized to access the endpoint because the access scopes granted for the app or the access token do not contain the required access scope for the endpoint.",
+    403,
+)
 TOKEN_EXPIRED = (105002, "Expired credentials. The `access_token` or `x-tts-access-token` header has expired.", 401)
 INVALID_SIGN = (106001, "Invalid credentials. The `sign` query parameter is invalid.", 401)
 MISSING_SIGN = (36009004, "Missing credentials. The request does not include a required signature in the query.", 400)

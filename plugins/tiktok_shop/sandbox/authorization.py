@@ -43,9 +43,7 @@ def register(app: Flask) -> None:
         user_type = USER_CREATOR if request.args.get("user_type") == "creator" else USER_SELLER
         if box.config.auto_approve or request.args.get("auto_approve") == "1":
             return _finish(request.args.get("state", ""), "approve", user_type, _requested_shops(request.args))
-        shops = "".join(
-            f'<li><label><input type="checkbox" name="shop" value="{s.index}" checked> {escape(s.name)}</label></li>' for s in box.data.shops
-        )
+        shops = "".join(f'<li><label><input type="checkbox" name="shop" value="{s.index}" checked> {escape(s.name)}</label></li>' for s in box.data.shops)
         return CONSENT_PAGE.format(
             app=escape(box.config.app_key),
             who="creator account" if user_type == USER_CREATOR else "shops",

@@ -28,7 +28,16 @@ CONFIGURABLE = {
     "webhook_time_factor": (int, float),
     "granted_scopes": (list,),
 }
-FAULT_FIELDS = {"error_rate": float, "unavailable_rate": float, "timeout_rate": float, "truncate_rate": float, "latency_ms": int, "timeout_seconds": float, "paths": list, "after": int}
+FAULT_FIELDS = {
+    "error_rate": float,
+    "unavailable_rate": float,
+    "timeout_rate": float,
+    "truncate_rate": float,
+    "latency_ms": int,
+    "timeout_seconds": float,
+    "paths": list,
+    "after": int,
+}
 FORWARD = {
     "AWAITING_SHIPMENT": ("UNPAID", "ON_HOLD"),
     "ON_HOLD": ("UNPAID",),
@@ -70,7 +79,15 @@ def register(app: Flask) -> None:
     @app.get("/sandbox/v1/shops")
     def control_shops():
         box = sandbox()
-        return jsonify(shops=[{"index": s.index, "id": s.id, "cipher": s.cipher, "name": s.name, "region": s.region, "currency": s.currency, "orders": int(s.orders.count)} for s in box.data.shops], app_key=box.config.app_key, service_id=box.config.service_id, as_of=box.data.as_of)
+        return jsonify(
+            shops=[
+                {"index": s.index, "id": s.id, "cipher": s.cipher, "name": s.name, "region": s.region, "currency": s.currency, "orders": int(s.orders.count)}
+                for s in box.data.shops
+            ],
+            app_key=box.config.app_key,
+            service_id=box.config.service_id,
+            as_of=box.data.as_of,
+        )
 
     @app.put("/sandbox/v1/app")
     def control_app():
@@ -202,7 +219,9 @@ def register(app: Flask) -> None:
             return problem("no such shop", 404)
         now = box.clock()
         k = len(shop.live_sessions)
-        session = LiveSession(str(int(shop.live_sessions[0].id) + 10_000 + k), str(body().get("title") or f"LIVE #{k + 1}"), shop.creators[0], now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        session = LiveSession(
+            str(int(shop.live_sessions[0].id) + 10_000 + k), str(body().get("title") or f"LIVE #{k + 1}"), shop.creators[0], now, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0
+        )
         shop.live_sessions.append(session)
         return jsonify(id=session.id, start_time=now), 201
 
@@ -319,7 +338,10 @@ def stats(shop) -> dict:
         "cancellations": {"count": int((created > 0).sum())},
         "statements": {"count": int(len(book.days)), "settlement_total": money(book.settlement.sum())},
         "payments": {"count": int(len(book.weeks)), "amount_total": money(book.week_amount.sum())},
-        "withdrawals": {"count": int(sum(1 for w in book.weeks if book.payment_paid(int(w)) <= now)), "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount) if book.payment_paid(int(w)) <= now))},
+        "withdrawals": {
+            "count": int(sum(1 for w in book.weeks if book.payment_paid(int(w)) <= now)),
+            "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount) if book.payment_paid(int(w)) <= now)),
+        },
         "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
         "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},
     }

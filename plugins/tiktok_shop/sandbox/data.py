@@ -264,7 +264,7 @@ class Shop:
     warehouses: list[Warehouse] = field(default_factory=list)
     creators: list[str] = field(default_factory=list)
     live_sessions: list[LiveSession] = field(default_factory=list)
-    orders: "OrderColumns | None" = None
+    orders: OrderColumns | None = None
 
 
 class OrderColumns:

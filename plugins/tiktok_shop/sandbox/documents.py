@@ -37,7 +37,12 @@ PACKAGE_STATUS_OF_ORDER = {
     "COMPLETED": "COMPLETED",
     "CANCELLED": "CANCELLED",
 }
-LINE_PACKAGE_STATUS = {"UNPAID": "TO_FULFILL", "ON_HOLD": "TO_FULFILL", "AWAITING_SHIPMENT": "TO_FULFILL", **{k: v for k, v in PACKAGE_STATUS_OF_ORDER.items() if k not in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")}}
+LINE_PACKAGE_STATUS = {
+    "UNPAID": "TO_FULFILL",
+    "ON_HOLD": "TO_FULFILL",
+    "AWAITING_SHIPMENT": "TO_FULFILL",
+    **{k: v for k, v in PACKAGE_STATUS_OF_ORDER.items() if k not in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")},
+}
 
 
 def money(shop: Shop, minor: int) -> str:
@@ -131,7 +136,13 @@ def order_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
                 "cancel_user": "BUYER" if cancelled else "",
                 "shipping_provider_id": PROVIDER[0] if shipped else "",
                 "is_gift": False,
-                "item_tax": [{"tax_type": "SALES_TAX", "tax_amount": money(shop, (price - seller_discount - platform_discount) * core.tax_rate_bp // 10_000), "tax_rate": f"{core.tax_rate_bp / 10_000:.4f}"}],
+                "item_tax": [
+                    {
+                        "tax_type": "SALES_TAX",
+                        "tax_amount": money(shop, (price - seller_discount - platform_discount) * core.tax_rate_bp // 10_000),
+                        "tax_rate": f"{core.tax_rate_bp / 10_000:.4f}",
+                    }
+                ],
                 "tracking_number": tracking_number(shop, i) if shipped else "",
                 "package_id": package_id(shop, i) if paid else "",
                 "retail_delivery_fee": money(shop, core.retail_delivery_fee if k == 0 else 0),
@@ -266,7 +277,18 @@ def price_detail_document(shop: Shop, core: OrderCore, data: ShopData) -> dict:
             "sku_gift_net_price": money(shop, 0),
         }
 
-    document = block(core.original_total, core.sub_total, core.seller_discount, core.platform_discount, core.ship_original, core.shipping_fee, core.ship_seller_discount, core.ship_platform_discount, core.product_tax, core.total)
+    document = block(
+        core.original_total,
+        core.sub_total,
+        core.seller_discount,
+        core.platform_discount,
+        core.ship_original,
+        core.shipping_fee,
+        core.ship_seller_discount,
+        core.ship_platform_discount,
+        core.product_tax,
+        core.total,
+    )
     document["cod_fee_net_amount"] = money(shop, 0)
     lines = []
     for k, (_, _, price, seller, platform) in enumerate(core.lines):
@@ -385,18 +407,37 @@ def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: st
         "return_reason_text": RETURN_REASONS[i % len(RETURN_REASONS)],
         "shipment_type": "PLATFORM" if return_type == "RETURN_AND_REFUND" else "",
         "handover_method": "DROP_OFF" if return_type == "RETURN_AND_REFUND" else "",
-        "return_tracking_number": f"RT{shop.index}{i:011d}" if status in ("BUYER_SHIPPED_ITEM", "RETURN_OR_REFUND_REQUEST_COMPLETE") and return_type == "RETURN_AND_REFUND" else "",
+        "return_tracking_number": f"RT{shop.index}{i:011d}"
+        if status in ("BUYER_SHIPPED_ITEM", "RETURN_OR_REFUND_REQUEST_COMPLETE") and return_type == "RETURN_AND_REFUND"
+        else "",
         "return_provider_name": PROVIDER[1] if return_type == "RETURN_AND_REFUND" else "",
         "return_provider_id": PROVIDER[0] if return_type == "RETURN_AND_REFUND" else "",
         "pre_return_id": "",
         "next_return_id": "",
         "can_buyer_keep_item": return_type == "REFUND",
         "update_time": core.return_stages[-1][1],
-        "seller_next_action_response": [{"action": "SELLER_RESPOND_REQUEST", "deadline": core.return_stages[0][1] + 2 * 86_400}] if status == "RETURN_OR_REFUND_REQUEST_PENDING" else [],
+        "seller_next_action_response": [{"action": "SELLER_RESPOND_REQUEST", "deadline": core.return_stages[0][1] + 2 * 86_400}]
+        if status == "RETURN_OR_REFUND_REQUEST_PENDING"
+        else [],
         "create_time": core.return_stages[0][1],
         "return_line_items": lines,
-        "discount_amount": [{"currency": shop.currency, "product_seller_discount": money(shop, core.seller_discount), "shipping_fee_platform_discount": money(shop, core.ship_platform_discount), "shipping_fee_seller_discount": money(shop, core.ship_seller_discount), "product_platform_discount": money(shop, core.platform_discount)}],
-        "shipping_fee_amount": [{"currency": shop.currency, "seller_paid_return_shipping_fee": money(shop, 0), "platform_paid_return_shipping_fee": money(shop, 0), "buyer_paid_return_shipping_fee": money(shop, 0)}],
+        "discount_amount": [
+            {
+                "currency": shop.currency,
+                "product_seller_discount": money(shop, core.seller_discount),
+                "shipping_fee_platform_discount": money(shop, core.ship_platform_discount),
+                "shipping_fee_seller_discount": money(shop, core.ship_seller_discount),
+                "product_platform_discount": money(shop, core.platform_discount),
+            }
+        ],
+        "shipping_fee_amount": [
+            {
+                "currency": shop.currency,
+                "seller_paid_return_shipping_fee": money(shop, 0),
+                "platform_paid_return_shipping_fee": money(shop, 0),
+                "buyer_paid_return_shipping_fee": money(shop, 0),
+            }
+        ],
         "refund_amount": _refund_amount(shop, core),
         "return_shipping_document_type": "",
         "return_method": "",
@@ -517,50 +558,144 @@ def affiliate_order_document(data: ShopData, shop: Shop, core: OrderCore, creato
 
 # Field names of the finance breakdowns, per operation (they differ between 202501 and 202507).
 SETTLED_FEES = (
-    "platform_commission_amount", "referral_fee_amount", "refund_administration_fee_amount", "transaction_fee_amount",
-    "credit_card_handling_fee_amount", "affiliate_commission_amount", "affiliate_commission_amount_before_pit",
-    "affiliate_partner_commission_amount", "affiliate_ads_commission_amount", "sfp_service_fee_amount", "live_specials_fee_amount",
-    "bonus_cashback_service_fee_amount", "mall_service_fee_amount", "voucher_xtra_service_fee_amount", "flash_sales_service_fee_amount",
-    "cofunded_promotion_service_fee_amount", "pre_order_service_fee_amount", "tsp_commission_amount", "dt_handling_fee_amount",
-    "epr_pob_service_fee_amount", "seller_paylater_handling_fee_amount", "fee_per_item_sold_amount", "cofunded_creator_bonus_amount",
-    "dynamic_commission_amount", "external_affiliate_marketing_fee_amount", "vn_fix_infrastructure_fee", "affiliate_commission_deposit",
-    "affiliate_commission_release", "tap_shop_ads_commission", "shipping_fee_guarantee_service_fee", "installation_service_fee", "campaign_resource_fee",
+    "platform_commission_amount",
+    "referral_fee_amount",
+    "refund_administration_fee_amount",
+    "transaction_fee_amount",
+    "credit_card_handling_fee_amount",
+    "affiliate_commission_amount",
+    "affiliate_commission_amount_before_pit",
+    "affiliate_partner_commission_amount",
+    "affiliate_ads_commission_amount",
+    "sfp_service_fee_amount",
+    "live_specials_fee_amount",
+    "bonus_cashback_service_fee_amount",
+    "mall_service_fee_amount",
+    "voucher_xtra_service_fee_amount",
+    "flash_sales_service_fee_amount",
+    "cofunded_promotion_service_fee_amount",
+    "pre_order_service_fee_amount",
+    "tsp_commission_amount",
+    "dt_handling_fee_amount",
+    "epr_pob_service_fee_amount",
+    "seller_paylater_handling_fee_amount",
+    "fee_per_item_sold_amount",
+    "cofunded_creator_bonus_amount",
+    "dynamic_commission_amount",
+    "external_affiliate_marketing_fee_amount",
+    "vn_fix_infrastructure_fee",
+    "affiliate_commission_deposit",
+    "affiliate_commission_release",
+    "tap_shop_ads_commission",
+    "shipping_fee_guarantee_service_fee",
+    "installation_service_fee",
+    "campaign_resource_fee",
 )
-SETTLED_TAXES = ("vat_amount", "import_vat_amount", "customs_duty_amount", "customs_clearance_amount", "sst_amount", "gst_amount", "iva_amount", "isr_amount", "anti_dumping_duty_amount", "local_vat_amount", "pit_amount")
+SETTLED_TAXES = (
+    "vat_amount",
+    "import_vat_amount",
+    "customs_duty_amount",
+    "customs_clearance_amount",
+    "sst_amount",
+    "gst_amount",
+    "iva_amount",
+    "isr_amount",
+    "anti_dumping_duty_amount",
+    "local_vat_amount",
+    "pit_amount",
+)
 SETTLED_SHIPPING = (
-    "actual_shipping_fee_amount", "shipping_fee_discount_amount", "customer_paid_shipping_fee_amount", "return_shipping_fee_amount",
-    "replacement_shipping_fee_amount", "exchange_shipping_fee_amount", "signature_confirmation_fee_amount", "shipping_insurance_fee_amount",
-    "fbt_fulfillment_fee_reimbursement_amount", "return_shipping_label_fee_amount", "seller_self_shipping_service_fee_amount",
-    "return_shipping_fee_paid_buyer_amount", "failed_delivery_subsidy_amount", "shipping_fee_guarantee_reimbursement",
-    "fbt_free_shipping_fee_amount", "free_return_subsidy_amount",
+    "actual_shipping_fee_amount",
+    "shipping_fee_discount_amount",
+    "customer_paid_shipping_fee_amount",
+    "return_shipping_fee_amount",
+    "replacement_shipping_fee_amount",
+    "exchange_shipping_fee_amount",
+    "signature_confirmation_fee_amount",
+    "shipping_insurance_fee_amount",
+    "fbt_fulfillment_fee_reimbursement_amount",
+    "return_shipping_label_fee_amount",
+    "seller_self_shipping_service_fee_amount",
+    "return_shipping_fee_paid_buyer_amount",
+    "failed_delivery_subsidy_amount",
+    "shipping_fee_guarantee_reimbursement",
+    "fbt_free_shipping_fee_amount",
+    "free_return_subsidy_amount",
 )
 SETTLED_SHIPPING_SUPPLEMENT = (
-    "platform_shipping_fee_discount_amount", "promo_shipping_incentive_amount", "shipping_fee_subsidy_amount", "seller_shipping_fee_discount_amount",
-    "customer_shipping_fee_offset_amount", "fbm_shipping_cost_amount", "fbt_shipping_cost_amount", "fbt_fulfillment_fee_amount",
-    "fbt_fulfillment_fee_reimbursement_amount", "return_refund_subsidy_amount", "refunded_customer_shipping_fee_amount",
-    "customer_shipping_fee", "refund_customer_shipping_fee",
+    "platform_shipping_fee_discount_amount",
+    "promo_shipping_incentive_amount",
+    "shipping_fee_subsidy_amount",
+    "seller_shipping_fee_discount_amount",
+    "customer_shipping_fee_offset_amount",
+    "fbm_shipping_cost_amount",
+    "fbt_shipping_cost_amount",
+    "fbt_fulfillment_fee_amount",
+    "fbt_fulfillment_fee_reimbursement_amount",
+    "return_refund_subsidy_amount",
+    "refunded_customer_shipping_fee_amount",
+    "customer_shipping_fee",
+    "refund_customer_shipping_fee",
 )
 # Per order (SKU transactions) the guarantee reimbursement moved into the supplement.
 ORDER_SHIPPING = tuple(name for name in SETTLED_SHIPPING if name != "shipping_fee_guarantee_reimbursement")
 ORDER_SHIPPING_SUPPLEMENT = SETTLED_SHIPPING_SUPPLEMENT[:11] + ("shipping_fee_guarantee_reimbursement",)
 TRANSACTION_SUPPLEMENT = (
-    "customer_payment_amount", "customer_refund_amount", "platform_discount_amount", "platform_discount_refund_amount",
-    "seller_cofunded_discount_amount", "seller_cofunded_discount_refund_amount", "platform_cofunded_discount_amount",
-    "platform_cofunded_discount_refund_amount", "retail_delivery_fee_amount", "retail_delivery_fee_payment_amount",
-    "retail_delivery_fee_refund_amount", "sales_tax_amount", "sales_tax_payment_amount", "sales_tax_refund_amount",
+    "customer_payment_amount",
+    "customer_refund_amount",
+    "platform_discount_amount",
+    "platform_discount_refund_amount",
+    "seller_cofunded_discount_amount",
+    "seller_cofunded_discount_refund_amount",
+    "platform_cofunded_discount_amount",
+    "platform_cofunded_discount_refund_amount",
+    "retail_delivery_fee_amount",
+    "retail_delivery_fee_payment_amount",
+    "retail_delivery_fee_refund_amount",
+    "sales_tax_amount",
+    "sales_tax_payment_amount",
+    "sales_tax_refund_amount",
 )
 UNSETTLED_FEES = (
-    "platform_commission_amount", "referral_fee_amount", "refund_administration_fee_amount", "transaction_fee_amount",
-    "credit_card_handling_fee_amount", "affiliate_commission_amount", "affiliate_commission_before_pit_amount",
-    "pit_withheld_from_ads_commission_amount", "affiliate_partner_commission_amount", "affiliate_ads_commission_amount",
-    "sfp_service_fee_amount", "live_specials_fee_amount", "bonus_cashback_service_fee_amount", "mall_service_fee_amount",
-    "retail_delivery_fee_amount", "retail_delivery_fee_payment_amount", "retail_delivery_fee_refund_amount",
+    "platform_commission_amount",
+    "referral_fee_amount",
+    "refund_administration_fee_amount",
+    "transaction_fee_amount",
+    "credit_card_handling_fee_amount",
+    "affiliate_commission_amount",
+    "affiliate_commission_before_pit_amount",
+    "pit_withheld_from_ads_commission_amount",
+    "affiliate_partner_commission_amount",
+    "affiliate_ads_commission_amount",
+    "sfp_service_fee_amount",
+    "live_specials_fee_amount",
+    "bonus_cashback_service_fee_amount",
+    "mall_service_fee_amount",
+    "retail_delivery_fee_amount",
+    "retail_delivery_fee_payment_amount",
+    "retail_delivery_fee_refund_amount",
 )
-UNSETTLED_TAXES = ("sales_tax_amount", "sales_tax_payment_amount", "sales_tax_refund_amount", "vat_amount", "import_vat_amount", "customs_duty_amount", "customs_clearance_amount", "sst_amount", "gst_amount")
+UNSETTLED_TAXES = (
+    "sales_tax_amount",
+    "sales_tax_payment_amount",
+    "sales_tax_refund_amount",
+    "vat_amount",
+    "import_vat_amount",
+    "customs_duty_amount",
+    "customs_clearance_amount",
+    "sst_amount",
+    "gst_amount",
+)
 UNSETTLED_SHIPPING = SETTLED_SHIPPING[:8]
 UNSETTLED_SHIPPING_SUPPLEMENT = (
-    "customer_shipping_fee_offset_amount", "shipping_fee_subsidy_amount", "platform_shipping_fee_discount_amount", "fbm_shipping_cost_amount",
-    "fbt_shipping_cost_amount", "promo_shipping_incentive_amount", "fbt_fulfillment_fee_amount", "seller_shipping_fee_discount_amount",
+    "customer_shipping_fee_offset_amount",
+    "shipping_fee_subsidy_amount",
+    "platform_shipping_fee_discount_amount",
+    "fbm_shipping_cost_amount",
+    "fbt_shipping_cost_amount",
+    "promo_shipping_incentive_amount",
+    "fbt_fulfillment_fee_amount",
+    "seller_shipping_fee_discount_amount",
 )
 
 
@@ -634,7 +769,16 @@ def statement_transaction_document(data: ShopData, shop: Shop, core: OrderCore) 
         "associated_order_id": "",
         "reserve_status": "",
         "estimated_release_time": "",
-        "supplementary_component": _filled(shop, TRANSACTION_SUPPLEMENT, {"customer_payment_amount": core.total, "platform_discount_amount": core.platform_discount, "sales_tax_amount": core.product_tax, "retail_delivery_fee_amount": core.retail_delivery_fee}),
+        "supplementary_component": _filled(
+            shop,
+            TRANSACTION_SUPPLEMENT,
+            {
+                "customer_payment_amount": core.total,
+                "platform_discount_amount": core.platform_discount,
+                "sales_tax_amount": core.product_tax,
+                "retail_delivery_fee_amount": core.retail_delivery_fee,
+            },
+        ),
     }
 
 
@@ -743,7 +887,15 @@ def product_detail(shop: Shop, product: Product, stock_of) -> dict:
         "title": product.title,
         "category_chains": [{"id": "600001", "parent_id": "0", "local_name": "Home Supplies", "is_leaf": True}],
         "brand": {"id": "", "name": ""},
-        "main_images": [{"height": 600, "width": 600, "thumb_urls": [f"https://sandbox.invalid/img/{product.id}_t.jpg"], "uri": f"tos-sandbox/{product.id}", "urls": [f"https://sandbox.invalid/img/{product.id}.jpg"]}],
+        "main_images": [
+            {
+                "height": 600,
+                "width": 600,
+                "thumb_urls": [f"https://sandbox.invalid/img/{product.id}_t.jpg"],
+                "uri": f"tos-sandbox/{product.id}",
+                "urls": [f"https://sandbox.invalid/img/{product.id}.jpg"],
+            }
+        ],
         "description": f"<p>{product.title}</p>",
         "package_dimensions": {"length": "20", "width": "15", "height": "10", "unit": "CENTIMETER"},
         "package_weight": {"value": "0.5", "unit": "KILOGRAM"},
@@ -751,7 +903,12 @@ def product_detail(shop: Shop, product: Product, stock_of) -> dict:
             {
                 "id": sku.id,
                 "seller_sku": sku.seller_sku,
-                "price": {"tax_exclusive_price": money(shop, sku.price), "sale_price": money(shop, sku.price), "currency": shop.currency, "unit_price": money(shop, sku.price)},
+                "price": {
+                    "tax_exclusive_price": money(shop, sku.price),
+                    "sale_price": money(shop, sku.price),
+                    "currency": shop.currency,
+                    "unit_price": money(shop, sku.price),
+                },
                 "inventory": _sku_inventory(shop, sku, stock_of),
                 "sales_attributes": [{"id": "100000", "name": "Variant", "value_id": f"7{sku.id[-8:]}", "value_name": sku.name}],
                 "external_sku_id": "",
@@ -794,7 +951,9 @@ def product_detail(shop: Shop, product: Product, stock_of) -> dict:
 
 
 def _sku_inventory(shop: Shop, sku, stock_of) -> list[dict]:
-    return [{"warehouse_id": shop.warehouses[w].id, "quantity": stock_of(sku, w)[0], "backorder_quantity": 0, "handling_time": 0} for w in range(len(sku.stock))]
+    return [
+        {"warehouse_id": shop.warehouses[w].id, "quantity": stock_of(sku, w)[0], "backorder_quantity": 0, "handling_time": 0} for w in range(len(sku.stock))
+    ]
 
 
 def _sku_extras(shop: Shop, product: Product, sku) -> dict:

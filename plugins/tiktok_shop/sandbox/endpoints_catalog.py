@@ -37,7 +37,9 @@ def register(app: Flask) -> None:
     def authorized_shops():
         box = sandbox()
         shops = [box.data.shops[i] for i in g.token.shops]
-        return ok({"shops": [{"id": s.id, "name": s.name, "region": s.region, "seller_type": s.seller_type, "cipher": s.cipher, "code": s.code} for s in shops]})
+        return ok(
+            {"shops": [{"id": s.id, "name": s.name, "region": s.region, "seller_type": s.seller_type, "cipher": s.cipher, "code": s.code} for s in shops]}
+        )
 
     @api_route(app, "GET", "/seller/202309/shops", Endpoint("Shop Authorized Information", shop=False))
     def active_shops():
@@ -58,7 +60,27 @@ def register(app: Flask) -> None:
                         "type": w.type,
                         "sub_type": "DOMESTIC_WAREHOUSE",
                         "is_default": w.is_default,
-                        "address": {"region": shop.region, "state": "", "city": "Sandbox City", "distict": "", "town": "", "contact_person": "Warehouse Desk", "first_name": "Warehouse", "last_name": "Desk", "first_name_local_script": "", "last_name_local_script": "", "postal_code": "10001", "full_address": f"1 Depot Way, Sandbox City, {shop.region}", "region_code": shop.region, "phone_number": "(+1)***-***-0000", "address_line1": "1 Depot Way", "address_line2": "", "address_line3": "", "address_line4": "", "geolocation": {"latitude": "0", "longitude": "0"}},
+                        "address": {
+                            "region": shop.region,
+                            "state": "",
+                            "city": "Sandbox City",
+                            "distict": "",
+                            "town": "",
+                            "contact_person": "Warehouse Desk",
+                            "first_name": "Warehouse",
+                            "last_name": "Desk",
+                            "first_name_local_script": "",
+                            "last_name_local_script": "",
+                            "postal_code": "10001",
+                            "full_address": f"1 Depot Way, Sandbox City, {shop.region}",
+                            "region_code": shop.region,
+                            "phone_number": "(+1)***-***-0000",
+                            "address_line1": "1 Depot Way",
+                            "address_line2": "",
+                            "address_line3": "",
+                            "address_line4": "",
+                            "geolocation": {"latitude": "0", "longitude": "0"},
+                        },
                     }
                     for w in shop.warehouses
                 ]
@@ -112,7 +134,10 @@ def register(app: Flask) -> None:
     def write_result(product: Product) -> dict:
         return {
             "product_id": product.id,
-            "skus": [{"id": s.id, "seller_sku": s.seller_sku, "sales_attributes": [{"id": "100000", "value_id": f"7{s.id[-8:]}"}], "external_sku_id": "", "fees": []} for s in product.skus],
+            "skus": [
+                {"id": s.id, "seller_sku": s.seller_sku, "sales_attributes": [{"id": "100000", "value_id": f"7{s.id[-8:]}"}], "external_sku_id": "", "fees": []}
+                for s in product.skus
+            ],
         }
 
     def read_skus(body: dict, shop, product: Product | None) -> list[Sku]:
@@ -138,7 +163,15 @@ def register(app: Flask) -> None:
                     raise invalid_param(f"skus[{k}].inventory needs a warehouse_id of this shop and a quantity >= 0", PRODUCT_PARAM_ERROR)
                 stock[w][0] = quantity
             index = product.index if product else len(shop.products)
-            made.append(Sku(str(SKU_ID_BASE + shop.index * SHOP_STRIDE + index * 10 + k), str(raw.get("seller_sku") or f"SKU-{shop.index}-{index:05d}-{k}"), str(raw.get("sales_attributes", [{}])[0].get("value_name", "Default")) if raw.get("sales_attributes") else "Default", minor, stock))
+            made.append(
+                Sku(
+                    str(SKU_ID_BASE + shop.index * SHOP_STRIDE + index * 10 + k),
+                    str(raw.get("seller_sku") or f"SKU-{shop.index}-{index:05d}-{k}"),
+                    str(raw.get("sales_attributes", [{}])[0].get("value_name", "Default")) if raw.get("sales_attributes") else "Default",
+                    minor,
+                    stock,
+                )
+            )
         if len(made) > 10:
             raise invalid_param("a sandbox product has at most 10 SKUs", PRODUCT_PARAM_ERROR)
         return made
@@ -196,7 +229,13 @@ def register(app: Flask) -> None:
                 detail = {"product_id": product_id}
                 if errors_with_extra:
                     detail["extra_errors"] = []
-                errors.append({"code": 12052032 if product is None else 12052048, "message": "The product does not exist" if product is None else f"The product is {product.status}", "detail": detail})
+                errors.append(
+                    {
+                        "code": 12052032 if product is None else 12052048,
+                        "message": "The product does not exist" if product is None else f"The product is {product.status}",
+                        "detail": detail,
+                    }
+                )
                 continue
             product.status = target
             product.update_time = box.clock()
@@ -249,8 +288,15 @@ def register(app: Flask) -> None:
                             "seller_sku": sku.seller_sku,
                             "total_available_quantity": sum(s[0] for s in sku.stock),
                             "total_committed_quantity": sum(s[1] for s in sku.stock),
-                            "warehouse_inventory": [{"warehouse_id": shop.warehouses[w].id, "available_quantity": sku.stock[w][0], "committed_quantity": sku.stock[w][1]} for w in range(len(sku.stock))],
-                            "total_available_inventory_distribution": {"campaign_inventory": [], "creator_inventory": [], "in_shop_inventory": {"quantity": sum(s[0] for s in sku.stock)}},
+                            "warehouse_inventory": [
+                                {"warehouse_id": shop.warehouses[w].id, "available_quantity": sku.stock[w][0], "committed_quantity": sku.stock[w][1]}
+                                for w in range(len(sku.stock))
+                            ],
+                            "total_available_inventory_distribution": {
+                                "campaign_inventory": [],
+                                "creator_inventory": [],
+                                "in_shop_inventory": {"quantity": sum(s[0] for s in sku.stock)},
+                            },
                         }
                         for sku in skus
                     ],
@@ -270,7 +316,13 @@ def register(app: Flask) -> None:
         for entry in skus:
             sku = by_id.get(str(entry.get("id"))) if isinstance(entry, dict) else None
             if sku is None:
-                errors.append({"code": 12052031, "message": "Invalid product ID(s) found", "detail": {"sku_id": str(entry.get("id") if isinstance(entry, dict) else ""), "extra_errors": []}})
+                errors.append(
+                    {
+                        "code": 12052031,
+                        "message": "Invalid product ID(s) found",
+                        "detail": {"sku_id": str(entry.get("id") if isinstance(entry, dict) else ""), "extra_errors": []},
+                    }
+                )
                 continue
             extra = []
             updates = []
@@ -284,7 +336,13 @@ def register(app: Flask) -> None:
                 else:
                     updates.append((w, quantity))
             if extra or not updates:
-                errors.append({"code": 12019022 if not updates and not extra else extra[0]["code"], "message": "SKU must contain a valid warehouse." if not updates and not extra else extra[0]["message"], "detail": {"sku_id": sku.id, "extra_errors": extra}})
+                errors.append(
+                    {
+                        "code": 12019022 if not updates and not extra else extra[0]["code"],
+                        "message": "SKU must contain a valid warehouse." if not updates and not extra else extra[0]["message"],
+                        "detail": {"sku_id": sku.id, "extra_errors": extra},
+                    }
+                )
                 continue
             for w, quantity in updates:
                 sku.stock[w][0] = quantity

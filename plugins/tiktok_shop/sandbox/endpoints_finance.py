@@ -68,7 +68,9 @@ def register(app: Flask) -> None:
             mask &= np.array([book.statement_payment_status(int(d)) == status for d in book.days], dtype=bool)
         indices = np.nonzero(mask)[0]
         filters = {"path": "statements", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}
-        items, token, _ = paged_search(args, filters, indices, times[indices], low=1, high=100, default_size=20, descending=descending, build=lambda k: statement_document(shop, book, k))
+        items, token, _ = paged_search(
+            args, filters, indices, times[indices], low=1, high=100, default_size=20, descending=descending, build=lambda k: statement_document(shop, book, k)
+        )
         return ok({"next_page_token": token, "statements": items})
 
     @api_route(app, "GET", "/finance/202309/payments", Endpoint(FINANCE))
@@ -120,7 +122,14 @@ def register(app: Flask) -> None:
 
         def build(k: int) -> dict:
             week = int(book.weeks[k])
-            return {"id": withdrawal_id(shop, week), "type": "WITHDRAW", "amount": fmt(int(book.week_amount[k]), shop.decimals), "currency": shop.currency, "status": "SUCCESS", "create_time": book.payment_paid(week)}
+            return {
+                "id": withdrawal_id(shop, week),
+                "type": "WITHDRAW",
+                "amount": fmt(int(book.week_amount[k]), shop.decimals),
+                "currency": shop.currency,
+                "status": "SUCCESS",
+                "create_time": book.payment_paid(week),
+            }
 
         filters = {"path": "withdrawals", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}
         items, token, total = paged_search(args, filters, indices, created[indices], low=1, high=100, default_size=20, descending=True, build=build)
@@ -140,7 +149,14 @@ def register(app: Flask) -> None:
         cols = shop.orders
         filters = {"path": "statement_transactions", "statement": statement_id, "desc": descending}
         items, token, total = paged_search(
-            args, filters, indices, cols.create_time[indices], low=1, high=100, default_size=20, descending=descending,
+            args,
+            filters,
+            indices,
+            cols.create_time[indices],
+            low=1,
+            high=100,
+            default_size=20,
+            descending=descending,
             build_page=lambda page: [D.statement_transaction_document(box.data, shop, c) for c in box.data.order_cores(shop, page)],
         )
         money = lambda value: fmt(int(value), shop.decimals)  # noqa: E731
@@ -188,7 +204,14 @@ def register(app: Flask) -> None:
         indices = np.nonzero(mask)[0]
         filters = {"path": "unsettled", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}
         items, token, total = paged_search(
-            args, filters, indices, cols.create_time[indices], low=1, high=100, default_size=20, descending=descending,
+            args,
+            filters,
+            indices,
+            cols.create_time[indices],
+            low=1,
+            high=100,
+            default_size=20,
+            descending=descending,
             build_page=lambda page: [D.unsettled_transaction_document(box.data, shop, c) for c in box.data.order_cores(shop, page)],
         )
         money = lambda column: fmt(int(getattr(cols, column)[indices].sum()), shop.decimals)  # noqa: E731

@@ -85,7 +85,9 @@ def register(app: Flask) -> None:
         low = int(np.searchsorted(create, body["create_time_ge"], "left")) if isinstance(body.get("create_time_ge"), int) else 0
         high = int(np.searchsorted(create, body["create_time_lt"], "left")) if isinstance(body.get("create_time_lt"), int) else n
         check_times(body, "update_time_ge", "update_time_lt")
-        nothing = body.get("shipping_type") not in (None, "TIKTOK") or (body.get("warehouse_ids") is not None and shop.warehouses[0].id not in body["warehouse_ids"])
+        nothing = body.get("shipping_type") not in (None, "TIKTOK") or (
+            body.get("warehouse_ids") is not None and shop.warehouses[0].id not in body["warehouse_ids"]
+        )
         filtered = nothing or status is not None or body.get("update_time_ge") is not None or body.get("update_time_lt") is not None
 
         def matches(a: int, b: int) -> np.ndarray:
@@ -99,10 +101,22 @@ def register(app: Flask) -> None:
         filters = {"path": "orders", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
         build_page = lambda page: [D.order_document(box.data, shop, c) for c in box.data.order_cores(shop, page)]  # noqa: E731
         if field == "create_time":
-            orders, token, total = slice_page(args, filters, low, high, cols.create_time, matches=matches if filtered else None, page_limits=(1, 100, None), descending=descending, build_page=build_page)
+            orders, token, total = slice_page(
+                args,
+                filters,
+                low,
+                high,
+                cols.create_time,
+                matches=matches if filtered else None,
+                page_limits=(1, 100, None),
+                descending=descending,
+                build_page=build_page,
+            )
         else:
             indices = np.flatnonzero(matches(low, high)) + low
-            orders, token, total = paged_search(args, filters, indices, cols.update_time[indices], low=1, high=100, default_size=None, descending=descending, build_page=build_page)
+            orders, token, total = paged_search(
+                args, filters, indices, cols.update_time[indices], low=1, high=100, default_size=None, descending=descending, build_page=build_page
+            )
         return ok({"next_page_token": token, "total_count": total, "orders": orders})
 
     @api_route(app, "GET", "/order/202309/orders", Endpoint("Order Information"))
@@ -138,15 +152,28 @@ def register(app: Flask) -> None:
         if status is not None and status not in PACKAGE_STATUSES:
             raise invalid_param(f"package_status must be one of {', '.join(PACKAGE_STATUSES)}", FULFILLMENT_PARAM_ERROR)
         paid = cols.paid_time[:n]
-        mask = (paid > 0) & time_range(paid, body, "create_time_ge", "create_time_lt") & time_range(cols.update_time[:n], body, "update_time_ge", "update_time_lt")
+        mask = (
+            (paid > 0) & time_range(paid, body, "create_time_ge", "create_time_lt") & time_range(cols.update_time[:n], body, "update_time_ge", "update_time_lt")
+        )
         if status is not None:
             mask &= np.isin(cols.status[:n], _PACKAGE_CODES[status])
         indices = np.nonzero(mask)[0]
         keys = (paid if field == "create_time" else cols.update_time[:n])[indices]
         filters = {"path": "packages", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
         packages, token, total = paged_search(
-            args, filters, indices, keys, low=1, high=50, default_size=None, descending=descending, code=FULFILLMENT_PARAM_ERROR,
-            build_page=lambda page: [D.package_document(box.data, shop, c, detail=False, shipment=box.data.shipments.get((shop.index, c.index))) for c in box.data.order_cores(shop, page)],
+            args,
+            filters,
+            indices,
+            keys,
+            low=1,
+            high=50,
+            default_size=None,
+            descending=descending,
+            code=FULFILLMENT_PARAM_ERROR,
+            build_page=lambda page: [
+                D.package_document(box.data, shop, c, detail=False, shipment=box.data.shipments.get((shop.index, c.index)))
+                for c in box.data.order_cores(shop, page)
+            ],
         )
         return ok({"next_page_token": token, "total_count": total, "packages": packages})
 
@@ -207,7 +234,11 @@ def register(app: Flask) -> None:
         cols, n = shop.orders, shop.orders.count
         field, descending = _sort(args, ("create_time", "update_time"), "ASC")
         requested = cols.return_requested[:n]
-        mask = (requested > 0) & time_range(requested, body, "create_time_ge", "create_time_lt") & time_range(cols.return_update_time[:n], body, "update_time_ge", "update_time_lt")
+        mask = (
+            (requested > 0)
+            & time_range(requested, body, "create_time_ge", "create_time_lt")
+            & time_range(cols.return_update_time[:n], body, "update_time_ge", "update_time_lt")
+        )
         mask &= _only_ids(body, n, {"order_ids": lambda x: box.data.order_index(shop, x), "return_ids": lambda x: _decode_return(box, shop, x)})
         indices = np.nonzero(mask)[0]
         statuses, types = _id_list(body, "return_status", code=RETURNS_PARAM_ERROR), _id_list(body, "return_types", code=RETURNS_PARAM_ERROR)
@@ -222,7 +253,15 @@ def register(app: Flask) -> None:
         keys = (requested if field == "create_time" else cols.return_update_time[:n])[indices]
         filters = {"path": "returns", **{k: body.get(k) for k in sorted(body)}, "sort": field, "desc": descending}
         returns, token, total = paged_search(
-            args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR,
+            args,
+            filters,
+            indices,
+            keys,
+            low=1,
+            high=50,
+            default_size=10,
+            descending=descending,
+            code=RETURNS_PARAM_ERROR,
             build_page=lambda page: [D.return_document(box.data, shop, c, c.return_type or "REFUND") for c in box.data.order_cores(shop, page)],
         )
         return ok({"return_orders": returns, "total_count": total, "next_page_token": token})
@@ -280,7 +319,9 @@ def register(app: Flask) -> None:
             status, made, changed = cancellation_state(box, shop, i)
             return D.cancellation_document(box.data, shop, box.data.order_core(shop, i), status, made, changed)
 
-        cancellations, token, total = paged_search(args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR, build=build)
+        cancellations, token, total = paged_search(
+            args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR, build=build
+        )
         return ok({"cancellations": cancellations, "total_count": total, "next_page_token": token})
 
     def cancel_index(cancel_id: str) -> int:
@@ -324,7 +365,14 @@ def register(app: Flask) -> None:
         indices = np.nonzero(mask)[0]
         filters = {"path": "affiliate", "creator": creator_side, **{k: body.get(k) for k in sorted(body)}}
         orders, token, total = paged_search(
-            args, filters, indices, create[indices], low=1, high=100, default_size=None if not creator_side else 20, descending=True,
+            args,
+            filters,
+            indices,
+            create[indices],
+            low=1,
+            high=100,
+            default_size=None if not creator_side else 20,
+            descending=True,
             build_page=lambda page: [D.affiliate_order_document(box.data, shop, c, creator_side) for c in box.data.order_cores(shop, page)],
         )
         return ok({"orders": orders, "next_page_token": token, "total_count": total})

@@ -48,14 +48,14 @@ def date_range() -> tuple[int, int]:
             day = dt.date.fromisoformat(raw)
         except ValueError:
             raise invalid_param(f"{name} must be a date as YYYY-MM-DD") from None
-        bounds.append(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc).timestamp()))
+        bounds.append(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
     if bounds[0] >= bounds[1]:
         raise invalid_param("start_date_ge must be before end_date_lt")
     return bounds[0], bounds[1]
 
 
 def iso_day(seconds: int) -> str:
-    return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).date().isoformat()
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
 
 
 def register(app: Flask) -> None:
@@ -70,7 +70,14 @@ def register(app: Flask) -> None:
         sessions = shop.live_sessions
         starts = np.array([s.start_time for s in sessions], dtype=np.int64)
         indices = np.nonzero((starts >= start) & (starts < end))[0]
-        attribute = {"gmv": "gmv", "products_added": "products_added", "different_products_sold": "products_added", "sku_orders": "sku_orders", "unit_sold": "units", "customers": "customers"}[sort_field]
+        attribute = {
+            "gmv": "gmv",
+            "products_added": "products_added",
+            "different_products_sold": "products_added",
+            "sku_orders": "sku_orders",
+            "unit_sold": "units",
+            "customers": "customers",
+        }[sort_field]
         keys = np.array([getattr(sessions[i], attribute) for i in indices], dtype=np.int64)
 
         def build(i: int) -> dict:
@@ -154,7 +161,9 @@ def register(app: Flask) -> None:
     def webhooks_get():
         box, shop = sandbox(), g.shop
         hooks = box.state.webhooks.get(shop.index, {})
-        listed = [{"event_type": t, "address": h["address"], "create_time": h["create_time"], "update_time": h["update_time"]} for t, h in sorted(hooks.items())]
+        listed = [
+            {"event_type": t, "address": h["address"], "create_time": h["create_time"], "update_time": h["update_time"]} for t, h in sorted(hooks.items())
+        ]
         return ok({"webhooks": listed, "total_count": len(listed)})
 
     @api_route(app, "PUT", "/event/202309/webhooks", Endpoint("Webhook Management"))

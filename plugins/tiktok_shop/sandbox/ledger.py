@@ -72,7 +72,9 @@ def ledger(data: ShopData, shop: Shop, now: int) -> Ledger:
     week_amount = np.zeros(len(weeks), dtype=np.int64)
     np.add.at(week_amount, week_inverse, sums["settlement"])
     paid_weeks = np.array([(w + 1) * 7 * DAY <= now for w in weeks], dtype=bool)
-    result = Ledger(days, count, sums["revenue"], sums["fee"], sums["shipping_cost"], sums["settlement"], statement_day, weeks[paid_weeks], week_amount[paid_weeks], now)
+    result = Ledger(
+        days, count, sums["revenue"], sums["fee"], sums["shipping_cost"], sums["settlement"], statement_day, weeks[paid_weeks], week_amount[paid_weeks], now
+    )
     if len(_cache) > 64:
         _cache.clear()
     _cache[key] = result

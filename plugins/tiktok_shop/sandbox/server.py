@@ -11,8 +11,8 @@ import json
 import random
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -98,7 +98,9 @@ def _check_request() -> None:
     expected = sign_request(config.app_secret, request.path, pairs, body, request.content_type)
     given = args.get("sign")
     # The official Node SDK signs without a literal "{}" body but sends one: tolerate it.
-    if not signatures_match(expected, given) and not (body.strip() == b"{}" and signatures_match(sign_request(config.app_secret, request.path, pairs, b"", request.content_type), given)):
+    if not signatures_match(expected, given) and not (
+        body.strip() == b"{}" and signatures_match(sign_request(config.app_secret, request.path, pairs, b"", request.content_type), given)
+    ):
         raise ApiError(E.INVALID_SIGN)
     token = state.tokens.get(request.headers.get("x-tts-access-token", ""))
     if token is None or token.revoked:
@@ -242,7 +244,7 @@ class SandboxServer:
         finally:
             self.sandbox.webhooks.stop()
 
-    def start(self) -> "SandboxServer":
+    def start(self) -> SandboxServer:
         self._thread.start()
         return self
 
@@ -250,7 +252,7 @@ class SandboxServer:
         self._server.shutdown()
         self.sandbox.webhooks.stop()
 
-    def __enter__(self) -> "SandboxServer":
+    def __enter__(self) -> SandboxServer:
         return self.start()
 
     def __exit__(self, *exc) -> None:

@@ -55,7 +55,15 @@ class Delivery:
     state: str = "pending"  # pending, delivered, failed
 
     def as_dict(self) -> dict:
-        return {"notification_id": self.id, "shop": self.shop, "event_type": self.event_type, "address": self.address, "state": self.state, "attempts": self.attempts, "body": self.body.decode()}
+        return {
+            "notification_id": self.id,
+            "shop": self.shop,
+            "event_type": self.event_type,
+            "address": self.address,
+            "state": self.state,
+            "attempts": self.attempts,
+            "body": self.body.decode(),
+        }
 
 
 class WebhookDispatcher:
@@ -69,7 +77,9 @@ class WebhookDispatcher:
         # Several senders, as TikTok does not post one shop's events through one connection one
         # at a time: with a single sender, one slow answer held up every delivery behind it.
         # A delivery's own attempts stay in order (it is in the queue once at a time).
-        self._threads = [threading.Thread(target=self._run, args=(requests.Session(),), name=f"tiktok-sandbox-webhooks-{k}", daemon=True) for k in range(SENDERS)]
+        self._threads = [
+            threading.Thread(target=self._run, args=(requests.Session(),), name=f"tiktok-sandbox-webhooks-{k}", daemon=True) for k in range(SENDERS)
+        ]
         for thread in self._threads:
             thread.start()
 
@@ -83,7 +93,13 @@ class WebhookDispatcher:
             if hook is None:
                 return None
             address = hook["address"]
-        payload = {"type": TYPE_CODES[event_type], "tts_notification_id": str(7_300_000_000_000_000_000 + secrets.randbelow(10**18)), "shop_id": shop.id, "timestamp": int(time.time()), "data": data}
+        payload = {
+            "type": TYPE_CODES[event_type],
+            "tts_notification_id": str(7_300_000_000_000_000_000 + secrets.randbelow(10**18)),
+            "shop_id": shop.id,
+            "timestamp": int(time.time()),
+            "data": data,
+        }
         delivery = Delivery(payload["tts_notification_id"], shop.index, event_type, address, json.dumps(payload, separators=(",", ":")).encode())
         with self._condition:
             self.deliveries.append(delivery)
@@ -108,7 +124,9 @@ class WebhookDispatcher:
         signature = sign_webhook(config.app_key, config.app_secret, delivery.body)
         started = time.monotonic()
         try:
-            response = session.post(delivery.address, data=delivery.body, headers={"Content-Type": "application/json", "Authorization": signature}, timeout=ACK_TIMEOUT)
+            response = session.post(
+                delivery.address, data=delivery.body, headers={"Content-Type": "application/json", "Authorization": signature}, timeout=ACK_TIMEOUT
+            )
             outcome, ok = response.status_code, response.status_code == 200
         except requests.RequestException as exc:
             outcome, ok = type(exc).__name__, False
@@ -146,11 +164,29 @@ class WebhookDispatcher:
     def order_status_changed(self, shop: Shop, core: OrderCore) -> Delivery | None:
         data = self.box.data
         status, at = core.stages[-1]
-        return self.send(shop, "ORDER_STATUS_CHANGE", {"order_id": data.order_id(shop, core.index), "order_status": WEBHOOK_ORDER_STATUS.get(status, status), "is_on_hold_order": status == "ON_HOLD", "update_time": at})
+        return self.send(
+            shop,
+            "ORDER_STATUS_CHANGE",
+            {
+                "order_id": data.order_id(shop, core.index),
+                "order_status": WEBHOOK_ORDER_STATUS.get(status, status),
+                "is_on_hold_order": status == "ON_HOLD",
+                "update_time": at,
+            },
+        )
 
     def package_updated(self, shop: Shop, core: OrderCore) -> Delivery | None:
         data = self.box.data
-        return self.send(shop, "PACKAGE_UPDATE", {"sc_type": "SPLIT", "role_type": "SELLER", "package_list": [{"package_id": package_id(shop, core.index), "order_id_list": [data.order_id(shop, core.index)]}], "update_time": core.stages[-1][1]})
+        return self.send(
+            shop,
+            "PACKAGE_UPDATE",
+            {
+                "sc_type": "SPLIT",
+                "role_type": "SELLER",
+                "package_list": [{"package_id": package_id(shop, core.index), "order_id_list": [data.order_id(shop, core.index)]}],
+                "update_time": core.stages[-1][1],
+            },
+        )
 
     def product_event(self, shop: Shop, product: Product, event_type: str) -> Delivery | None:
         # Types 5 and 16 send product_id as a JSON number (beyond 2^53), as the docs show.
@@ -164,18 +200,47 @@ class WebhookDispatcher:
 
     def cancellation_status_changed(self, shop: Shop, core: OrderCore, status: str) -> Delivery | None:
         data = self.box.data
-        return self.send(shop, "CANCELLATION_STATUS_CHANGE", {"order_id": data.order_id(shop, core.index), "cancellations_role": "BUYER", "cancel_status": status, "cancel_id": cancel_id(shop, core.index), "create_time": int(time.time())})
+        return self.send(
+            shop,
+            "CANCELLATION_STATUS_CHANGE",
+            {
+                "order_id": data.order_id(shop, core.index),
+                "cancellations_role": "BUYER",
+                "cancel_status": status,
+                "cancel_id": cancel_id(shop, core.index),
+                "create_time": int(time.time()),
+            },
+        )
 
     def return_status_changed(self, shop: Shop, core: OrderCore) -> Delivery | None:
         data = self.box.data
         status, at = core.return_stages[-1]
-        return self.send(shop, "RETURN_STATUS_CHANGE", {"order_id": data.order_id(shop, core.index), "return_role": "BUYER", "return_type": core.return_type or "REFUND", "return_status": status, "return_id": return_id(shop, core.index), "create_time": core.return_stages[0][1], "update_time": at})
+        return self.send(
+            shop,
+            "RETURN_STATUS_CHANGE",
+            {
+                "order_id": data.order_id(shop, core.index),
+                "return_role": "BUYER",
+                "return_type": core.return_type or "REFUND",
+                "return_status": status,
+                "return_id": return_id(shop, core.index),
+                "create_time": core.return_stages[0][1],
+                "update_time": at,
+            },
+        )
 
     def deauthorized(self, shop: Shop) -> Delivery | None:
         return self.send(shop, "SELLER_DEAUTHORIZATION", {"message": f"Shop_id {shop.id} is deauthorized from your APP by merchant."})
 
     def authorization_expiring(self, shop: Shop, expiration_time: int) -> Delivery | None:
-        return self.send(shop, "UPCOMING_AUTHORIZATION_EXPIRATION", {"message": f"Authorization of shop_id {shop.id} is expiring in 30 days. Please direct the merchant to re-authorize.", "expiration_time": str(expiration_time)})
+        return self.send(
+            shop,
+            "UPCOMING_AUTHORIZATION_EXPIRATION",
+            {
+                "message": f"Authorization of shop_id {shop.id} is expiring in 30 days. Please direct the merchant to re-authorize.",
+                "expiration_time": str(expiration_time),
+            },
+        )
 
     def address_updated(self, shop: Shop, core: OrderCore) -> Delivery | None:
         return self.send(shop, "RECIPIENT_ADDRESS_UPDATE", {"order_id": self.box.data.order_id(shop, core.index), "update_time": int(time.time())})
