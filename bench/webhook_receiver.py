@@ -128,7 +128,7 @@ def gunicorn(app_spec: str, port: int, workers: int, env: dict, cwd: str | None 
         except OSError:
             if process.poll() is not None:
                 log.seek(0)
-                raise RuntimeError(log.read())
+                raise RuntimeError(log.read()) from None
             time.sleep(0.1)
     raise RuntimeError("gunicorn did not start")
 

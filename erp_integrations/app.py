@@ -7,8 +7,9 @@ import os
 from collections.abc import Mapping
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request
 
+from . import http_guards, log_redaction
 from .crypto.vault import load_keyring
 from .extensions import db
 from .jobs.queue import make_queue_backend
@@ -17,6 +18,7 @@ from .settings import Settings
 
 def create_app(env: Mapping[str, str] | None = None) -> Flask:
     """Build the app. ``env`` overrides ``os.environ`` (tests pass their database and Redis)."""
+    log_redaction.install()  # before anything can log
     merged_env = {**os.environ, **(env or {})}
     app = Flask("erp_integrations", instance_path=merged_env.get("ERP_INTEGRATIONS_INSTANCE") or None)
     settings = Settings.from_env(app.instance_path, merged_env)
@@ -34,6 +36,7 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     app.extensions["erp_integrations.keyring"] = keyring
     _configure_sessions(app, settings, keyring)
     app.extensions["erp_integrations.queue"] = make_queue_backend(app, settings.redis_url)
+    http_guards.install(app, _bad_input)  # before any route: it bounds the id converter
 
     from .api import api_blueprint
     from .api.sync import oauth_blueprint
@@ -48,8 +51,21 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     return app
 
 
+def _bad_input(exc: http_guards.BadInput):
+    """Unstorable text in a request: the API's JSON error, or the pages' error page."""
+    if request.path.startswith("/api/"):
+        from .api.errors import error_response
+
+        return error_response(exc.status, "invalid input", {exc.field: [exc.message]})
+    from .ui.pages import error_page
+
+    return error_page(exc.status, "Invalid input", f"{exc.field}: {exc.message}.")
+
+
 def _engine_options(database_url: str) -> dict:
-    options = {"pool_pre_ping": True}
+    # hide_parameters: a failed statement's error (and so its log line) never quotes the row's
+    # values, which can be a password hash or a token.
+    options = {"pool_pre_ping": True, "hide_parameters": True}
     if database_url.startswith("postgresql"):
         # No server-side prepared statements. psycopg prepares a query after its fifth run, and
         # PostgreSQL then keeps one generic plan for it: a sync that starts on empty tables

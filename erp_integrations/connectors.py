@@ -26,6 +26,9 @@ class MarketplaceError(Exception):
     request_id: str | None = None
     http_status: int | None = None
     retryable: bool = False
+    # Only a person can fix it (authorize the account again): jobs do not retry it, and the
+    # account's scheduled syncs pause until then.
+    needs_reauthorization: bool = False
 
 
 @dataclass(frozen=True)

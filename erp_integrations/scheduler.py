@@ -296,12 +296,14 @@ class Scheduler:
 
 
 def sweep() -> dict:
-    """Catch what fell through: deliveries whose job was lost, claims of dead workers, push
-    changes left pending."""
+    """Catch what fell through: deliveries whose job was lost, claims of dead workers, sync runs
+    whose worker is gone, push changes left pending."""
     from .push import schedule_push
+    from .sync.runner import fail_lost_runs
     from .webhooks.inbox import accounts_with_waiting_deliveries, requeue_stale_claims, wake_processor
 
     requeued = requeue_stale_claims()
+    lost_runs = fail_lost_runs()
     waiting = accounts_with_waiting_deliveries(timedelta(minutes=1))
     for account_id in waiting:
         wake_processor(account_id)
@@ -316,7 +318,7 @@ def sweep() -> dict:
     db.session.rollback()
     for account_id, kind in pending:
         schedule_push(account_id, kind)
-    return {"stale_claims": requeued, "inboxes_woken": len(waiting), "push_rescheduled": len(pending)}
+    return {"stale_claims": requeued, "lost_runs": lost_runs, "inboxes_woken": len(waiting), "push_rescheduled": len(pending)}
 
 
 def start_in_background(app: Flask, **kwargs) -> Scheduler:

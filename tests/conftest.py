@@ -7,7 +7,9 @@ project's Alembic migrations, and dropped at the end.
 
 from __future__ import annotations
 
+import logging
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -68,6 +70,52 @@ class DatabaseFactory:
             for name in self.created:
                 connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         engine.dispose()
+
+
+# Every secret the suite hands the module (app secrets, passwords, API tokens), and the shapes of
+# those it generates (password hashes, the sandbox's tokens and codes, key ring entries). No log
+# line written in this process during the whole run may contain one.
+SECRETS_USED = (
+    "sandbox-app-secret",
+    "s3cr3t-app-secret-value",
+    "receiver-secret",
+    "secret-value-1",
+    "a-new-secret",
+    "other-secret",
+    "correct horse battery",
+    "long enough pass",
+    "eit_test-admin-token",
+    "eit_manager",
+    "eit_viewer",
+    "eit_creator",
+    "eit_hosts-manager",
+    "eit_hosts-creator",
+)
+SECRET_SHAPES = re.compile(r"scrypt:\d+:\d+:\d+\$|pbkdf2:sha256|TTP_[A-Za-z0-9_-]{20,}|\beit_[A-Za-z0-9_-]{20,}")
+
+
+class LogScanner(logging.Handler):
+    """Sees every record any logger of this process emits (at the loggers' own levels) and keeps
+    the lines that carry a secret."""
+
+    def __init__(self, extra: tuple[str, ...]):
+        super().__init__(logging.NOTSET)
+        self.secrets = SECRETS_USED + extra
+        self.leaks: list[str] = []
+
+    def emit(self, record):
+        line = f"{record.name}: {record.getMessage()}\n{record.exc_text or ''}"
+        if any(secret in line for secret in self.secrets) or SECRET_SHAPES.search(line):
+            self.leaks.append(line[:500])
+
+
+@pytest.fixture(scope="session", autouse=True)
+def no_secret_in_any_log_line(key_entry):
+    scanner = LogScanner((key_entry.partition(":")[2],))
+    logging.getLogger().addHandler(scanner)
+    yield scanner
+    logging.getLogger().removeHandler(scanner)
+    assert scanner.leaks == [], f"{len(scanner.leaks)} log line(s) carry a secret, e.g.: {scanner.leaks[:3]}"
 
 
 @pytest.fixture(scope="session")

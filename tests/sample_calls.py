@@ -109,102 +109,110 @@ def token_call(ctx: Context, endpoint: str):
 
 
 DATES = {"start_date_ge": "2025-01-01", "end_date_lt": "2027-01-01"}
-O = "official_docs/"
+DOCS = "official_docs/"
 F = "fudiwei_sdk_tests/"
 
 # (name, sample file under samples/, call). Calls that change data come last.
 CALLS = [
     ("token get", F + "auth_api_v2_token_get.response.json", lambda c: token_call(c, "get")),
-    ("authorized shops", O + "authorization_202309_shops.response.json", lambda c: c.call("GET", "/authorization/202309/shops", shop=False)),
-    ("active shops", O + "seller_202309_shops.response.json", lambda c: c.call("GET", "/seller/202309/shops", shop=False)),
-    ("orders search", O + "order_202309_orders_search.response.json", lambda c: c.call("POST", "/order/202309/orders/search", {"page_size": 20}, {})),
+    ("authorized shops", DOCS + "authorization_202309_shops.response.json", lambda c: c.call("GET", "/authorization/202309/shops", shop=False)),
+    ("active shops", DOCS + "seller_202309_shops.response.json", lambda c: c.call("GET", "/seller/202309/shops", shop=False)),
+    ("orders search", DOCS + "order_202309_orders_search.response.json", lambda c: c.call("POST", "/order/202309/orders/search", {"page_size": 20}, {})),
     ("order detail 202309", F + "order_202309_orders.response.json", lambda c: c.call("GET", "/order/202309/orders", {"ids": c.order_id})),
-    ("order detail 202507", O + "order_202507_orders.response.json", lambda c: c.call("GET", "/order/202507/orders", {"ids": c.order_id})),
+    ("order detail 202507", DOCS + "order_202507_orders.response.json", lambda c: c.call("GET", "/order/202507/orders", {"ids": c.order_id})),
     (
         "order price detail",
-        O + "order_202407_orders_order_id_price_detail.response.json",
+        DOCS + "order_202407_orders_order_id_price_detail.response.json",
         lambda c: c.call("GET", f"/order/202407/orders/{c.order_id}/price_detail"),
     ),
-    ("products search", O + "product_202502_products_search.response.json", lambda c: c.call("POST", "/product/202502/products/search", {"page_size": 5}, {})),
-    ("product detail", O + "product_202309_products_product_id.response.json", lambda c: c.call("GET", f"/product/202309/products/{c.product_id}")),
+    (
+        "products search",
+        DOCS + "product_202502_products_search.response.json",
+        lambda c: c.call("POST", "/product/202502/products/search", {"page_size": 5}, {}),
+    ),
+    ("product detail", DOCS + "product_202309_products_product_id.response.json", lambda c: c.call("GET", f"/product/202309/products/{c.product_id}")),
     (
         "inventory search",
-        O + "product_202309_inventory_search.response.json",
+        DOCS + "product_202309_inventory_search.response.json",
         lambda c: c.call("POST", "/product/202309/inventory/search", body={"product_ids": [c.product_id]}),
     ),
     (
         "packages search",
-        O + "fulfillment_202309_packages_search.response.json",
+        DOCS + "fulfillment_202309_packages_search.response.json",
         lambda c: c.call("POST", "/fulfillment/202309/packages/search", {"page_size": 5}, {}),
     ),
-    ("package detail", O + "fulfillment_202309_packages_package_id.response.json", lambda c: c.call("GET", f"/fulfillment/202309/packages/{c.package_id}")),
+    ("package detail", DOCS + "fulfillment_202309_packages_package_id.response.json", lambda c: c.call("GET", f"/fulfillment/202309/packages/{c.package_id}")),
     (
         "order tracking",
-        O + "fulfillment_202309_orders_order_id_tracking.response.json",
+        DOCS + "fulfillment_202309_orders_order_id_tracking.response.json",
         lambda c: c.call("GET", f"/fulfillment/202309/orders/{c.order_id}/tracking"),
     ),
     (
         "returns search",
-        O + "return_refund_202309_returns_search.response.json",
+        DOCS + "return_refund_202309_returns_search.response.json",
         lambda c: c.call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {}),
     ),
     (
         "cancellations search",
-        O + "return_refund_202309_cancellations_search.response.json",
+        DOCS + "return_refund_202309_cancellations_search.response.json",
         lambda c: c.call("POST", "/return_refund/202309/cancellations/search", {"page_size": 10}, {}),
     ),
-    ("statements", O + "finance_202309_statements.response.json", lambda c: c.call("GET", "/finance/202309/statements", {"sort_field": "statement_time"})),
-    ("payments", O + "finance_202309_payments.response.json", lambda c: c.call("GET", "/finance/202309/payments", {"sort_field": "create_time"})),
-    ("withdrawals", O + "finance_202309_withdrawals.response.json", lambda c: c.call("GET", "/finance/202309/withdrawals", {"types": "WITHDRAW,SETTLE"})),
+    ("statements", DOCS + "finance_202309_statements.response.json", lambda c: c.call("GET", "/finance/202309/statements", {"sort_field": "statement_time"})),
+    ("payments", DOCS + "finance_202309_payments.response.json", lambda c: c.call("GET", "/finance/202309/payments", {"sort_field": "create_time"})),
+    ("withdrawals", DOCS + "finance_202309_withdrawals.response.json", lambda c: c.call("GET", "/finance/202309/withdrawals", {"types": "WITHDRAW,SETTLE"})),
     (
         "statement transactions",
-        O + "finance_202501_statements_statement_id_statement_transactions.response.json",
+        DOCS + "finance_202501_statements_statement_id_statement_transactions.response.json",
         lambda c: c.call("GET", f"/finance/202501/statements/{c.statement_id}/statement_transactions", {"sort_field": "order_create_time"}),
     ),
     (
         "order statement transactions",
-        O + "finance_202501_orders_order_id_statement_transactions.response.json",
+        DOCS + "finance_202501_orders_order_id_statement_transactions.response.json",
         lambda c: c.call("GET", f"/finance/202501/orders/{c.settled_order_id}/statement_transactions"),
     ),
     (
         "unsettled",
-        O + "finance_202507_orders_unsettled.response.json",
+        DOCS + "finance_202507_orders_unsettled.response.json",
         lambda c: c.call("GET", "/finance/202507/orders/unsettled", {"sort_field": "order_create_time"}),
     ),
     (
         "affiliate seller orders",
-        O + "affiliate_seller_202410_orders_search.response.json",
+        DOCS + "affiliate_seller_202410_orders_search.response.json",
         lambda c: c.call("POST", "/affiliate_seller/202410/orders/search", {"page_size": 20}, {}),
     ),
     (
         "affiliate creator orders",
-        O + "affiliate_creator_202410_orders_search.response.json",
+        DOCS + "affiliate_creator_202410_orders_search.response.json",
         lambda c: c.call("POST", "/affiliate_creator/202410/orders/search", {"page_size": 20}, {}, shop=False, creator=True),
     ),
-    ("LIVE sessions", O + "analytics_202508_shop_lives_performance.response.json", lambda c: c.call("GET", "/analytics/202508/shop_lives/performance", DATES)),
+    (
+        "LIVE sessions",
+        DOCS + "analytics_202508_shop_lives_performance.response.json",
+        lambda c: c.call("GET", "/analytics/202508/shop_lives/performance", DATES),
+    ),
     (
         "LIVE overview",
-        O + "analytics_202508_shop_lives_overview_performance.response.json",
+        DOCS + "analytics_202508_shop_lives_overview_performance.response.json",
         lambda c: c.call("GET", "/analytics/202508/shop_lives/overview_performance", DATES),
     ),
-    ("shop performance", O + "analytics_202405_shop_performance.response.json", lambda c: c.call("GET", "/analytics/202405/shop/performance", DATES)),
-    ("warehouses", O + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
+    ("shop performance", DOCS + "analytics_202405_shop_performance.response.json", lambda c: c.call("GET", "/analytics/202405/shop/performance", DATES)),
+    ("warehouses", DOCS + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
     (
         "webhook update",
-        O + "put_event_202309_webhooks.response.json",
+        DOCS + "put_event_202309_webhooks.response.json",
         lambda c: c.call(
             "PUT", "/event/202309/webhooks", body={"address": "https://erp.example.com/webhooks/tiktok-shop/1", "event_type": "ORDER_STATUS_CHANGE"}
         ),
     ),
-    ("webhooks get", O + "get_event_202309_webhooks.response.json", lambda c: c.call("GET", "/event/202309/webhooks")),
+    ("webhooks get", DOCS + "get_event_202309_webhooks.response.json", lambda c: c.call("GET", "/event/202309/webhooks")),
     (
         "webhook delete",
-        O + "delete_event_202309_webhooks.response.json",
+        DOCS + "delete_event_202309_webhooks.response.json",
         lambda c: c.call("DELETE", "/event/202309/webhooks", body={"event_type": "ORDER_STATUS_CHANGE"}),
     ),
     (
         "inventory update",
-        O + "product_202309_products_product_id_inventory_update.response.json",
+        DOCS + "product_202309_products_product_id_inventory_update.response.json",
         lambda c: c.call(
             "POST",
             f"/product/202309/products/{c.product_id}/inventory/update",
@@ -213,24 +221,24 @@ CALLS = [
     ),
     (
         "price update",
-        O + "product_202309_products_product_id_prices_update.response.json",
+        DOCS + "product_202309_products_product_id_prices_update.response.json",
         lambda c: c.call(
             "POST", f"/product/202309/products/{c.product_id}/prices/update", body={"skus": [{"id": c.sku_id, "price": {"amount": "19.99", "currency": "USD"}}]}
         ),
     ),
     (
         "deactivate",
-        O + "product_202309_products_deactivate.response.json",
+        DOCS + "product_202309_products_deactivate.response.json",
         lambda c: c.call("POST", "/product/202309/products/deactivate", body={"product_ids": [c.product_id, "1"]}),
     ),
     (
         "activate",
-        O + "product_202309_products_activate.response.json",
+        DOCS + "product_202309_products_activate.response.json",
         lambda c: c.call("POST", "/product/202309/products/activate", body={"product_ids": [c.product_id, "1"]}),
     ),
     (
         "create product",
-        O + "post_product_202309_products.response.json",
+        DOCS + "post_product_202309_products.response.json",
         lambda c: c.call(
             "POST",
             "/product/202309/products",
@@ -244,17 +252,17 @@ CALLS = [
     ),
     (
         "partial edit",
-        O + "product_202509_products_product_id_partial_edit.response.json",
+        DOCS + "product_202509_products_product_id_partial_edit.response.json",
         lambda c: c.call("POST", f"/product/202309/products/{c.product_id}/partial_edit", body={"title": "Renamed in the sandbox"}),
     ),
     (
         "delete products",
-        O + "delete_product_202309_products.response.json",
+        DOCS + "delete_product_202309_products.response.json",
         lambda c: c.call("DELETE", "/product/202309/products", body={"product_ids": [c.product_id, "1"]}),
     ),
     (
         "ship package",
-        O + "fulfillment_202309_packages_package_id_ship.response.json",
+        DOCS + "fulfillment_202309_packages_package_id_ship.response.json",
         lambda c: c.call(
             "POST",
             f"/fulfillment/202309/packages/{c.ship_package_id}/ship",
@@ -263,17 +271,17 @@ CALLS = [
     ),
     (
         "approve return",
-        O + "return_refund_202309_returns_return_id_approve.response.json",
+        DOCS + "return_refund_202309_returns_return_id_approve.response.json",
         lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/approve"),
     ),
     (
         "reject return",
-        O + "return_refund_202309_returns_return_id_reject.response.json",
+        DOCS + "return_refund_202309_returns_return_id_reject.response.json",
         lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/reject"),
     ),
     (
         "approve cancellation",
-        O + "return_refund_202309_cancellations_cancel_id_approve.response.json",
+        DOCS + "return_refund_202309_cancellations_cancel_id_approve.response.json",
         lambda c: c.call("POST", f"/return_refund/202309/cancellations/{c.cancel_id}/approve"),
     ),
     ("token refresh", F + "auth_api_v2_token_refresh.response.json", lambda c: token_call(c, "refresh")),

@@ -36,7 +36,7 @@ def test_a_stream_failing_three_runs_in_a_row_raises_an_alert_that_a_success_res
 
     account_id = connect(client, fresh_sandbox)
     control(fresh_sandbox, "PUT", "/faults", json={"unavailable_rate": 1.0, "paths": ["/order/"]})
-    for attempt in range(FAILURES_BEFORE_ALERT):
+    for _ in range(FAILURES_BEFORE_ALERT):
         assert open_alerts(account_id) == []  # not before the third failure
         with pytest.raises(MarketplaceError):
             run_sync(account_id, "orders")

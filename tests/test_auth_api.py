@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC
 
 import pytest
 
@@ -141,8 +142,9 @@ def test_users_api_validates_and_issues_tokens_once(app, shops, client):
     assert client.patch(f"/api/v1/users/{me['id']}", json={"role": "viewer"}).status_code == 422
 
 
-def sign_in(app, email=ADMIN_EMAIL, password=PASSWORD):
+def sign_in(app, email=ADMIN_EMAIL, password=PASSWORD, address="127.0.0.1"):
     client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
     page = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     response = client.post("/login", data={"email": email, "password": password, "csrf_token": token})
@@ -175,17 +177,56 @@ def test_a_cookie_session_needs_the_csrf_token_to_change_anything(app, shops):
     assert stranger.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD}).status_code == 403
 
 
-def test_wrong_passwords_lock_the_user_for_a_while_and_say_nothing_of_which_part_was_wrong(app, admin):
-    from erp_integrations.auth.users import MAX_FAILED_LOGINS
+def answer(response) -> tuple[int, str]:
+    """What a person sees of a refused sign-in: the status and the alert's text (a wait's
+    seconds as N: they count down between two tries)."""
+    return response.status_code, re.sub(r"\d+", "N", re.search(r'role="alert">([^<]*)<', response.get_data(as_text=True)).group(1))
 
-    _, _, unknown = sign_in(app, email="nobody@test.invalid", password="whatever-it-is")
-    _, _, wrong = sign_in(app, password="not the password")
-    assert unknown.status_code == wrong.status_code == 401
-    assert "wrong email or password" in unknown.get_data(as_text=True) and "wrong email or password" in wrong.get_data(as_text=True)
-    for _ in range(MAX_FAILED_LOGINS - 1):
-        sign_in(app, password="not the password")
-    _, _, locked = sign_in(app)  # the right password, but too late
-    assert locked.status_code == 401 and "try again in a few minutes" in locked.get_data(as_text=True)
+
+def test_sign_in_never_tells_which_emails_exist_and_slows_guessing_without_locking_out(app, admin):
+    from sqlalchemy import update
+
+    from erp_integrations.auth.throttle import FREE
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SignInAttempt
+
+    unknown = [answer(sign_in(app, email="nobody@test.invalid", password="not the password", address="10.9.9.9")[2]) for _ in range(FREE + 3)]
+    known = [answer(sign_in(app, password="not the password", address="10.9.9.9")[2]) for _ in range(FREE + 3)]
+    assert unknown == known  # the same answers, try after try, whether the email exists or not
+    assert known[0] == (401, "wrong email or password")
+    assert known[FREE - 1] == (401, "wrong email or password") and known[FREE] == (401, "wrong email or password")
+    assert known[FREE + 1][0] == 401 and "try again in" in known[FREE + 1][1]  # the failure after the free ones set a delay
+    # The guesser waits; the user, from their own address, signs in at once.
+    _, _, right_but_throttled = sign_in(app, address="10.9.9.9")
+    assert right_but_throttled.status_code == 401 and "try again in" in answer(right_but_throttled)[1]
+    assert sign_in(app, address="192.0.2.7")[2].status_code == 302
+    # A delay, not a lock: once it has passed, the right password works from there too.
+    db.session.execute(update(SignInAttempt).values(next_allowed_at=None))
+    db.session.commit()
+    assert sign_in(app, address="10.9.9.9")[2].status_code == 302
+    # Nothing about who typed what is kept: keys are digests.
+    assert all(":" in k and "@" not in k and "10.9" not in k for k in db.session.scalars(db.select(SignInAttempt.key)))
+
+
+def test_the_delay_grows_and_is_capped(app):
+    from datetime import datetime, timedelta
+
+    from erp_integrations.auth import throttle
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SignInAttempt
+
+    now = datetime(2026, 11, 30, tzinfo=UTC)
+    waits = []
+    for _ in range(throttle.FREE + 12):
+        throttle.failed("a@b.invalid", "198.51.100.1", now)
+        row = db.session.get(SignInAttempt, throttle.keys_for("a@b.invalid", "198.51.100.1")[0])
+        waits.append(row.next_allowed_at - now if row.next_allowed_at else timedelta(0))
+    assert waits[: throttle.FREE] == [timedelta(0)] * throttle.FREE
+    assert waits[throttle.FREE : throttle.FREE + 3] == [timedelta(seconds=4), timedelta(seconds=8), timedelta(seconds=16)]
+    assert waits[-1] == throttle.MAX_DELAY and waits == sorted(waits)
+    # An hour after the last failure the count starts again.
+    throttle.failed("a@b.invalid", "198.51.100.1", now + throttle.FORGET_AFTER)
+    assert db.session.get(SignInAttempt, throttle.keys_for("a@b.invalid", "198.51.100.1")[0]).failures == 1
 
 
 def test_changing_a_password_ends_the_other_sessions(app, admin, client):

@@ -18,7 +18,7 @@ def demo_env(tmp_path) -> dict:
 def test_demo_authorizes_syncs_and_reports(tmp_path):
     env = demo_env(tmp_path)
     command = [sys.executable, "-m", "erp_integrations", "demo", "--no-serve", "--orders", "300"]
-    for attempt in range(2):  # a second run replaces the first demo account instead of mixing worlds
+    for _ in range(2):  # a second run replaces the first demo account instead of mixing worlds
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
         assert "authorized; bound to Sandbox Shop 1 (US)" in result.stdout

@@ -9,7 +9,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from test_browse import BASE, add_orders, shops  # noqa: F401  (the fixture)
+import test_browse
+from test_browse import BASE, add_orders
+
+shops = test_browse.shops  # the same two-shop fixture
 
 
 def get(client, account_id, listing="orders", **query):

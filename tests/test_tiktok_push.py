@@ -248,7 +248,8 @@ def test_invalid_push_requests_get_a_message_per_field_and_record_nothing(client
 
 def test_push_errors_outside_items(client, app, server, shop):
     assert client.post(f"/api/v1/accounts/{shop}/push/discounts", json={"items": []}).status_code == 404
-    assert client.post(f"/api/v1/accounts/{shop}/push/stock", data="not json").status_code == 400
+    assert client.post(f"/api/v1/accounts/{shop}/push/stock", data="not json").status_code == 415  # no JSON content type
+    assert client.post(f"/api/v1/accounts/{shop}/push/stock", data="not json", content_type="application/json").status_code == 400
     assert client.post(f"/api/v1/accounts/{shop}/push/stock", json={"items": []}).get_json()["error"]["fields"] == {"items": ["must be a non-empty list"]}
     assert client.get(f"/api/v1/accounts/{shop}/push?status=lost").status_code == 422
     assert client.post(f"/api/v1/accounts/{shop}/push/requests/999/retry").status_code == 404

@@ -217,3 +217,42 @@ def test_sync_cli(app_env, server, client, app):
         [sys.executable, "-m", "erp_integrations", "sync", str(account_id), "--stream", "nope"], env=env, capture_output=True, text=True, timeout=60
     )
     assert bad.returncode == 2 and "unknown stream" in bad.stderr
+
+
+def test_a_refused_refresh_is_not_retried_and_pauses_the_account_until_it_is_authorized_again(rq_app, admin, app_env, redis_url, fresh_sandbox):
+    import os
+    import subprocess
+    import sys
+
+    from redis import Redis
+    from rq import Queue
+    from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Alert, SyncRun
+
+    from auth_support import api_client
+    from sync_support import authorize_account
+
+    client = api_client(rq_app)
+    account_id = connect(client, fresh_sandbox)
+    control(fresh_sandbox, "POST", "/tokens/expire", json={"refresh": True})
+    assert client.post(f"/api/v1/accounts/{account_id}/sync", json={"streams": ["orders", "products", "returns", "statements"]}).status_code == 202
+    env = {**os.environ, **app_env, "REDIS_URL": redis_url}
+    burst = subprocess.run([sys.executable, "-m", "erp_integrations", "worker", "--burst"], env=env, capture_output=True, text=True, timeout=300)
+    assert burst.returncode == 0, burst.stderr[-2000:]
+    db.session.expire_all()
+    runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id)).all()
+    assert len(runs) == 1 and runs[0].status == "failed"  # the first found out; the others did not try
+    connection = Redis.from_url(redis_url)
+    for name in ("sync", "default"):
+        assert ScheduledJobRegistry(queue=Queue(name, connection=connection)).get_job_ids() == []  # no retry waits
+        assert FailedJobRegistry(queue=Queue(name, connection=connection)).get_job_ids() == []
+    assert client.get(f"/api/v1/accounts/{account_id}").get_json()["status"] == "needs_reauth"
+    refused = client.post(f"/api/v1/accounts/{account_id}/sync", json={})
+    assert refused.status_code == 409 and "Connect & Authorize" in refused.get_json()["error"]["message"]
+
+    assert authorize_account(client, account_id).get_json()["binding"] == "connected"
+    db.session.expire_all()
+    assert db.session.scalars(select(Alert).where(Alert.account_id == account_id, Alert.resolved_at.is_(None))).all() == []
+    assert client.post(f"/api/v1/accounts/{account_id}/sync", json={"streams": ["orders"]}).status_code == 202

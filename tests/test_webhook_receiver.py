@@ -191,3 +191,19 @@ def test_behind_gunicorn_with_gevent_workers_deliveries_are_stored_once_and_forg
 
     listed = requests.get(f"{gunicorn}/api/v1/accounts", headers={"Authorization": f"Bearer {ADMIN_TOKEN}"}, timeout=10)
     assert listed.status_code == 200 and [a["id"] for a in listed.json()["accounts"]] == [account_id]
+
+
+if os.environ.get("TEST_DATABASE_URL"):  # PostgreSQL backends to terminate; SQLite has none
+
+    def test_deliveries_after_the_database_dropped_its_connections_are_stored_not_refused(app, erp, account_id):
+        from sqlalchemy import text
+
+        from erp_integrations.extensions import db
+
+        assert post(erp, account_id, delivery("7600000000000000000")).status_code == 200  # the pool holds connections now
+        db.session.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        db.session.commit()
+        answers = [post(erp, account_id, delivery(f"76000000000000000{n:02d}")).status_code for n in range(1, 7)]
+        assert answers == [200] * 6
+        settle(app)
+        assert len(stored(app)) == 7

@@ -9,6 +9,8 @@ import pytest
 import requests
 from sqlalchemy import func, select
 
+from erp_integrations.connectors import Connector, MarketplaceError, WebhookOutcome
+from erp_integrations.hooks import hookimpl
 from erp_integrations_tiktok_shop.signing import sign_webhook
 
 from conftest import shared_path
@@ -215,3 +217,110 @@ def test_subscribing_without_a_webhook_url_is_a_clear_422(client, app, server):
     account_id = connect(client, server)
     response = client.post(f"/api/v1/accounts/{account_id}/webhooks/subscribe")
     assert response.status_code == 422 and "webhook URL" in response.get_json()["error"]["message"]
+
+
+def test_one_malformed_event_fails_alone_and_an_operator_can_skip_it(client, app, app_env, server, erp, shop):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    orders = db.session.scalars(select(SalesOrder.external_id).where(SalesOrder.account_id == shop).order_by(SalesOrder.id).limit(20)).all()
+    bad = {
+        "type": 4,
+        "tts_notification_id": "7344444444444444444",
+        "shop_id": "",
+        "timestamp": 1,
+        "data": {"package_list": ["not-a-package"], "update_time": 1},
+    }
+    assert post_signed(erp, shop, bad).status_code == 200
+    for n, order in enumerate(orders):
+        assert post_signed(erp, shop, order_event(order, "AWAITING_SHIPMENT", notification_id=f"73455555555555555{n:02d}")).status_code == 200
+    run_jobs(app, app_env)
+    events = {e["notification_id"]: e for e in inbox(client, shop)}
+    assert events["7344444444444444444"]["status"] == "failed"
+    assert "package_list holds an entry that is not a package" in events["7344444444444444444"]["error"]
+    assert sorted(e["status"] for n, e in events.items() if n.startswith("734555")) == ["processed"] * 20
+    # Parked: the operator skips it (it is not retried), and a processed one cannot be skipped.
+    parked = events["7344444444444444444"]["id"]
+    assert client.post(f"/api/v1/accounts/{shop}/webhooks/events/{parked}/skip").get_json()["status"] == "skipped"
+    processed = events["7345555555555555500"]["id"]
+    assert client.post(f"/api/v1/accounts/{shop}/webhooks/events/{processed}/skip").status_code == 409
+
+
+class FlakyConnector(Connector):
+    """A connector whose handling trips on any event whose body says "crash" (as a bug would),
+    and on "outage" raises a retryable marketplace error: the inbox's behaviour around a
+    connector, shown without any marketplace."""
+
+    name = "flaky"
+    display_name = "Flaky"
+
+    def handle_webhooks(self, account, events):
+        if any(b"outage" in e.body for e in events):
+            error = MarketplaceError("the marketplace is down")
+            error.retryable = True
+            raise error
+        if any(b"crash" in e.body for e in events):
+            raise RuntimeError("cannot read this event")
+        return {e.id: WebhookOutcome("processed") for e in events}
+
+
+class FlakyPlugin:
+    @hookimpl
+    def register_connectors(self, register):
+        register(FlakyConnector)
+
+
+@pytest.fixture
+def flaky_account(app):
+    from erp_integrations.accounts import create_account
+    from erp_integrations.hooks.manager import build_plugin_manager, reset_plugin_manager
+
+    pm = build_plugin_manager()
+    pm.register(FlakyPlugin(), name="flaky")
+    reset_plugin_manager(pm)
+    yield create_account("flaky", {"name": "Flaky"}).id
+    reset_plugin_manager()
+
+
+def store_events(account_id: int, bodies: list[bytes]) -> list[int]:
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    rows = [WebhookEvent(connector="flaky", account_id=account_id, notification_id=f"n{k}", event_type="X", body=body) for k, body in enumerate(bodies)]
+    db.session.add_all(rows)
+    db.session.commit()
+    return [r.id for r in rows]
+
+
+def statuses(ids: list[int]) -> list[tuple[str, int]]:
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    db.session.expire_all()
+    return [(e.status, e.attempts) for e in (db.session.get(WebhookEvent, i) for i in ids)]
+
+
+def test_an_event_whose_handling_crashes_is_retried_alone_then_parked(flaky_account):
+    from erp_integrations.webhooks.inbox import MAX_ATTEMPTS, process_inbox
+
+    good_before, crash, good_after = store_events(flaky_account, [b"fine", b"crash", b"fine too"])
+    assert process_inbox(flaky_account) == {"processed": 2, "retry later": 1}
+    assert statuses([good_before, crash, good_after]) == [("processed", 1), ("received", 1), ("processed", 1)]
+    for run in range(2, MAX_ATTEMPTS + 1):  # each later run (the sweep wakes the inbox) tries it once
+        process_inbox(flaky_account)
+        assert statuses([crash])[0][1] == run
+    assert statuses([crash]) == [("failed", MAX_ATTEMPTS)]
+    from erp_integrations.extensions import db
+    from erp_integrations.models import WebhookEvent
+
+    assert "parked after 5 attempts: RuntimeError: cannot read this event" in db.session.get(WebhookEvent, crash).error
+
+
+def test_an_outage_keeps_every_event_waiting_for_the_jobs_retry(flaky_account):
+    from erp_integrations.connectors import MarketplaceError
+    from erp_integrations.webhooks.inbox import process_inbox
+
+    ids = store_events(flaky_account, [b"fine", b"outage"])
+    with pytest.raises(MarketplaceError):
+        process_inbox(flaky_account)
+    assert [s for s, _ in statuses(ids)] == ["received", "received"]

@@ -14,6 +14,8 @@ from redis import Redis
 from rq import Queue
 from sqlalchemy import func, select
 
+from erp_integrations.hooks import hookimpl
+
 from erp_stats import erp_stats
 from sandbox_support import control, start_sandbox
 from sync_support import connect, truth
@@ -122,3 +124,87 @@ def test_a_worker_killed_mid_sync_then_restarted_leaves_the_same_data(rq_app, ap
     # recognised as orphaned and taken over, not waited out.
     assert client.post(f"/api/v1/accounts/{account_id}/sync", json={"streams": ["orders"]}).get_json()["jobs"][0]["status"] == "queued"
     finish_and_compare(client, account_id, app_env, redis_url, server)
+
+
+def test_a_run_whose_worker_went_silent_is_failed_and_queued_again(app, client, fresh_sandbox):
+    from datetime import UTC, datetime, timedelta
+
+    from sqlalchemy import select
+
+    from erp_integrations.extensions import db
+    from erp_integrations.jobs import get_queue_backend
+    from erp_integrations.models import SyncRun
+    from erp_integrations.scheduler import sweep
+    from erp_integrations.sync.enqueue import sync_job_id
+    from erp_integrations.sync.runner import LOST_AFTER
+
+    account_id = connect(client, fresh_sandbox)
+    now = datetime.now(UTC)
+    silent = SyncRun(
+        account_id=account_id, stream="returns", status="running", started_at=now - LOST_AFTER * 2, heartbeat_at=now - LOST_AFTER - timedelta(minutes=1)
+    )
+    busy = SyncRun(account_id=account_id, stream="orders", status="running", started_at=now - LOST_AFTER * 2, heartbeat_at=now - timedelta(seconds=5))
+    db.session.add_all([silent, busy])
+    db.session.commit()
+    report = sweep()
+    assert report["lost_runs"] == 1
+    db.session.expire_all()
+    assert db.session.get(SyncRun, silent.id).status == "failed" and "no heartbeat since" in db.session.get(SyncRun, silent.id).error
+    assert db.session.get(SyncRun, busy.id).status == "running"  # still beating: left alone
+    # queued again (or, on the embedded queue, already run again)
+    states = get_queue_backend().states([sync_job_id(account_id, "returns")])
+    again = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.stream == "returns", SyncRun.id != silent.id)).all()
+    assert states or again
+    backend = get_queue_backend()
+    if hasattr(backend, "join"):
+        backend.join()  # let the embedded queue's rerun finish inside this test
+
+
+if os.environ.get("TEST_DATABASE_URL"):  # PostgreSQL backends to terminate; SQLite has none
+
+    class KillsTheConnectionMidPage:
+        """A plugin that, on the second page of orders written, has the database terminate the
+        sync's connection while its transaction is open (as a restart or failover would)."""
+
+        def __init__(self, admin_engine):
+            self.admin_engine, self.pages = admin_engine, 0
+
+        @hookimpl
+        def erp_record_upserted(self, account, entity, records):
+            from sqlalchemy import text
+
+            from erp_integrations.extensions import db
+
+            if entity != "erp_sales_orders":
+                return
+            self.pages += 1
+            if self.pages == 2:
+                pid = db.session.execute(text("SELECT pg_backend_pid()")).scalar()
+                with self.admin_engine.connect() as admin:
+                    admin.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+                    admin.commit()
+
+    def test_a_run_whose_database_connection_is_killed_is_recorded_as_failed(app, client, fresh_sandbox, migrated_database_url):
+        from sqlalchemy import create_engine
+
+        from erp_integrations.extensions import db
+        from erp_integrations.hooks.manager import build_plugin_manager, reset_plugin_manager
+        from erp_integrations.models import SyncRun
+        from erp_integrations.sync import run_sync
+
+        account_id = connect(client, fresh_sandbox)
+        admin_engine = create_engine(migrated_database_url)
+        pm = build_plugin_manager()
+        killer = KillsTheConnectionMidPage(admin_engine)
+        pm.register(killer, name="killer")
+        reset_plugin_manager(pm)
+        try:
+            with pytest.raises(Exception):  # noqa: B017 - whatever the driver raises for a dead connection
+                run_sync(account_id, "orders", full=True)
+        finally:
+            reset_plugin_manager()
+            admin_engine.dispose()
+        assert killer.pages == 2
+        db.session.remove()
+        run = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.stream == "orders")).one()
+        assert run.status == "failed" and run.finished_at is not None, (run.status, run.error)

@@ -16,6 +16,7 @@ from ..crypto import DecryptionError
 from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks.manager import UnknownConnector
+from ..http_guards import BadInput
 from . import api_blueprint
 
 log = logging.getLogger(__name__)
@@ -64,6 +65,11 @@ def _user_error(exc: UserError):
 @api_blueprint.errorhandler(RetryRefused)
 def _retry_refused(exc: RetryRefused):
     return error_response(exc.status, exc.message)
+
+
+@api_blueprint.errorhandler(BadInput)
+def _bad_input(exc: BadInput):
+    return error_response(exc.status, "invalid input", {exc.field: [exc.message]})
 
 
 @api_blueprint.errorhandler(ApiError)

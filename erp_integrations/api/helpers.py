@@ -4,14 +4,27 @@ from typing import Any
 
 from flask import request
 
+from ..http_guards import BadInput, clean_json
 from .errors import ApiError
 
 
-def json_object() -> dict[str, Any]:
-    payload = request.get_json(silent=True)
+def json_object(*, optional: bool = False) -> dict[str, Any]:
+    """The request's JSON object, checked (``http_guards.clean_json``). ``optional``: an empty
+    body means ``{}``; a body that is there must still be JSON."""
+    if optional and not request.content_length:
+        return {}
+    if not request.is_json:
+        raise ApiError(415, "send the body as JSON (Content-Type: application/json)")
+    try:
+        payload = request.get_json(silent=True)
+    except RecursionError:
+        payload = None
     if not isinstance(payload, dict):
         raise ApiError(400, "the request body must be a JSON object (Content-Type: application/json)")
-    return payload
+    try:
+        return clean_json(payload)
+    except BadInput as exc:
+        raise ApiError(exc.status, "invalid input", {exc.field: [exc.message]}) from None
 
 
 def filter_by_choice(query, column, name: str, choices: tuple[str, ...]):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from http import HTTPStatus
+
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import jsonify
@@ -373,7 +375,7 @@ def build_spec() -> dict:
                     {
                         "name": "status",
                         "in": "query",
-                        "schema": {"type": "string", "enum": ["received", "processing", "processed", "ignored", "failed", "rejected"]},
+                        "schema": {"type": "string", "enum": ["received", "processing", "processed", "ignored", "failed", "rejected", "skipped"]},
                     },
                     {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}},
                 ],
@@ -388,6 +390,16 @@ def build_spec() -> dict:
                 "summary": "Handle a processed, ignored or failed delivery again",
                 "parameters": [account_id, {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"202": {"description": "Queued"}, **_errors(404, 409)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/webhooks/events/{event_id}/skip",
+        operations={
+            "post": {
+                "summary": "Mark a parked (failed or rejected) delivery as needing nothing more",
+                "parameters": [account_id, {"name": "event_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": {"description": "id, status"}, **_errors(404, 409)},
             }
         },
     )
@@ -528,8 +540,27 @@ def build_spec() -> dict:
     document = spec.to_dict()
     # Every operation needs a signed-in user, except this document itself.
     document["security"] = [{"bearer": []}]
+    _declare_common_answers(document)
     document["paths"]["/api/v1/openapi.json"] = {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}}
     return document
+
+
+# What any operation may answer besides its own results, by what it takes: every one needs a
+# signed-in user allowed to call it (401, 403); a path id may name nothing (404, also for ids
+# out of range); a body may be unreadable, not JSON, too large or invalid (400, 415, 413, 422);
+# query parameters may be refused (422); text the database cannot store is refused (400).
+def _declare_common_answers(document: dict) -> None:
+    for path, operations in document["paths"].items():
+        for operation in operations.values():
+            codes = {401, 403, 400}
+            if "{" in path:
+                codes.add(404)
+            if "requestBody" in operation:
+                codes |= {413, 415, 422}
+            if any(p.get("in") == "query" for p in operation.get("parameters", [])):
+                codes.add(422)
+            for code in sorted(codes):
+                operation["responses"].setdefault(str(code), {"description": HTTPStatus(code).phrase, **_json("Error")})
 
 
 @api_blueprint.get("/openapi.json")

@@ -11,6 +11,7 @@ from ..auth import requires
 from ..connectors import MarketplaceError
 from ..extensions import db
 from ..hooks import get_connector
+from ..http_guards import int_arg
 from ..models import SyncCursor, SyncRun
 from ..oauth_state import InvalidState, consume_state, issue_state, state_return_to
 from ..sync.enqueue import NotSyncable, enqueue_sync
@@ -128,7 +129,7 @@ def _refused(state: str | None, message: str):
 def sync_now(account_id: int):
     """Sync now: ``{"streams": [...], "full": false}``; every enabled stream when none are named."""
     account = get_account(account_id)
-    payload = request.get_json(silent=True) or {}
+    payload = json_object(optional=True)
     streams, full = payload.get("streams"), payload.get("full", False)
     if streams is not None and (not isinstance(streams, list) or not all(isinstance(s, str) for s in streams)):
         raise ApiError(422, "invalid sync request", {"streams": ["must be a list of stream names"]})
@@ -147,7 +148,7 @@ def sync_now(account_id: int):
 @requires("read")
 def list_runs(account_id: int):
     account = get_account(account_id)
-    limit = min(int(request.args.get("limit", 50)), 500)
+    limit = int_arg("limit", 50, 1, 500)
     runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(limit))
     cursors = {c.stream: c.cursor for c in db.session.scalars(select(SyncCursor).where(SyncCursor.account_id == account.id))}
     return jsonify(

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from flask import jsonify, request
+from flask import jsonify
 from sqlalchemy import select
 
 from ..accounts import get_account
 from ..auth import requires
 from ..extensions import db
 from ..hooks import get_connector
+from ..http_guards import int_arg
 from ..models import WebhookEvent
-from ..webhooks.inbox import retry_event
+from ..webhooks.inbox import retry_event, skip_event
 from . import api_blueprint
 from .errors import ApiError
 from .helpers import filter_by_choice
 
-EVENT_STATUSES = ("received", "processing", "processed", "ignored", "failed", "rejected")
+EVENT_STATUSES = ("received", "processing", "processed", "ignored", "failed", "rejected", "skipped")
 
 
 def receiver_path(account) -> str:
@@ -47,10 +48,7 @@ def subscribe_webhooks(account_id: int):
 def webhook_events(account_id: int):
     account = get_account(account_id)
     query = filter_by_choice(select(WebhookEvent).where(WebhookEvent.account_id == account.id), WebhookEvent.status, "status", EVENT_STATUSES)
-    try:
-        limit = min(max(int(request.args.get("limit", 100)), 1), 500)
-    except ValueError:
-        raise ApiError(422, "invalid filter", {"limit": ["must be a number from 1 to 500"]}) from None
+    limit = int_arg("limit", 100, 1, 500)
     events = db.session.scalars(query.order_by(WebhookEvent.id.desc()).limit(limit))
     return jsonify(events=[_describe(e) for e in events])
 
@@ -73,3 +71,11 @@ def _describe(event: WebhookEvent) -> dict:
         "received_at": event.received_at.isoformat(),
         "processed_at": event.processed_at.isoformat() if event.processed_at else None,
     }
+
+
+@api_blueprint.post("/accounts/<int:account_id>/webhooks/events/<int:event_id>/skip")
+@requires("manage")
+def skip_webhook_event(account_id: int, event_id: int):
+    """Mark a parked (failed or rejected) delivery as needing nothing more."""
+    event = skip_event(get_account(account_id), event_id)
+    return jsonify(id=event.id, status=event.status)

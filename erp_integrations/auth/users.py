@@ -1,24 +1,23 @@
-"""Users: creation, passwords (scrypt via Werkzeug), API tokens, assignments, sign-in lockout."""
+"""Users: creation, passwords (scrypt via Werkzeug), API tokens, assignments, sign-in (throttled
+by ``throttle.py``: a growing delay per email and address, never a lock)."""
 
 from __future__ import annotations
 
 import hashlib
 import re
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..extensions import db
 from ..models import IntegrationAccount, User
+from . import throttle
 from .roles import ROLES
 
 MIN_PASSWORD_LENGTH = 10
-# After this many wrong passwords in a row the account waits LOCKOUT before the next try:
-# enough to make guessing useless, short enough that a typo-prone admin is not locked out long.
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=5)
+MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit, and the column's
 TOKEN_PREFIX = "eit_"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
 # Checked against when the email is unknown, so a wrong email costs as much time as a wrong
@@ -33,8 +32,8 @@ class UserError(ValueError):
 
 
 class SignInRefused(Exception):
-    """Wrong email or password, or a locked or disabled user. The message never says which
-    part was wrong."""
+    """Wrong email or password, a disabled user, or too many tries from here. The message never
+    says which part was wrong, and is the same whether the email exists or not."""
 
 
 def normalize_email(email: str) -> str:
@@ -43,7 +42,9 @@ def normalize_email(email: str) -> str:
 
 def _check(email: str, role: str, password: str | None) -> None:
     problems: dict[str, list[str]] = {}
-    if not _EMAIL.match(email):
+    if len(email) > MAX_EMAIL_LENGTH:
+        problems["email"] = [f"must be at most {MAX_EMAIL_LENGTH} characters"]
+    elif not _EMAIL.match(email):
         problems["email"] = ["must be an email address"]
     if role not in ROLES:
         problems["role"] = [f"must be one of {', '.join(ROLES)}"]
@@ -113,21 +114,22 @@ def user_for_token(token: str) -> User | None:
     return user if user is not None and user.is_active else None
 
 
-def sign_in(email: str, password: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == normalize_email(email)))
-    now = datetime.now(UTC)
+def sign_in(email: str, password: str, address: str | None = None) -> User:
+    """The user whose email and password these are, or ``SignInRefused``. ``address``: the
+    client's, for the throttle."""
+    email = normalize_email(email)
+    try:
+        throttle.check(email, address)
+    except throttle.Throttled as exc:
+        raise SignInRefused(str(exc)) from None
+    user = db.session.scalar(select(User).where(User.email == email)) if len(email) <= MAX_EMAIL_LENGTH else None
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_DUMMY_HASH, password)  # as slow as a real check
+    if user is None or not check_password_hash(user.password_hash, password) or not user.is_active:
+        throttle.failed(email, address)
         raise SignInRefused("wrong email or password")
-    if user.locked_until is not None and user.locked_until > now:
-        raise SignInRefused("too many wrong passwords; try again in a few minutes")
-    if not check_password_hash(user.password_hash, password) or not user.is_active:
-        user.failed_logins += 1
-        if user.failed_logins >= MAX_FAILED_LOGINS:
-            user.failed_logins, user.locked_until = 0, now + LOCKOUT
-        db.session.commit()
-        raise SignInRefused("wrong email or password")
-    user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
+    throttle.succeeded(email, address)
+    user.last_login_at = datetime.now(UTC)
     db.session.commit()
     return user
 

@@ -341,12 +341,12 @@ def _sync_through_workers(account, streams, full, wait):
 
     jobs = enqueue_sync(account, streams, full=full, trigger="cli")
     if not wait:
-        return [{"stream": s, "status": j.status, "job": j.id} for s, j in zip(streams, jobs)]
+        return [{"stream": s, "status": j.status, "job": j.id} for s, j in zip(streams, jobs, strict=True)]
     from rq.job import Job
 
     connection = get_queue_backend().connection
     results = []
-    for stream, job in zip(streams, jobs):
+    for stream, job in zip(streams, jobs, strict=True):
         # Blocks on Redis until the worker publishes the result: no polling loop.
         result = Job.fetch(job.id, connection=connection).latest_result(timeout=3600)
         if result is None:

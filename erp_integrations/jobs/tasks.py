@@ -30,10 +30,24 @@ def check_connection(account_id: int) -> dict:
 
 @job_function("sync_account", retries=(30, 120, 600))
 def sync_account(account_id: int, stream: str, full: bool = False, trigger: str = "manual") -> dict:
-    """Sync one stream of one account (the job every sync path enqueues)."""
+    """Sync one stream of one account (the job every sync path enqueues).
+
+    An account that needs re-authorization is not synced, and the failure that found it out is
+    not retried: every try would fail the same way until a person authorizes it again (the run
+    records the failure, the account's alert says what to do)."""
+    from ..accounts import get_account
+    from ..connectors import MarketplaceError
+    from ..models import AccountStatus
     from ..sync import run_sync
 
-    run = run_sync(account_id, stream, full=full, trigger=trigger)
+    if get_account(account_id).status == AccountStatus.NEEDS_REAUTH:
+        return {"status": "skipped", "reason": "the account must be authorized again"}
+    try:
+        run = run_sync(account_id, stream, full=full, trigger=trigger)
+    except MarketplaceError as exc:
+        if not exc.needs_reauthorization:
+            raise
+        return {"status": "failed", "reason": str(exc), "retried": False}
     return {"run_id": run.id, "status": run.status, "counts": run.counts, "api_calls": run.api_calls}
 
 

@@ -33,6 +33,6 @@ from .integration import (
     SyncRun,
     WebhookEvent,
 )
-from .users import User, user_accounts
+from .users import SignInAttempt, User, user_accounts
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -119,6 +119,9 @@ class SyncRun(Base):
     counts: Mapped[dict] = mapped_column(default=dict)
     api_calls: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text)
+    # Renewed with every checkpoint: a running run whose heartbeat stops had its worker die
+    # (the scheduler's sweep fails and retries it).
+    heartbeat_at: Mapped[datetime | None]
 
 
 class WebhookEvent(Base):

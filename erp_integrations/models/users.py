@@ -31,11 +31,21 @@ class User(Base):
     is_active: Mapped[bool] = mapped_column(default=True)
     # Bumped on password change or "sign out everywhere": older session cookies stop working.
     session_version: Mapped[int] = mapped_column(default=1)
-    failed_logins: Mapped[int] = mapped_column(default=0)
-    locked_until: Mapped[datetime | None]
     # The shop the account switcher last chose, so every page opens scoped to it.
     current_account_id: Mapped[int | None] = mapped_column(ForeignKey("integration_accounts.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
 
     accounts: Mapped[list[IntegrationAccount]] = relationship(secondary=user_accounts, order_by=IntegrationAccount.id)
+
+
+class SignInAttempt(Base):
+    """Failed sign-ins of one key (an email typed at one address, or one address), for the
+    growing delay of ``auth/throttle.py``. Keys are digests: no email or address is stored."""
+
+    __tablename__ = "integration_sign_in_attempts"
+
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    last_failure_at: Mapped[datetime]
+    next_allowed_at: Mapped[datetime | None]

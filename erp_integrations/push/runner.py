@@ -44,7 +44,7 @@ def run_push(account_id: int, kind: str) -> dict:
             if not rows:
                 break
             items = [PushItem(row.id, row.target, dict(row.payload)) for row in rows]
-            seen = {row.id: (row.version, item.payload) for row, item in zip(rows, items)}
+            seen = {row.id: (row.version, item.payload) for row, item in zip(rows, items, strict=True)}
             db.session.commit()  # no transaction stays open during the marketplace call
             try:
                 outcomes = connector.push(account, kind, items)

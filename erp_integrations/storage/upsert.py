@@ -150,7 +150,7 @@ def _pipelined(table, columns: tuple[str, ...], key: tuple[str, ...], mode: str,
         cursor.execute(reset)
         with cursor.copy(copy_sql) as copy:
             for row in rows:
-                copy.write_row([p(row[c]) if p else row[c] for c, p in zip(columns, processors)])
+                copy.write_row([p(row[c]) if p else row[c] for c, p in zip(columns, processors, strict=True)])
         cursor.execute(sql)
         return cursor.fetchall()
     finally:

@@ -11,6 +11,7 @@ from sqlalchemy import text, update
 from ..extensions import db
 from ..jobs import shutdown
 from ..models import IntegrationAccount, SyncCursor, SyncRun
+from ..models.base import utcnow
 
 
 @dataclass
@@ -55,7 +56,7 @@ class SyncContext:
             update(SyncCursor).where(SyncCursor.id == self._cursor_id).values(cursor=self.cursor), execution_options={"synchronize_session": False}
         )
         db.session.execute(
-            update(SyncRun).where(SyncRun.id == self._run_id).values(counts=dict(self.counts), api_calls=self.api_calls),
+            update(SyncRun).where(SyncRun.id == self._run_id).values(counts=dict(self.counts), api_calls=self.api_calls, heartbeat_at=utcnow()),
             execution_options={"synchronize_session": False},
         )
         if db.session.get_bind().dialect.name == "postgresql":

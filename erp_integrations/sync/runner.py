@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.exc import OperationalError
 
 from ..alerts import raise_alert, resolve_alerts
 from ..extensions import db
@@ -51,7 +54,7 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
             _record_interruption(run, context, exc, full=full, trigger=trigger)
             return run
         except Exception as exc:
-            db.session.rollback()
+            _discard_transaction()
             _record_failure(run, context, exc)
             raise
         run.status = "succeeded"
@@ -107,7 +110,29 @@ def _record_interruption(run: SyncRun, context: SyncContext, exc: Exception, *, 
     log.info("sync of account %s stream %s interrupted by shutdown; queued to continue", run.account_id, run.stream)
 
 
+def _discard_transaction() -> None:
+    """Roll back what the failed page wrote. When the database dropped the connection, the
+    rollback itself fails: the session is then closed (its connection goes back invalidated) so
+    the failure can still be recorded on a fresh one."""
+    try:
+        db.session.rollback()
+    except Exception:
+        log.warning("rollback after a failed sync page failed too; recording the failure on a new connection")
+        db.session.close()
+
+
 def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
+    """Record the failure; once more on a fresh connection if the first one is dead too, so a
+    run never stays "running" because the database went away under it (what still cannot be
+    recorded, the sweep of runs without a heartbeat finds)."""
+    try:
+        _write_failure(run, context, exc)
+    except OperationalError:
+        db.session.close()
+        _write_failure(run, context, exc)
+
+
+def _write_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
     # Connector errors are built without secrets (the TikTok client turns transport failures,
     # whose text could hold a token-host URL with the app secret, into its own messages).
     run = db.session.merge(run)
@@ -117,6 +142,10 @@ def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
     run.api_calls = context.api_calls
     run.finished_at = datetime.now(UTC)
     db.session.commit()
+    _alert_on_repeated_failures(run)
+
+
+def _alert_on_repeated_failures(run: SyncRun) -> None:
     log.warning("sync of account %s stream %s failed: %s", run.account_id, run.stream, run.error)
     failing = _failing_streams(run.account_id)
     if failing:
@@ -127,3 +156,35 @@ def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
             severity="error",
             data={"streams": failing},
         )
+
+
+# A run checkpoints after every page; one silent this long has lost its worker (killed, or its
+# database connection died in a way nothing could record).
+LOST_AFTER = timedelta(minutes=30)
+
+
+def fail_lost_runs(now: datetime | None = None) -> int:
+    """Runs still "running" with no heartbeat for ``LOST_AFTER``: recorded as failed, and their
+    stream queued again when the account can sync (the scheduler's sweep calls this)."""
+    from ..models import AccountStatus, IntegrationAccount
+    from .enqueue import enqueue_sync
+
+    now = now or datetime.now(UTC)
+    cutoff = now - LOST_AFTER
+    lost = db.session.scalars(
+        select(SyncRun).where(
+            SyncRun.status == "running",
+            or_(SyncRun.heartbeat_at < cutoff, and_(SyncRun.heartbeat_at.is_(None), SyncRun.started_at < cutoff)),
+        )
+    ).all()
+    for run in lost:
+        seen = run.heartbeat_at or run.started_at
+        run.status, run.finished_at = "failed", now
+        run.error = f"its worker stopped answering (no heartbeat since {seen:%Y-%m-%d %H:%M} UTC); queued again"
+    db.session.commit()
+    for run in lost:
+        account = db.session.get(IntegrationAccount, run.account_id)
+        if account is not None and account.status == AccountStatus.CONNECTED:
+            enqueue_sync(account, [run.stream], trigger="recovery")
+        _alert_on_repeated_failures(run)
+    return len(lost)

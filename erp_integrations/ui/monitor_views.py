@@ -19,7 +19,7 @@ from ..models import Alert, PushRequest, StatementTransaction, SyncCursor, SyncR
 from ..push.outbox import retry_request
 from ..scheduler import next_sync_at
 from ..sync.enqueue import NotSyncable, enqueue_sync, sync_job_id
-from ..webhooks.inbox import retry_event
+from ..webhooks.inbox import retry_event, skip_event
 from . import ui_blueprint
 from .pages import use_account
 
@@ -116,6 +116,12 @@ def retry_push(account_id: int, request_id: int):
 def retry_webhook(account_id: int, event_id: int):
     check("manage", account_id)
     return _retried(account_id, lambda account: retry_event(account, event_id), "The event will be handled again.")
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/webhook-events/<int:event_id>/skip")
+def skip_webhook(account_id: int, event_id: int):
+    check("manage", account_id)
+    return _retried(account_id, lambda account: skip_event(account, event_id), "The event was skipped.")
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/failed-jobs/retry")

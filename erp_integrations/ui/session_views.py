@@ -20,7 +20,7 @@ def login():
             return redirect(target)
         return render_template("login.html", next=target, no_users=user_count() == 0)
     try:
-        user = sign_in(request.form.get("email", ""), request.form.get("password", ""))
+        user = sign_in(request.form.get("email", ""), request.form.get("password", ""), request.remote_addr)
     except SignInRefused as exc:
         db.session.rollback()
         return render_template("login.html", next=target, error=str(exc), email=request.form.get("email", "")), 401

@@ -46,17 +46,33 @@ def insert_deliveries(engine, deliveries: list[Delivery]) -> list[bool | Excepti
     unique = [deliveries[k] for k in first.values()]
     failed: dict[tuple[str, str], Exception] = {}
     try:
-        stored = _insert(engine, unique)
+        stored = _insert_once_more_if_disconnected(engine, unique)
     except IntegrityError:
         if len(unique) == 1:
             raise
         stored = set()
         for delivery in unique:
             try:
-                stored |= _insert(engine, [delivery])
+                stored |= _insert_once_more_if_disconnected(engine, [delivery])
             except IntegrityError as exc:
                 failed[(delivery.connector, delivery.notification_id)] = exc
     return [failed.get(key) or (key in stored and first[key] == k) for k, key in enumerate(keys)]
+
+
+def _insert_once_more_if_disconnected(engine, deliveries: list[Delivery]) -> set:
+    """The pool skips the ping on checkout (a round trip per batch); a connection that died
+    meanwhile (a restarted or terminated backend) fails the insert, the pool is replaced, and
+    the insert runs again on a fresh connection instead of answering 503.
+    Running it twice is harmless: a row stored by the first try is a duplicate to the second."""
+    try:
+        return _insert(engine, deliveries)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # The database dropped its connections (a restart, terminated backends): the pooled
+        # ones are all dead, so start a fresh pool (requests holding one finish with it).
+        engine.dispose(close=False)
+        return _insert(engine, deliveries)
 
 
 _COLUMNS = ("connector", "account_id", "notification_id", "event_type", "headers", "body", "status", "error", "received_at")
@@ -89,11 +105,15 @@ def _insert(engine, deliveries: list[Delivery]) -> set[tuple[str, str]]:
             cursor.close()
         connection.commit()  # autocommit on PostgreSQL; SQLite's driver opened a transaction
     except BaseException as exc:
+        is_error = isinstance(exc, dialect.loaded_dbapi.Error)
+        disconnected = is_error and dialect.is_disconnect(exc, connection.dbapi_connection, None)
         connection.invalidate()  # whatever state it is in, it is not reused
-        if isinstance(exc, dialect.loaded_dbapi.Error):
+        if is_error:
             # As the SQL layer would raise it (IntegrityError, OperationalError...), without
             # the parameters: they hold bodies and signatures, which stay out of logs.
-            raise DBAPIError.instance(sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect) from exc
+            raise DBAPIError.instance(
+                sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True, dialect=dialect, connection_invalidated=disconnected
+            ) from exc
         raise
     finally:
         connection.close()

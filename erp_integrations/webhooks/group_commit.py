@@ -85,7 +85,7 @@ class GroupCommit(Generic[T, R]):
                 raise RuntimeError(f"write answered {len(outcomes)} outcomes for {len(batch)} items")
         except BaseException as exc:  # noqa: BLE001 - every caller of the batch gets it
             outcomes = [exc] * len(batch)
-        for slot, outcome in zip(batch, outcomes):
+        for slot, outcome in zip(batch, outcomes, strict=True):
             slot.outcome = outcome
             slot.leads = False
         with self._lock:

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..connectors import WebhookOutcome
+from ..connectors import MarketplaceError, WebhookOutcome
 from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
@@ -28,6 +28,7 @@ from ..models.base import utcnow
 log = logging.getLogger(__name__)
 
 BATCH = 200
+MAX_ATTEMPTS = 5  # runs an event whose handling raises is tried in, before it is parked
 STALE_CLAIM = timedelta(minutes=5)
 _PENDING_KEY = "erp_integrations:webhooks:pending:{}"
 
@@ -91,6 +92,7 @@ class InboxEvent:
     event_type: str | None
     body: bytes
     received_at: datetime
+    attempts: int = 1  # this one included
 
 
 @dataclass
@@ -111,7 +113,14 @@ class RefetchContext:
 
 
 def process_inbox(account_id: int) -> dict:
-    """Handle the account's received deliveries until none are left."""
+    """Handle the account's received deliveries until none are left.
+
+    A batch goes to the connector at once. If that fails with a retryable marketplace error (an
+    outage), every event waits and the job is retried with backoff. Any other failure is
+    narrowed down: each event of the batch is handled alone, so one bad event fails alone. An
+    event that fails is tried again on later runs (the scheduler's sweep wakes the inbox), up
+    to ``MAX_ATTEMPTS``, then parked as ``failed`` with its error, for an operator to retry or
+    skip from the monitor or the API."""
     from ..accounts import get_account
 
     redis = inbox_waker(current_app._get_current_object()).redis
@@ -120,33 +129,63 @@ def process_inbox(account_id: int) -> dict:
     account = get_account(account_id)
     connector = get_connector(account.connector)()
     totals: Counter = Counter()
+    deferred: set[int] = set()  # failed in this run: not claimed again until a later run
     while True:
-        events = _claim(account.id)
+        events = _claim(account.id, exclude=deferred)
         if not events:
             break
         try:
             outcomes = connector.handle_webhooks(account, events)
         except Exception as exc:
             db.session.rollback()
-            _release(events, f"{type(exc).__name__}: {exc}")
-            raise  # the job is retried with backoff; the rows wait in the inbox meanwhile
+            if isinstance(exc, MarketplaceError) and exc.retryable:
+                _release(events, _describe(exc))
+                raise  # an outage: the job is retried with backoff; the rows wait in the inbox
+            log.warning("webhook batch of account %s failed (%s); handling its %d events one by one", account.id, _describe(exc), len(events))
+            outcomes = _one_by_one(connector, account, events)
         now = utcnow()
         for event in events:
             outcome = outcomes.get(event.id) or WebhookOutcome("failed", "the connector gave no outcome for this event")
-            db.session.execute(
-                update(WebhookEvent).where(WebhookEvent.id == event.id).values(status=outcome.status, error=outcome.message or None, processed_at=now)
-            )
-            totals[outcome.status] += 1
+            values = {"status": outcome.status, "error": outcome.message or None, "processed_at": now}
+            if isinstance(outcome, _Crashed):
+                if event.attempts < MAX_ATTEMPTS:
+                    values = {"status": "received", "claimed_at": None, "error": outcome.message}
+                    deferred.add(event.id)
+                else:
+                    values["error"] = f"parked after {event.attempts} attempts: {outcome.message}"
+            db.session.execute(update(WebhookEvent).where(WebhookEvent.id == event.id).values(**values))
+            totals["retry later" if values["status"] == "received" else values["status"]] += 1
         db.session.commit()
     return dict(totals)
 
 
-def _claim(account_id: int) -> list[InboxEvent]:
-    columns = (WebhookEvent.id, WebhookEvent.event_type, WebhookEvent.body, WebhookEvent.received_at)
+class _Crashed(WebhookOutcome):
+    """Handling raised: worth another try, unlike a refusal the connector decided on."""
+
+
+def _one_by_one(connector, account, events: list[InboxEvent]) -> dict[int, WebhookOutcome]:
+    outcomes: dict[int, WebhookOutcome] = {}
+    for event in events:
+        try:
+            outcomes.update(connector.handle_webhooks(account, [event]))
+        except Exception as exc:
+            db.session.rollback()
+            outcomes[event.id] = _Crashed("failed", _describe(exc))
+    return outcomes
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}"[:2000]
+
+
+def _claim(account_id: int, exclude: set[int] = frozenset()) -> list[InboxEvent]:
+    columns = (WebhookEvent.id, WebhookEvent.event_type, WebhookEvent.body, WebhookEvent.received_at, WebhookEvent.attempts)
     query = select(*columns).where(WebhookEvent.account_id == account_id, WebhookEvent.status == "received").order_by(WebhookEvent.id).limit(BATCH)
+    if exclude:
+        query = query.where(WebhookEvent.id.not_in(exclude))
     if db.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    events = [InboxEvent(*row) for row in db.session.execute(query)]
+    events = [InboxEvent(id_, kind, body, received, attempts + 1) for id_, kind, body, received, attempts in db.session.execute(query)]
     if events:
         db.session.execute(
             update(WebhookEvent)
@@ -160,6 +199,18 @@ def _claim(account_id: int) -> list[InboxEvent]:
 def _release(events: list[InboxEvent], error: str) -> None:
     db.session.execute(update(WebhookEvent).where(WebhookEvent.id.in_([e.id for e in events])).values(status="received", claimed_at=None, error=error[:2000]))
     db.session.commit()
+
+
+def skip_event(account, event_id: int) -> WebhookEvent:
+    """An operator's decision that a parked (failed or rejected) delivery needs nothing more."""
+    event = db.session.get(WebhookEvent, event_id)
+    if event is None or event.account_id != account.id:
+        raise RetryRefused(404, f"no webhook event {event_id} for account {account.id}")
+    if event.status not in ("failed", "rejected"):
+        raise RetryRefused(409, f"only failed or rejected events are skipped; this one is {event.status}")
+    event.status, event.processed_at = "skipped", utcnow()
+    db.session.commit()
+    return event
 
 
 def retry_event(account, event_id: int) -> WebhookEvent:

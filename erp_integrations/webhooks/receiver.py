@@ -31,6 +31,7 @@ from ..connectors import Connector, WebhookRejected
 from ..crypto import DecryptionError
 from ..hooks import get_connector
 from ..hooks.manager import UnknownConnector
+from ..http_guards import MAX_ID, unstorable
 from .deliveries import MAX_BATCH, Delivery, insert_deliveries, receiver_engine
 from .group_commit import GroupCommit
 from .inbox import inbox_waker
@@ -98,6 +99,8 @@ class WebhookReceiver:
         slug, _, account = rest.partition("/")
         if not slug or not account.isdigit() or not account.isascii():
             raise _Refused(404, "no such webhook URL; it is /webhooks/<connector>/<account id>")
+        if int(account) > MAX_ID:  # no account has it, and PostgreSQL would refuse to look
+            raise _Refused(404, f"no {slug} account {account}")
         if environ.get("REQUEST_METHOD") != "POST":
             raise _Refused(405, "webhooks are delivered with POST")
         name, account_id = slug.replace("-", "_"), int(account)  # URL slugs use hyphens
@@ -108,7 +111,7 @@ class WebhookReceiver:
         entry = self._verifier(name, account_id)
         body = _read_body(environ)
         headers = EnvironHeaders(environ)
-        kept = {name: environ[key] for name, key in KEPT_HEADERS.items() if key in environ}
+        kept = {name: storable_text(environ[key]) for name, key in KEPT_HEADERS.items() if key in environ}
         try:
             try:
                 delivery = entry.connector.read_webhook(entry.verifier, headers, body)
@@ -123,12 +126,12 @@ class WebhookReceiver:
             if exc.status == 401:
                 raise _Refused(401, str(exc)) from None
             # Signed by the marketplace but unreadable: keep it (nothing is lost) and say why.
-            self._submit(Delivery(name, account_id, "sha256:" + hashlib.sha256(body).hexdigest(), None, kept, body, "rejected", str(exc)))
+            self._submit(Delivery(name, account_id, "sha256:" + hashlib.sha256(body).hexdigest(), None, kept, body, "rejected", storable_text(str(exc))))
             raise _Refused(exc.status, str(exc)) from None
         status, error = "received", None
         if entry.shop_id and delivery.shop_id and delivery.shop_id != entry.shop_id:
             status, error = "ignored", f"for shop {delivery.shop_id}, not this account's shop {entry.shop_id}"
-        self._submit(Delivery(name, account_id, delivery.notification_id, delivery.event_type, kept, body, status, error))
+        self._submit(Delivery(name, account_id, storable_id(delivery.notification_id), delivery.event_type, kept, body, status, error))
 
     def _submit(self, delivery: Delivery) -> None:
         try:
@@ -145,7 +148,7 @@ class WebhookReceiver:
         """One group commit: the batch in one INSERT, then one wake per account with news."""
         outcomes = insert_deliveries(receiver_engine(self.app), deliveries)
         woken = set()
-        for delivery, stored in zip(deliveries, outcomes):
+        for delivery, stored in zip(deliveries, outcomes, strict=True):
             if stored is True and delivery.status == "received" and delivery.account_id not in woken:
                 woken.add(delivery.account_id)
                 try:
@@ -189,6 +192,24 @@ class WebhookReceiver:
         with self._verifiers_lock:
             self._verifiers[account_id] = entry
         return entry
+
+
+NOTIFICATION_ID_LENGTH = 128  # the column's
+
+
+def storable_text(text: str) -> str:
+    """Text the database can hold: NULs dropped, lone surrogates replaced."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8") if unstorable(text) else text
+
+
+def storable_id(notification_id: str) -> str:
+    """A notification id the inbox can store and still deduplicate by: as sent when it fits;
+    otherwise a readable prefix and a digest of the whole id, so a retry of the same delivery
+    gets the same id (and is acknowledged once) instead of a 503 it would retry forever."""
+    if len(notification_id) <= NOTIFICATION_ID_LENGTH and unstorable(notification_id) is None:
+        return notification_id
+    digest = hashlib.sha256(notification_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    return f"{storable_text(notification_id)[:80]}#sha256:{digest}"
 
 
 def _refusal(start_response, refused: _Refused) -> list[bytes]:

@@ -54,6 +54,8 @@ class TokenExpired(AuthError):
 class ReauthorizationRequired(AuthError):
     """The refresh token expired or the seller revoked the app: a person must re-authorize."""
 
+    needs_reauthorization = True
+
 
 class PermissionDenied(TikTokShopError):
     """Missing scope (105005) or a token not tied to this shop (101000)."""

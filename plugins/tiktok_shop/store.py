@@ -46,7 +46,7 @@ def map_orders(account_id: int, documents: list[dict]) -> MappedOrders:
     rows = [OrderMapper.row(d, account_id=account_id) for d in documents]
     lines = [
         [OrderLineMapper.row(line, account_id=account_id, remote_updated_at=row["remote_updated_at"]) for line in d.get("line_items") or []]
-        for d, row in zip(documents, rows)
+        for d, row in zip(documents, rows, strict=True)
     ]
     return MappedOrders(rows, lines)
 
@@ -67,7 +67,7 @@ def write_orders(context, mapped: MappedOrders) -> None:
     )
     written = bulk_upsert(SalesOrder, rows, account=account).ids
     changed, lines, shipped = [], [], {}
-    for row, order_lines in zip(rows, mapped.lines):
+    for row, order_lines in zip(rows, mapped.lines, strict=True):
         order_id = written.get((account_id, row["external_id"]))
         if order_id is None:
             continue  # older than what is stored: skipped, and so are its lines

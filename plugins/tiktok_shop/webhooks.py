@@ -105,10 +105,42 @@ def handle_webhooks(connector, account, events) -> dict[int, WebhookOutcome]:
         except (orjson.JSONDecodeError, AttributeError):
             outcomes[event.id] = WebhookOutcome("failed", "the stored body is not a JSON object")
             continue
+        problem = payload_problem(data)
+        if problem:
+            # Retrying cannot repair a payload: it is parked with the reason, and the other
+            # events of the batch go on.
+            outcomes[event.id] = WebhookOutcome("failed", f"malformed payload: {problem}")
+            continue
         outcomes[event.id] = _route(connector, account, event, data, plan)
     if any(vars(plan).values()):
         outcomes.update(_refetch(connector, account, plan))
     return outcomes
+
+
+# The ids a payload may name, and where (API.md, webhook payload quirks): scalar ids, and a
+# package list of objects each with a package id and a list of order ids.
+_ID_FIELDS = ("order_id", "return_id", "cancel_id", "product_id")
+
+
+def payload_problem(data) -> str | None:
+    """Why a signed payload cannot be acted on, or None: checked before anything reads it."""
+    if not isinstance(data, dict):
+        return "data is not an object"
+    for name in _ID_FIELDS:
+        value = data.get(name)
+        if value is not None and (isinstance(value, (bool, dict, list, float)) or str(value) == ""):
+            return f"{name} is not an id"
+    packages = data.get("package_list")
+    if packages is not None:
+        if not isinstance(packages, list):
+            return "package_list is not a list"
+        for package in packages:
+            if not isinstance(package, dict) or isinstance(package.get("package_id"), (dict, list, bool)):
+                return "package_list holds an entry that is not a package"
+            orders = package.get("order_id_list")
+            if orders is not None and (not isinstance(orders, list) or any(isinstance(o, (dict, list, bool)) for o in orders)):
+                return "a package's order_id_list is not a list of ids"
+    return None
 
 
 def _route(connector, account, event, data: dict, plan: _Plan) -> WebhookOutcome | None:

@@ -340,7 +340,7 @@ def stats(shop) -> dict:
         "payments": {"count": int(len(book.weeks)), "amount_total": money(book.week_amount.sum())},
         "withdrawals": {
             "count": int(sum(1 for w in book.weeks if book.payment_paid(int(w)) <= now)),
-            "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount) if book.payment_paid(int(w)) <= now)),
+            "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount, strict=True) if book.payment_paid(int(w)) <= now)),
         },
         "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
         "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},

@@ -439,7 +439,7 @@ class ShopData:
         worth costs about what one order would)."""
         indices = [int(i) for i in indices]
         generated = [i for i in indices if (shop.index, i) not in self.created_orders]
-        rows = dict(zip(generated, draw_rows(self._order_key(shop, 4), np.array(generated, dtype=np.uint64)).tolist())) if generated else {}
+        rows = dict(zip(generated, draw_rows(self._order_key(shop, 4), np.array(generated, dtype=np.uint64)).tolist(), strict=True)) if generated else {}
         cores = []
         for i in indices:
             core = self.created_orders.get((shop.index, i)) or self._generated_core(shop, i, rows[i])

@@ -791,7 +791,7 @@ def statement_id(shop: Shop, day: int) -> str:
 def order_statement_transactions_document(data: ShopData, shop: Shop, core: OrderCore) -> dict:
     settled = bool(core.settle_time)
     sku_transactions = []
-    for k, (product_index, sku_index, price, seller, platform) in enumerate(core.lines):
+    for k, (product_index, sku_index, _price, _seller, _platform) in enumerate(core.lines):
         product = shop.products[product_index]
         sku = product.skus[sku_index]
         if not settled:
