@@ -165,6 +165,7 @@ def redis_url(tmp_path_factory):
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
+    process.stdout.close()
 
 
 @pytest.fixture(scope="session")

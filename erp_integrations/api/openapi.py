@@ -33,6 +33,7 @@ class ConfigField(Schema):
     help = fields.String()
     required = fields.Boolean()
     secret = fields.Boolean(metadata={"description": "Write-only: read back as a mask."})
+    endpoint = fields.Boolean(metadata={"description": "A marketplace host credentials are sent to: administrators only, within the operator's allow-list."})
     nullable = fields.Boolean()
     order = fields.Integer()
     group = fields.String(metadata={"description": "advanced: shown collapsed in the dialog."})
@@ -560,7 +561,9 @@ def _declare_common_answers(document: dict) -> None:
             if any(p.get("in") == "query" for p in operation.get("parameters", [])):
                 codes.add(422)
             for code in sorted(codes):
-                operation["responses"].setdefault(str(code), {"description": HTTPStatus(code).phrase, **_json("Error")})
+                # After to_dict(): a $ref by hand (apispec resolves schema names only while building).
+                error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+                operation["responses"].setdefault(str(code), {"description": HTTPStatus(code).phrase, **error})
 
 
 @api_blueprint.get("/openapi.json")
