@@ -28,7 +28,8 @@ class TikTokShopConnector(Connector):
     own_hosts = OWN_HOSTS
     shop_setting = "shop_cipher"
     labels = LABELS
-    # API.md: order statuses (202309) and package search's package_status.
+    # API.md: order statuses (202309) and package search's package_status. The sandbox keeps its
+    # own copy on purpose: an emulator that imported the client's constants could not catch them.
     listing_values = {
         "orders": {
             "status": (
