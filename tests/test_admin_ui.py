@@ -353,3 +353,39 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
     expect(page.locator("#new-token")).to_be_visible()
     assert client.get("/api/v1/me").status_code == 401
     context.close()
+
+
+def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client, app, app_env, server):
+    """In the browser: how far each stream has synced, in words (the raw cursor behind a click),
+    rows written named by table, the date range on a listing, and the app's own 404 page."""
+    from datetime import UTC, datetime
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder, SyncCursor
+
+    account_id = connect(client, server, name="Readable shop")
+    sync(client, app, app_env, account_id, streams=["orders"])
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/monitor")
+    watermark = db.session.query(SyncCursor).filter_by(account_id=account_id, stream="orders").one().cursor["watermark"]
+    shown = datetime.fromtimestamp(watermark, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    cursor = page.locator("#streams tr[data-stream=orders] td.cursor-cell details")
+    expect(cursor.locator("summary")).to_have_text(f"Changes up to {shown}")
+    expect(cursor.locator("code")).not_to_be_visible()
+    cursor.locator("summary").click()
+    expect(cursor.locator("code")).to_contain_text(str(watermark))
+    expect(page.locator("#runs tbody tr").first).to_contain_text(re.compile(r"Orders \d+, Order lines \d+"))
+
+    # A day's orders through the page's own date fields, counted here from the table.
+    day = db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id).order_by(SalesOrder.id).first()[0].date()
+    expected = sum(1 for (created,) in db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id) if created.date() == day)
+    page.goto(f"/accounts/{account_id}/data/orders?limit=200")
+    page.get_by_label("Created from").fill(day.isoformat())
+    page.locator("input[name=created_to]").fill(day.isoformat())
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("#rows tbody tr")).to_have_count(expected)
+
+    missing = page.goto(f"/accounts/{account_id}/orders/does-not-exist")
+    assert missing.status == 404
+    expect(page.get_by_role("heading", name="Order not found")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to your shops")).to_be_visible()
