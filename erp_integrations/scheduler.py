@@ -122,9 +122,9 @@ class Scheduler:
         settings = app.config["ERP_SETTINGS"]
         self.redis = None
         if settings.redis_url:
-            from redis import Redis
+            from .jobs.redis_client import redis_client
 
-            self.redis = Redis.from_url(settings.redis_url)
+            self.redis = redis_client(settings.redis_url)
         self.slots = SlotStore(self.redis)
         self.identity = f"{socket.gethostname()}:{os.getpid()}"
         self._last_sweep = 0.0
@@ -256,7 +256,11 @@ class Scheduler:
     def run(self) -> None:
         """Tick until ``stopping`` is set (SIGTERM/SIGINT in the command)."""
         while not self.stopping.is_set():
-            leading = self._lead()
+            try:
+                leading = self._lead()
+            except Exception:  # Redis gone for longer than the client's retries: keep trying
+                log.exception("scheduler: cannot reach Redis for the leader lock; retrying")
+                leading = False
             if leading and not self._leading:
                 self._take_over()
             self._leading = leading
@@ -297,13 +301,15 @@ class Scheduler:
 
 def sweep() -> dict:
     """Catch what fell through: deliveries whose job was lost, claims of dead workers, sync runs
-    whose worker is gone, push changes left pending."""
+    whose worker is gone, streams that failed because the database or Redis went away and have
+    no retry waiting, push changes left pending."""
     from .push import schedule_push
-    from .sync.runner import fail_lost_runs
+    from .sync.runner import fail_lost_runs, requeue_infrastructure_failures
     from .webhooks.inbox import accounts_with_waiting_deliveries, requeue_stale_claims, wake_processor
 
     requeued = requeue_stale_claims()
     lost_runs = fail_lost_runs()
+    recovered = requeue_infrastructure_failures()
     waiting = accounts_with_waiting_deliveries(timedelta(minutes=1))
     for account_id in waiting:
         wake_processor(account_id)
@@ -318,7 +324,7 @@ def sweep() -> dict:
     db.session.rollback()
     for account_id, kind in pending:
         schedule_push(account_id, kind)
-    return {"stale_claims": requeued, "lost_runs": lost_runs, "inboxes_woken": len(waiting), "push_rescheduled": len(pending)}
+    return {"stale_claims": requeued, "lost_runs": lost_runs, "streams_recovered": recovered, "inboxes_woken": len(waiting), "push_rescheduled": len(pending)}
 
 
 def start_in_background(app: Flask, **kwargs) -> Scheduler:

@@ -193,7 +193,9 @@ def test_faults(fresh_sandbox):
     client.timeout = 0.3
     with pytest.raises(errors.TransportError, match="timed out"):
         client.request("POST", "/order/202309/orders/search", query={"page_size": 1}, body={})
+    assert control(fresh_sandbox, "GET", "/faults").json()["injected"] == {"error": 1, "unavailable": 1, "truncate": 1, "timeout": 1}
     control(fresh_sandbox, "DELETE", "/faults")
+    assert control(fresh_sandbox, "GET", "/faults").json()["injected"] == {}
     client.timeout = 30
     assert client.request("POST", "/order/202309/orders/search", query={"page_size": 1}, body={})["orders"]
 

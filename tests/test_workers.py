@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from redis import Redis
@@ -44,6 +45,27 @@ def wait_for(condition, timeout: float = 120.0, what: str = "condition"):
             return value
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}")
+
+
+def kill_worker(process: subprocess.Popen) -> None:
+    """SIGKILL a worker and its work horse at once, as a lost machine would stop them (the horse
+    runs in a process group of its own, RQ's ``os.setpgrp()``, so killing the worker's group
+    leaves it running)."""
+    horses = [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_of(stat) == process.pid]
+    for pid in [process.pid, *horses]:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    process.wait(timeout=30)
+
+
+def _parent_of(stat: Path) -> int | None:
+    try:
+        # pid (comm) state ppid ...: comm may hold spaces, so split after its closing ")".
+        return int(stat.read_text().rpartition(")")[2].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
 
 
 def pages_committed(account_id: int) -> int:
@@ -116,8 +138,7 @@ def test_a_worker_killed_mid_sync_then_restarted_leaves_the_same_data(rq_app, ap
         start_new_session=True,
     )
     wait_for(lambda: pages_committed(account_id) >= 2, what="two committed pages")
-    os.killpg(worker.pid, signal.SIGKILL)  # the worker and its work horse, mid-page
-    worker.wait(timeout=30)
+    kill_worker(worker)  # the worker and its work horse, mid-page
 
     control(server, "DELETE", "/faults")
     # Sync now again (the scheduler would do the same): the dead worker's job and lock are

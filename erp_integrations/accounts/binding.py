@@ -202,9 +202,17 @@ def _bind(account: IntegrationAccount, connector, shop: AuthorizedShop) -> None:
 
 
 def _connected(account: IntegrationAccount, shop: AuthorizedShop | None, message: str) -> BindingOutcome:
+    was_paused = account.status == AccountStatus.NEEDS_REAUTH
     account.status = AccountStatus.CONNECTED
     _commit(account)
     resolve_alerts(account.id, "needs_reauth")
+    if was_paused:
+        # Authorized again: every stream continues now from its cursor (those that were queued
+        # while the account waited were skipped), not at the next scheduled sync, or never on a
+        # manual interval.
+        from ..sync.enqueue import enqueue_sync
+
+        enqueue_sync(account, trigger="recovery")
     return BindingOutcome("connected", message, shop)
 
 

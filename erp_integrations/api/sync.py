@@ -163,6 +163,8 @@ def list_runs(account_id: int):
                 "counts": r.counts,
                 "api_calls": r.api_calls,
                 "error": r.error,
+                # infrastructure, marketplace, authorization or error (see the README's reliability section)
+                "failure_kind": r.failure_kind,
             }
             for r in runs
         ],

@@ -7,6 +7,7 @@ job runs through the ``execute_job`` hook inside an application context.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import queue as stdlib_queue
 import re
@@ -65,6 +66,11 @@ class EnqueuedJob:
     status: str  # queued, duplicate, finished, failed (embedded runs report their outcome)
 
 
+# The id of the job this thread is running: a sync run records it, so the sweep can ask the
+# queue whether anything still runs it.
+current_job_id: contextvars.ContextVar[str | None] = contextvars.ContextVar("erp_integrations_job_id", default=None)
+
+
 def run_job(name: str, kwargs: dict[str, Any], job_id: str | None = None) -> Any:
     """Execute a named job in the current application context through the plugin hook."""
     from ..accounts import AccountNotFound
@@ -73,6 +79,7 @@ def run_job(name: str, kwargs: dict[str, Any], job_id: str | None = None) -> Any
     func = registered_jobs().get(name)
     if func is None:
         raise LookupError(f"no job named {name!r}")
+    token = current_job_id.set(job_id)
     try:
         return get_plugin_manager().hook.execute_job(job=JobCall(name, func, kwargs, job_id))
     except AccountNotFound:
@@ -81,6 +88,8 @@ def run_job(name: str, kwargs: dict[str, Any], job_id: str | None = None) -> Any
         # Queued before its account was deleted: nothing is left to do, and nothing to retry.
         log.info("job %s (%s) skipped: account %s was deleted", name, job_id, kwargs["account_id"])
         return {"skipped": "account deleted"}
+    finally:
+        current_job_id.reset(token)
 
 
 def job_account_id(job: dict) -> Any:
@@ -187,9 +196,9 @@ class EmbeddedQueue:
 
 class RQQueue:
     def __init__(self, redis_url: str):
-        from redis import Redis
+        from .redis_client import redis_client
 
-        self.connection = Redis.from_url(redis_url)
+        self.connection = redis_client(redis_url)
 
     def queue(self, name: str):
         from rq import Queue
@@ -269,6 +278,8 @@ class RQQueue:
         return found
 
     def states(self, job_ids: list[str]) -> dict[str, str]:
+        """``queued`` (scheduled retries included) or ``running`` for each of ``job_ids`` that
+        is; a job whose worker is gone, or that Redis lost, is neither."""
         from rq.job import Job, JobStatus
 
         found = {}
@@ -277,7 +288,8 @@ class RQQueue:
                 continue
             status = job.get_status(refresh=False)
             if status == JobStatus.STARTED:
-                found[job.id] = "running"
+                if not self._orphaned(job.id):  # a killed worker's job runs nowhere
+                    found[job.id] = "running"
             elif status in (JobStatus.QUEUED, JobStatus.SCHEDULED, JobStatus.DEFERRED):
                 found[job.id] = "queued"
         return found

@@ -39,11 +39,22 @@ def sync_account(account_id: int, stream: str, full: bool = False, trigger: str 
     from ..connectors import MarketplaceError
     from ..models import AccountStatus
     from ..sync import run_sync
+    from ..sync.runner import failure_kind
 
     if get_account(account_id).status == AccountStatus.NEEDS_REAUTH:
         return {"status": "skipped", "reason": "the account must be authorized again"}
     try:
-        run = run_sync(account_id, stream, full=full, trigger=trigger)
+        try:
+            run = run_sync(account_id, stream, full=full, trigger=trigger)
+        except Exception as exc:
+            if failure_kind(exc) != "infrastructure":
+                raise
+            # The database dropped the connection (a failover, a killed backend) or Redis
+            # blinked. The failed run is recorded and every committed page kept: try once more
+            # at once, on fresh connections, from the cursor (a second failure is left to the
+            # job's retries and the scheduler's sweep).
+            db.session.close()
+            run = run_sync(account_id, stream, full=False, trigger=trigger)
     except MarketplaceError as exc:
         if not exc.needs_reauthorization:
             raise

@@ -60,10 +60,11 @@ def _page_aware_worker_class():
 
 
 def run_worker(redis_url: str, queues: list[str], burst: bool = False, name: str | None = None) -> bool:
-    from redis import Redis
     from rq import Queue
 
+    from .redis_client import redis_client
+
     _worker_app()  # build once in the parent so each forked horse starts warm
-    connection = Redis.from_url(redis_url)
+    connection = redis_client(redis_url)
     worker = _page_aware_worker_class()([Queue(q, connection=connection) for q in queues], connection=connection, name=name)
     return worker.work(burst=burst, with_scheduler=True)

@@ -122,6 +122,9 @@ class SyncRun(Base):
     # Renewed with every checkpoint: a running run whose heartbeat stops had its worker die
     # (the scheduler's sweep fails and retries it).
     heartbeat_at: Mapped[datetime | None]
+    # Why a failed run failed: "infrastructure" (our database, Redis or worker went away: the
+    # scheduler's sweep queues the stream again), "marketplace", "authorization" or "error".
+    failure_kind: Mapped[str | None] = mapped_column(String(16))
 
 
 class WebhookEvent(Base):

@@ -36,9 +36,9 @@ class StreamLock:
         settings = current_app.config["ERP_SETTINGS"]
         self._redis = None
         if settings.redis_url:
-            from redis import Redis
+            from ..jobs.redis_client import redis_client
 
-            self._redis = Redis.from_url(settings.redis_url)
+            self._redis = redis_client(settings.redis_url)
 
     def acquire(self) -> bool:
         if self._redis is not None:

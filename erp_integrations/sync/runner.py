@@ -12,6 +12,7 @@ from ..alerts import raise_alert, resolve_alerts
 from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue
+from ..jobs.queue import current_job_id
 from ..jobs.shutdown import ShutdownRequested
 from ..models import SyncCursor, SyncRun
 from .context import SyncContext
@@ -38,7 +39,7 @@ def run_sync(account_id: int, stream: str, *, full: bool = False, trigger: str =
     with stream_lock(account.id, stream) as lock:
         if lock is None:
             raise StreamBusy(f"account {account.id} stream {stream} is already syncing")
-        run = SyncRun(account_id=account.id, stream=stream, trigger=trigger, job_id=job_id, status="running")
+        run = SyncRun(account_id=account.id, stream=stream, trigger=trigger, job_id=job_id or current_job_id.get(), status="running")
         db.session.add(run)
         if not connector.stream_enabled(account, stream):
             run.status, run.finished_at, run.error = "skipped", datetime.now(UTC), "feature disabled for this account"
@@ -132,11 +133,32 @@ def _record_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
         _write_failure(run, context, exc)
 
 
+def failure_kind(exc: BaseException) -> str:
+    """``infrastructure`` when our own parts failed under the run (the database dropped the
+    connection, Redis went away): nothing is wrong with the shop and the same run succeeds once
+    they are back. ``authorization`` when the shop must be authorized again, ``marketplace`` for
+    the marketplace's other refusals, ``error`` for the rest (a bug, bad data)."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from sqlalchemy.exc import DBAPIError, InterfaceError
+
+    from ..connectors import MarketplaceError
+
+    if isinstance(exc, (OperationalError, InterfaceError, RedisConnectionError, RedisTimeoutError)):
+        return "infrastructure"
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        return "infrastructure"
+    if isinstance(exc, MarketplaceError):
+        return "authorization" if exc.needs_reauthorization else "marketplace"
+    return "error"
+
+
 def _write_failure(run: SyncRun, context: SyncContext, exc: Exception) -> None:
     # Connector errors are built without secrets (the TikTok client turns transport failures,
     # whose text could hold a token-host URL with the app secret, into its own messages).
     run = db.session.merge(run)
     run.status = "failed"
+    run.failure_kind = failure_kind(exc)
     run.error = f"{type(exc).__name__}: {exc}"[:2000]
     run.counts = dict(context.counts)
     run.api_calls = context.api_calls
@@ -158,28 +180,37 @@ def _alert_on_repeated_failures(run: SyncRun) -> None:
         )
 
 
-# A run checkpoints after every page; one silent this long has lost its worker (killed, or its
-# database connection died in a way nothing could record).
+# A run checkpoints after every page. One silent this long has lost its worker, whatever the
+# queue says (killed, or its database connection died in a way nothing could record)...
 LOST_AFTER = timedelta(minutes=30)
+# ...and one silent this long whose job the queue no longer runs (its worker was killed, or a
+# restarted Redis lost the job) has lost it too. Pages take seconds; the margin is for slow ones.
+ORPHANED_AFTER = timedelta(minutes=2)
+# A stream that failed because our own database or Redis went away is queued again by the
+# sweep, waiting longer after each such failure in a row (1, 2, 4 ... minutes, at most an hour).
+RECOVERY_BACKOFF_CAP = timedelta(minutes=60)
 
 
 def fail_lost_runs(now: datetime | None = None) -> int:
-    """Runs still "running" with no heartbeat for ``LOST_AFTER``: recorded as failed, and their
-    stream queued again when the account can sync (the scheduler's sweep calls this)."""
+    """Runs still "running" that nothing runs any more: recorded as failed (an infrastructure
+    failure), and their stream queued again when the account can sync. The scheduler's sweep
+    calls this every minute."""
+    from ..jobs import get_queue_backend
     from ..models import AccountStatus, IntegrationAccount
     from .enqueue import enqueue_sync
 
     now = now or datetime.now(UTC)
-    cutoff = now - LOST_AFTER
-    lost = db.session.scalars(
+    silent = db.session.scalars(
         select(SyncRun).where(
             SyncRun.status == "running",
-            or_(SyncRun.heartbeat_at < cutoff, and_(SyncRun.heartbeat_at.is_(None), SyncRun.started_at < cutoff)),
+            or_(SyncRun.heartbeat_at < now - ORPHANED_AFTER, and_(SyncRun.heartbeat_at.is_(None), SyncRun.started_at < now - ORPHANED_AFTER)),
         )
     ).all()
+    live_jobs = get_queue_backend().states([r.job_id for r in silent if r.job_id]) if silent else {}
+    lost = [r for r in silent if (r.heartbeat_at or r.started_at) < now - LOST_AFTER or (r.job_id and r.job_id not in live_jobs)]
     for run in lost:
         seen = run.heartbeat_at or run.started_at
-        run.status, run.finished_at = "failed", now
+        run.status, run.finished_at, run.failure_kind = "failed", now, "infrastructure"
         run.error = f"its worker stopped answering (no heartbeat since {seen:%Y-%m-%d %H:%M} UTC); queued again"
     db.session.commit()
     for run in lost:
@@ -188,3 +219,52 @@ def fail_lost_runs(now: datetime | None = None) -> int:
             enqueue_sync(account, [run.stream], trigger="recovery")
         _alert_on_repeated_failures(run)
     return len(lost)
+
+
+def requeue_infrastructure_failures(now: datetime | None = None) -> int:
+    """Queue again each stream of a connected account whose latest run failed because our own
+    infrastructure went away and that has no job waiting (its retries, kept in Redis, were
+    lost with a Redis restart, or ran out while the database was down). Without this such a
+    stream stayed failed until somebody pressed Sync now."""
+    from sqlalchemy import func
+
+    from ..jobs import get_queue_backend
+    from ..models import AccountStatus, IntegrationAccount
+    from .enqueue import enqueue_sync, sync_job_id
+
+    now = now or datetime.now(UTC)
+    latest = (
+        select(SyncRun.account_id, SyncRun.stream, func.max(SyncRun.id).label("id"))
+        .where(SyncRun.status.in_(("succeeded", "failed", "skipped")))
+        .group_by(SyncRun.account_id, SyncRun.stream)
+        .subquery()
+    )
+    failed = db.session.scalars(
+        select(SyncRun)
+        .join(latest, SyncRun.id == latest.c.id)
+        .join(IntegrationAccount, IntegrationAccount.id == SyncRun.account_id)
+        .where(SyncRun.status == "failed", SyncRun.failure_kind == "infrastructure", IntegrationAccount.status == AccountStatus.CONNECTED)
+    ).all()
+    if not failed:
+        return 0
+    waiting = get_queue_backend().states([sync_job_id(r.account_id, r.stream) for r in failed])
+    queued = 0
+    for run in failed:
+        if sync_job_id(run.account_id, run.stream) in waiting or _in_recovery_backoff(run, now):
+            continue
+        enqueue_sync(db.session.get(IntegrationAccount, run.account_id), [run.stream], trigger="recovery")
+        queued += 1
+    return queued
+
+
+def _in_recovery_backoff(run: SyncRun, now: datetime) -> bool:
+    """Wait 2^(n-1) minutes after the n-th infrastructure failure in a row before trying again."""
+    kinds = db.session.scalars(
+        select(SyncRun.failure_kind)
+        .where(SyncRun.account_id == run.account_id, SyncRun.stream == run.stream, SyncRun.status.in_(("succeeded", "failed")))
+        .order_by(SyncRun.id.desc())
+        .limit(7)
+    ).all()
+    in_a_row = next((k for k, kind in enumerate(kinds) if kind != "infrastructure"), len(kinds))
+    wait = min(RECOVERY_BACKOFF_CAP, timedelta(minutes=2 ** max(in_a_row - 1, 0)))
+    return (run.finished_at or now) > now - wait

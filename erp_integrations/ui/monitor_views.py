@@ -46,6 +46,9 @@ def monitor(account_id: int):
     ]
     queued = [s["name"] for s in streams if s["job"] == "queued" and not (s["run"] and s["run"].status == "running")]
     runs = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account.id).order_by(SyncRun.id.desc()).limit(20)).all()
+    failures = db.session.scalars(
+        select(SyncRun).where(SyncRun.account_id == account.id, SyncRun.status == "failed").order_by(SyncRun.id.desc()).limit(FAILURES_SHOWN)
+    ).all()
     alerts = db.session.scalars(select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())).all()
     pushes = db.session.scalars(select(PushRequest).where(PushRequest.account_id == account.id).order_by(PushRequest.id.desc()).limit(20)).all()
     events = db.session.scalars(select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)).all()
@@ -57,6 +60,8 @@ def monitor(account_id: int):
         account=account,
         streams=streams,
         runs=runs,
+        failures=failures,
+        failure_causes=FAILURE_CAUSES,
         alerts=alerts,
         pushes=pushes,
         events=events,
@@ -68,6 +73,15 @@ def monitor(account_id: int):
         busy=bool(queued) or any(r.status == "running" for r in latest.values()),
     )
 
+
+FAILURES_SHOWN = 20
+# SyncRun.failure_kind as an admin reads it.
+FAILURE_CAUSES = {
+    "infrastructure": "ERP database, Redis or worker went away (queued again by itself)",
+    "marketplace": "The marketplace refused or failed",
+    "authorization": "Authorization needed",
+    "error": "Error in the data or the connector",
+}
 
 # Alert kinds as an admin reads them (the kind stays in a tooltip for support).
 ALERT_TITLES = {"sync_failing": "Sync keeps failing", "needs_reauth": "Authorization needed", "authorization_expiring": "Authorization expires soon"}

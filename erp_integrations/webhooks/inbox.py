@@ -41,11 +41,11 @@ class InboxWaker:
     and queues a follow-up run. Without Redis (the embedded queue) the queue itself coalesces."""
 
     def __init__(self, app):
-        from redis import Redis
+        from ..jobs.redis_client import redis_client
 
         self.app = app
         url = app.config["ERP_SETTINGS"].redis_url
-        self.redis = Redis.from_url(url) if url else None
+        self.redis = redis_client(url) if url else None
         if self.redis is not None:
             # The marker is set once per receiver batch: on a connection of its own, spoken to
             # directly, because the client's per-command machinery (pool, retries, metrics)

@@ -66,8 +66,11 @@ class TikTokShopConnector(Connector):
         limit = int(os.environ.get("TIKTOK_SHOP_MAX_QPS", DEFAULT_LIMIT))
         limiter = current_app.extensions.setdefault("tiktok_shop.rate_limiter", RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url))
 
+        # TIKTOK_SHOP_TIMEOUT: seconds to wait for an answer before the request is retried.
+        timeout = float(os.environ.get("TIKTOK_SHOP_TIMEOUT", 30))
+
         def app_client():
-            return TikTokShopClient.for_account(account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter)
+            return TikTokShopClient.for_account(account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter, timeout=timeout)
 
         client = app_client()
         if with_tokens:

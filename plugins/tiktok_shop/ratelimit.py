@@ -28,9 +28,9 @@ class RateLimiter:
         self.clock, self.sleep = clock, sleep
         self._redis = None
         if redis_url:
-            from redis import Redis
+            from erp_integrations.jobs.redis_client import redis_client
 
-            self._redis = Redis.from_url(redis_url)
+            self._redis = redis_client(redis_url)
             self._take = self._redis.register_script(_TAKE)
         self._counts: dict[tuple, int] = {}
         self._lock = threading.Lock()

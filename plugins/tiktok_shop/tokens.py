@@ -54,9 +54,9 @@ def _single_flight(account_id: int):
     """One refresh per account at a time, across workers (Redis) or threads (embedded)."""
     settings = current_app.config["ERP_SETTINGS"]
     if settings.redis_url:
-        from redis import Redis
+        from erp_integrations.jobs.redis_client import redis_client
 
-        lock = Redis.from_url(settings.redis_url).lock(f"erp_integrations:lock:token:{account_id}", timeout=60, blocking_timeout=60)
+        lock = redis_client(settings.redis_url).lock(f"erp_integrations:lock:token:{account_id}", timeout=60, blocking_timeout=60)
         with lock:
             yield
         return

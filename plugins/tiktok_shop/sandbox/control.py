@@ -105,6 +105,8 @@ def register(app: Flask) -> None:
         box = sandbox()
         if request.method == "DELETE":
             box.state.faults = Faults()
+            with box.state.lock:
+                box.state.injected.clear()
         elif request.method == "PUT":
             changes = body()
             for key, value in changes.items():
@@ -112,7 +114,9 @@ def register(app: Flask) -> None:
                     return problem(f"{key}: unknown fault or wrong type; faults: {', '.join(FAULT_FIELDS)}")
             current = vars(box.state.faults) | {k: (tuple(v) if isinstance(v, list) else v) for k, v in changes.items()}
             box.state.faults = Faults(**current)
-        return jsonify({k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(box.state.faults).items()})
+        shown = {k: (list(v) if isinstance(v, tuple) else v) for k, v in vars(box.state.faults).items()}
+        with box.state.lock:
+            return jsonify(shown | {"injected": dict(box.state.injected)})
 
     @app.post("/sandbox/v1/shops/<key>/orders")
     def control_new_orders(key):

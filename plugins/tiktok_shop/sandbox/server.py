@@ -123,6 +123,7 @@ def _check_request() -> None:
         raise ApiError(E.SCOPE_MISSING)
     limit_key = (config.app_key, shop.index if shop else token.open_id, request.endpoint)
     if not state.rate_limiter.allow(limit_key, config.rate_limit):
+        state.count_fault("rate_limited")
         raise ApiError(E.TOO_MANY_REQUESTS)
     if body and request.method in ("POST", "PUT", "DELETE"):
         if (request.mimetype or "") != "application/json":
@@ -147,19 +148,23 @@ def _inject_faults(state: SandboxState) -> None:
     if faults.latency_ms:
         time.sleep(faults.latency_ms / 1000)  # the point of this fault is the wall-clock delay
     roll = random.random()
-    if roll < faults.error_rate:
+    for kind in ("error", "unavailable", "timeout", "truncate"):
+        rate = getattr(faults, f"{kind}_rate")
+        if roll < rate:
+            state.count_fault(kind)
+            break
+        roll -= rate
+    else:
+        return
+    if kind == "error":
         raise ApiError(E.INTERNAL_ERROR)
-    roll -= faults.error_rate
-    if roll < faults.unavailable_rate:
+    if kind == "unavailable":
         g.plain_503 = True
         raise ApiError(E.SERVICE_UNAVAILABLE)
-    roll -= faults.unavailable_rate
-    if roll < faults.timeout_rate:
+    if kind == "timeout":
         time.sleep(faults.timeout_seconds)  # outlast the client's timeout, as a hung upstream would
         raise ApiError(E.REQUEST_TIMEOUT)
-    roll -= faults.timeout_rate
-    if roll < faults.truncate_rate:
-        g.truncate = True
+    g.truncate = True
 
 
 def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:

@@ -119,6 +119,9 @@ class SandboxState:
     # shop index -> event type -> address
     webhooks: dict[int, dict[str, dict]] = field(default_factory=dict)
     request_counts: dict[str, int] = field(default_factory=dict)
+    # Faults injected so far by kind (error, unavailable, timeout, truncate, rate_limited): a
+    # test under faults can check they really happened.
+    injected: dict[str, int] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def issue_code(self, user_type: int, shops: tuple[int, ...]) -> str:
@@ -158,3 +161,7 @@ class SandboxState:
     def count(self, path: str) -> None:
         with self.lock:
             self.request_counts[path] = self.request_counts.get(path, 0) + 1
+
+    def count_fault(self, kind: str) -> None:
+        with self.lock:
+            self.injected[kind] = self.injected.get(kind, 0) + 1
