@@ -39,11 +39,13 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     http_guards.install(app, _bad_input)  # before any route: it bounds the id converter
 
     from .api import api_blueprint
+    from .api.income import well_known_blueprint
     from .api.sync import oauth_blueprint
     from .ui import ui_blueprint
     from .webhooks import receiver
 
     app.register_blueprint(api_blueprint)
+    app.register_blueprint(well_known_blueprint)
     app.register_blueprint(oauth_blueprint)
     app.register_blueprint(ui_blueprint)
     receiver.mount(app)  # webhook URLs bypass Flask: see webhooks/receiver.py

@@ -222,6 +222,18 @@ class Connector:
         """Register ``account.webhook_url`` for the event types its features need."""
         raise NotImplementedError(f"{self.name} cannot manage webhook subscriptions")
 
+    # -- income verification: what it reads, and what the marketplace must have granted ------
+
+    # The streams whose data an income report reads (its statement is as fresh as the oldest
+    # of them); empty: every enabled stream.
+    income_streams: ClassVar[tuple[str, ...]] = ()
+
+    def missing_income_scopes(self, account) -> list[str]:
+        """The marketplace permissions (TikTok's API packages) the account's grant lacks for an
+        income report, in the names the seller applies for them under; [] when none is missing
+        or the marketplace does not say."""
+        return []
+
     def stream_enabled(self, account, stream: str) -> bool:
         wanted = self.stream_features.get(stream)
         if wanted is None:

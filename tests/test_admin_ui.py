@@ -389,3 +389,41 @@ def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client
     assert missing.status == 404
     expect(page.get_by_role("heading", name="Order not found")).to_be_visible()
     expect(page.get_by_role("link", name="Back to your shops")).to_be_visible()
+
+
+def test_a_lenders_analyst_reads_income_and_nothing_else(open_page, client, app, app_env, server, tmp_path):
+    """The income page in Chromium for the role made for it: the figures the API reports, a
+    statement downloaded that verifies with the published key, and no other page of the shop."""
+    from erp_integrations.income import verify
+
+    first, second = two_synced_shops(client, app, app_env, server)
+    for account_id in (first, second):
+        sync(client, app, app_env, account_id)  # every stream the report reads, fresh
+    add_user("analyst@test.invalid", "analyst", accounts=(first,))
+    expected = client.post("/api/v1/income/reports", json={"accounts": [first]}).get_json()
+    currency, figures = next(iter(expected["currencies"].items()))
+
+    page = open_page("analyst@test.invalid")
+    page.goto("/")
+    expect(page).to_have_url(re.compile(rf"/income\?account={first}$"))
+    expect(page.get_by_role("checkbox")).to_have_count(1)  # only the assigned shop to choose
+    section = page.locator(f"section[data-currency={currency}]")
+    expect(section.locator(".monthly-income")).to_contain_text(f"{float(figures['monthly_income']):,.2f}")
+    expect(section.locator(".gmv")).to_contain_text(f"{float(figures['seller']['gmv']):,.2f}")
+    expect(page.locator("#score")).to_have_text(str(expected["score"]["score"]))
+    expect(page.locator("#factors tr[data-factor]")).to_have_count(4)
+    shot(page, "income")
+
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download signed statement").click()
+    statement = __import__("json").loads(Path(download.value.path()).read_text())
+    keys = page.request.get("/.well-known/erp-integrations/income-keys.json").json()["keys"]
+    assert verify(statement, keys) and statement["statement"]["currencies"][currency]["income"] == figures["income"]
+
+    assert page.goto(f"/accounts/{first}/monitor").status == 403
+    assert page.goto(f"/accounts/{first}/data/orders").status == 403
+    assert page.goto(f"/income?account={second}").status == 403
+    expect(page.get_by_role("link", name="Sync monitor")).to_have_count(0)
+    # Bad input on the page: a message, not a traceback.
+    assert page.goto(f"/income?account={first}&days=7").status == 400
+    expect(page.get_by_role("alert")).to_contain_text("days must be a whole number from 30 to 365")

@@ -530,6 +530,48 @@ def build_spec() -> dict:
             }
         },
     )
+    income_body = {
+        "required": True,
+        "content": {
+            "application/json": {
+                "schema": {
+                    "type": "object",
+                    "required": ["accounts"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "accounts": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 10, "uniqueItems": True},
+                        "days": {"type": "integer", "minimum": 30, "maximum": 365, "default": 90},
+                        "rates": {
+                            "type": "object",
+                            "description": 'USD per unit of each other currency, e.g. {"GBP": "1.27"}: the only way amounts in different currencies are combined',
+                            "additionalProperties": {"type": "string", "pattern": "^[0-9]+(\\.[0-9]+)?$"},
+                        },
+                        "allow_stale": {"type": "boolean", "default": False},
+                    },
+                }
+            }
+        },
+    }
+    spec.path(
+        "/api/v1/income/reports",
+        operations={
+            "post": {
+                "summary": "Income report and four-factor score for one account or one person's accounts (README: Income verification)",
+                "requestBody": income_body,
+                "responses": {"200": {"description": "The report, per currency, with its score"}, **_errors(404, 409, 422)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/income/statements",
+        operations={
+            "post": {
+                "summary": "The report signed with the ERP's Ed25519 key; refused on stale data unless allow_stale. The public keys: /.well-known/erp-integrations/income-keys.json (no sign-in)",
+                "requestBody": income_body,
+                "responses": {"201": {"description": "{statement, signature: {alg, kid, value}}"}, **_errors(404, 409, 422)},
+            }
+        },
+    )
     spec.components.security_scheme(
         "bearer",
         {

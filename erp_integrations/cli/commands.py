@@ -485,3 +485,75 @@ def scheduler_command(tick_seconds, max_per_tick, once):
         signal.signal(signum, lambda *_: scheduler.stopping.set())
     click.echo(f"scheduler {scheduler.identity}: ticking every {tick_seconds:g} s", err=True)
     scheduler.run()
+
+
+# -- income verification ---------------------------------------------------------------------
+
+
+@cli.command("income")
+@click.argument("accounts", nargs=-1, required=True)
+@click.option("--days", default=90, show_default=True, type=click.IntRange(30, 365), help="The window: this many days up to now.")
+@click.option("--rate", "rates", multiple=True, metavar="CUR=USD", help="USD per unit of a currency, e.g. GBP=1.27 (repeatable): converts for the score.")
+@click.option("--json", "as_json", is_flag=True, help="The whole report as JSON.")
+@click.option("--sign", "signed", is_flag=True, help="Print a signed statement (JSON) instead of the report.")
+@click.option("--allow-stale", is_flag=True, help="With --sign: issue even when a stream is not fresh (the statement says so).")
+def income_command(accounts, days, rates, as_json, signed, allow_stale):
+    """Income report and score for ACCOUNTS (ids or names: one person's shop and creator account)."""
+    from ..income import IncomeRefused, IncomeRequest, Window, build_report, parse_rates
+    from ..income.service import issue_statement
+
+    parsed = {}
+    for rate in rates:
+        code, sep, value = rate.partition("=")
+        if not sep:
+            raise click.BadParameter(f"{rate!r}: write CUR=USD, e.g. GBP=1.27", param_hint="--rate")
+        parsed[code.strip().upper()] = value.strip()
+    with _app().app_context():
+        try:
+            request = IncomeRequest(tuple(_find_account(a).id for a in accounts), Window.ending(days=days), parse_rates(parsed), allow_stale)
+            result = issue_statement(request) if signed else build_report(request)
+        except IncomeRefused as exc:
+            raise click.ClickException(exc.message) from None
+    if signed or as_json:
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+        return
+    _print_income(result)
+
+
+def _print_income(report: dict) -> None:
+    window = report["window"]
+    names = ", ".join(f"{a['name']} ({a['kind']})" for a in report["subject"]["accounts"])
+    click.echo(f"Income of {names}: {window['days']} days to {window['end'][:10]}")
+    for currency, figures in report["currencies"].items():
+        seller, creator = figures["seller"], figures["creator"]
+        click.echo(f"\n{currency}")
+        click.echo(f"  GMV {seller['gmv']} from {seller['orders_counted']} orders (AOV {seller['aov'] or '-'}), refunds {seller['refunds']}")
+        click.echo(
+            f"  net revenue {seller['net_revenue']}, commission {creator['actual_commission']} (+{creator['estimated_unsettled_commission']} estimated, unsettled)"
+        )
+        click.echo(f"  income {figures['income']}, monthly {figures['monthly_income']}")
+        for month in figures["months"]:
+            click.echo(f"    {month['start'][:10]} .. {month['end'][:10]}  {month['income']:>14}  {month['orders']} orders")
+    result = report["score"]
+    if result.get("score") is None:
+        click.echo(f"\nscore: none ({result['reason']})")
+        return
+    click.echo(f"\nscore {result['score']} / 100 (confidence {result['confidence']})")
+    for factor in result["factors"]:
+        click.echo(f"  {factor['name']:<12} {factor['value']:>5} x {factor['weight']}%  {factor['confidence']:<6} {'; '.join(factor['reasons'])}")
+    if report["stale"]:
+        click.echo("\nwarning: some streams are not fresh (see freshness in --json)")
+
+
+@cli.command("income-keys")
+@click.option("--rotate", is_flag=True, help="Retire the signing key (it still verifies old statements) and make a new one.")
+def income_keys_command(rotate):
+    """Print the public keys that verify income statements (JSON, as served at
+    /.well-known/erp-integrations/income-keys.json)."""
+    from ..income import public_keys
+    from ..income import rotate as rotate_key
+
+    with _app().app_context():
+        if rotate:
+            click.echo(f"signing with {rotate_key().kid} from now on", err=True)
+        click.echo(json.dumps({"keys": public_keys()}, indent=2))

@@ -21,6 +21,7 @@ from .erp import (
     Warehouse,
     Withdrawal,
 )
+from .income import IncomeSigningKey
 from .integration import (
     AccountCredential,
     AccountStatus,

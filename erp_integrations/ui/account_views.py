@@ -55,7 +55,7 @@ def account_badges(account_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
 @ui_blueprint.get("/")
 def home():
     user = check("signed_in")
-    if user.current_account_id is not None and may("affiliate", user.current_account_id):
+    if user.current_account_id is not None and (may("affiliate", user.current_account_id) or may("income", user.current_account_id)):
         return redirect(_landing(user.current_account_id))
     # No choice remembered yet: the first shop this user may see, default accounts first.
     first = db.session.scalars(visible_accounts(user).order_by(None).order_by(IntegrationAccount.is_default.desc(), IntegrationAccount.id)).first()
@@ -65,10 +65,13 @@ def home():
 
 
 def _landing(account_id: int) -> str:
-    """An account's first page: its sync monitor, or for a creator partner its affiliate orders."""
+    """An account's first page: its sync monitor; for a creator partner its affiliate orders;
+    for a lender's analyst its income report."""
     if may("read", account_id):
         return url_for("ui.monitor", account_id=account_id)
-    return url_for("ui.data", account_id=account_id, listing_name="affiliate_orders")
+    if may("affiliate", account_id):
+        return url_for("ui.data", account_id=account_id, listing_name="affiliate_orders")
+    return url_for("ui.income", account=account_id)
 
 
 @ui_blueprint.get("/accounts")

@@ -14,6 +14,10 @@ from .labels import LABELS
 from .streams import STREAM_FEATURES, STREAMS
 
 CREATOR_STREAMS = ("affiliate_orders",)
+# The API packages behind the income streams: orders search, return search, payments, and the
+# creator's affiliate orders (their "Scopes (API packages)" in the reference).
+INCOME_SCOPES_SELLER = ("Order Information", "Return & Refund Basic", "Finance Information")
+INCOME_SCOPES_CREATOR = ("Read Creator Affiliate Collaborations",)
 
 
 class TikTokShopConnector(Connector):
@@ -90,6 +94,21 @@ class TikTokShopConnector(Connector):
         return ConnectionResult(True, "ok", f"Connected: {len(shops)} authorized shop(s).", {"shops": [s.get("name") for s in shops]})
 
     # -- sync -------------------------------------------------------------------------------
+
+    # Orders (GMV, units, cancellations), returns (refunds), payments (payouts) and the
+    # creator's affiliate orders (commissions).
+    income_streams = ("orders", "returns", "payments", "affiliate_orders")
+
+    def missing_income_scopes(self, account) -> list[str]:
+        """API packages (API.md, "Scopes (API packages)" of each endpoint) an income report
+        needs, against the grant's ``granted_scopes`` from the token exchange."""
+        info = account.auth_info or {}
+        granted = info.get("granted_scopes")
+        if granted is None:
+            return []  # an older grant that did not say: the sync's 105005 errors will
+        creator = int(info.get("user_type") or 0) == 1
+        needed = INCOME_SCOPES_CREATOR if creator else INCOME_SCOPES_SELLER
+        return [scope for scope in needed if scope not in granted]
 
     def stream_enabled(self, account, stream: str) -> bool:
         if int((account.auth_info or {}).get("user_type") or 0) == 1 and stream not in CREATOR_STREAMS:

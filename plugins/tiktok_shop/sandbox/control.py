@@ -11,10 +11,10 @@ import time
 import numpy as np
 from flask import Flask, jsonify, request
 
-from .data import ORDER_STATUSES, STATUS_CODE, LiveSession
+from .data import FATE_CANCELLED, FATE_NORMAL, FATE_RETURNED, ORDER_STATUSES, STATUS_CODE, LiveSession
 from .endpoints_orders import cancellation_times
 from .ledger import ledger
-from .money import fmt
+from .money import fmt, parse
 from .server import sandbox
 from .state import Faults
 
@@ -131,6 +131,60 @@ def register(app: Flask) -> None:
             for _ in range(count):
                 core = box.data.add_order(shop, box.clock())
                 box.webhooks.order_status_changed(shop, core)
+                made.append(box.data.order_id(shop, core.index))
+        return jsonify(order_ids=made), 201
+
+    @app.get("/sandbox/v1/income")
+    def control_income():
+        """``?shop=KEY&start=UNIX&end=UNIX``: the ground truth of an income report."""
+        shop = shop_or_404(request.args.get("shop", ""))
+        if shop is None:
+            return problem("shop= must be a shop id, cipher or index", 404)
+        try:
+            start, end = int(request.args["start"]), int(request.args["end"])
+        except (KeyError, ValueError):
+            return problem("start and end must be unix times")
+        return jsonify(income_truth(shop, start, end))
+
+    @app.post("/sandbox/v1/shops/<key>/orders/scripted")
+    def control_scripted_orders(key):
+        """Orders whose every figure is chosen: ``{"orders": [{"days_ago": 10, "prices":
+        ["100.00"], "fate": "completed"|"cancelled"|"refunded", "creator": true,
+        "commission_rate": 1500}]}`` (commission in hundredths of a percent). Each has lived
+        its whole life by now (``ShopData.add_scripted_order``)."""
+        box, shop = sandbox(), shop_or_404(key)
+        if shop is None:
+            return problem("no such shop", 404)
+        specs = body().get("orders")
+        if not isinstance(specs, list) or not 1 <= len(specs) <= 10_000:
+            return problem("orders must be a list of 1 to 10000 order specs")
+        fates = {"completed": FATE_NORMAL, "cancelled": FATE_CANCELLED, "refunded": FATE_RETURNED}
+        parsed = []
+        for n, spec in enumerate(specs):
+            if not isinstance(spec, dict):
+                return problem(f"orders[{n}] must be an object")
+            days_ago, prices, fate = spec.get("days_ago"), spec.get("prices"), spec.get("fate", "completed")
+            rate = spec.get("commission_rate", 0)
+            if not isinstance(days_ago, (int, float)) or isinstance(days_ago, bool) or not 0 <= days_ago <= 3650:
+                return problem(f"orders[{n}].days_ago must be a number of days from 0 to 3650")
+            if not isinstance(prices, list) or not 1 <= len(prices) <= 50:
+                return problem(f"orders[{n}].prices must list 1 to 50 unit prices")
+            try:
+                minor = [parse(p, shop.decimals) if isinstance(p, str) else parse("", 0) for p in prices]
+            except ValueError as exc:
+                return problem(f"orders[{n}].prices: {exc} (write each price as a decimal string)")
+            if any(m <= 0 for m in minor):
+                return problem(f"orders[{n}].prices must be above zero")
+            if fate not in fates:
+                return problem(f"orders[{n}].fate must be one of {', '.join(fates)}")
+            if not isinstance(rate, int) or isinstance(rate, bool) or not 0 <= rate <= 10_000:
+                return problem(f"orders[{n}].commission_rate must be hundredths of a percent, 0 to 10000")
+            parsed.append((int(days_ago * 86_400), minor, fates[fate], 0 if spec.get("creator") else -1, rate))
+        now = box.clock()
+        made = []
+        with box.state.lock:
+            for seconds_ago, minor, fate, creator, rate in parsed:
+                core = box.data.add_scripted_order(shop, now - seconds_ago, now, minor, fate, creator, rate)
                 made.append(box.data.order_id(shop, core.index))
         return jsonify(order_ids=made), 201
 
@@ -310,6 +364,53 @@ def register(app: Flask) -> None:
         if shop is None:
             return problem("shop= must be a shop id, cipher or index", 404)
         return jsonify(stats(shop))
+
+
+def income_truth(shop, start: int, end: int) -> dict:
+    """What an income report over [start, end) must say, from the sandbox's own orders (no
+    document, no mapper): the seller's side from the shop's orders, the creator's side from the
+    orders attributed to creators (a creator account sees the first shop's)."""
+    box = sandbox()
+    cols, n = shop.orders, shop.orders.count
+    created = cols.create_time[:n]
+    indices = np.nonzero((created >= start) & (created < end))[0]
+    seller = dict.fromkeys(("orders_placed", "orders_counted", "completed_orders", "cancelled_orders", "returned_orders", "units", "shipped", "late"), 0)
+    money = dict.fromkeys(("gmv", "refunds", "sales", "actual_commission", "estimated_unsettled_commission"), 0)
+    attributed = 0
+    for core in box.data.order_cores(shop, indices):
+        seller["orders_placed"] += 1
+        status = core.status
+        if core.creator >= 0:
+            attributed += 1
+            money["sales"] += core.sub_total
+            settled = core.settle_time and status != "CANCELLED" and not core.return_stages
+            refunded = status == "CANCELLED" or bool(core.return_stages)
+            if settled:
+                money["actual_commission"] += core.affiliate_commission
+            elif not refunded:
+                money["estimated_unsettled_commission"] += core.affiliate_commission
+        if status == "CANCELLED":
+            seller["cancelled_orders"] += 1
+            continue
+        if status == "UNPAID":
+            continue
+        seller["orders_counted"] += 1
+        seller["completed_orders"] += status in ("DELIVERED", "COMPLETED")
+        seller["units"] += len(core.lines)
+        money["gmv"] += core.sub_total
+        if core.return_stages and core.return_stages[-1][0] == "RETURN_OR_REFUND_REQUEST_COMPLETE":
+            seller["returned_orders"] += 1
+            money["refunds"] += core.total
+        paid, rts = core.stage_time("AWAITING_SHIPMENT"), core.stage_time("AWAITING_COLLECTION")
+        if paid and rts:
+            seller["shipped"] += 1
+            seller["late"] += rts - paid > 72 * 3600
+    return {
+        "currency": shop.currency,
+        "seller": seller,
+        "attributed_orders": attributed,
+        **{k: fmt(int(v), shop.decimals) for k, v in money.items()},
+    }
 
 
 def stats(shop) -> dict:

@@ -617,6 +617,51 @@ class ShopData:
         self.version += 1
         return core
 
+    def add_scripted_order(self, shop: Shop, created: int, now: int, prices: list[int], fate: int, creator: int, commission_bps: int) -> OrderCore:
+        """An order with exactly these unit prices (minor units, one line each), no discount,
+        shipping or tax, that has lived its whole life by ``now``: paid 10 minutes after it was
+        placed, shipped an hour later, delivered a day after that, completed a week later and
+        settled eight days after delivery; or cancelled an hour after payment; or refunded in
+        full (a REFUND request a day after delivery, complete two days later). Tests build shops
+        whose figures are known in advance from these (the income examples in the README)."""
+        product = self.active_products(shop)[0]
+        paid = created + 600
+        stages = [("UNPAID", created), ("AWAITING_SHIPMENT", paid)]
+        return_stages: list[tuple[str, int]] = []
+        settle = 0
+        if fate == FATE_CANCELLED:
+            stages.append(("CANCELLED", paid + HOUR))
+        else:
+            delivered = paid + HOUR + 2 * HOUR + DAY
+            stages += [("AWAITING_COLLECTION", paid + HOUR), ("IN_TRANSIT", paid + 3 * HOUR), ("DELIVERED", delivered), ("COMPLETED", delivered + 7 * DAY)]
+            if fate == FATE_RETURNED:
+                return_stages = [("RETURN_OR_REFUND_REQUEST_PENDING", delivered + DAY), ("RETURN_OR_REFUND_REQUEST_COMPLETE", delivered + 3 * DAY)]
+            else:
+                settle = delivered + 8 * DAY
+        core = OrderCore(
+            index=shop.orders.count,
+            create_time=created,
+            stages=[s for s in stages if s[1] <= now] or stages[:1],
+            fate=fate,
+            lines=[(product.index, 0, price, 0, 0) for price in prices],
+            ship_original=0,
+            ship_seller_discount=0,
+            ship_platform_discount=0,
+            tax_rate_bp=0,
+            retail_delivery_fee=0,
+            buyer=created % 1_000_003,
+            creator=creator,
+            commission_bps=commission_bps if creator >= 0 else 0,
+            content_type="VIDEO",
+            return_type="REFUND" if return_stages and return_stages[0][1] <= now else None,
+            return_stages=[s for s in return_stages if s[1] <= now],
+            settle_time=settle if settle and statement_time(settle) <= now else 0,
+        )
+        self.created_orders[(shop.index, core.index)] = core
+        shop.orders.store(core)
+        self.version += 1
+        return core
+
     def move_order(self, shop: Shop, i: int, status: str, at: int) -> OrderCore:
         self.order_mutations.setdefault((shop.index, i), []).append((status, at))
         core = self.order_core(shop, i)
