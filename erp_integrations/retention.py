@@ -23,6 +23,7 @@ from .models import (
     SalesOrder,
     Shipment,
     ShopPerformanceDay,
+    ShopServiceDay,
     StatementTransaction,
     Withdrawal,
 )
@@ -53,7 +54,8 @@ def purge_history(account: IntegrationAccount, now: datetime | None = None) -> d
     for model, column in DATED_TABLES:
         result = db.session.execute(delete(model).where(model.account_id == account.id, column < cutoff))
         deleted[model.__tablename__] = result.rowcount or 0
-    result = db.session.execute(delete(ShopPerformanceDay).where(ShopPerformanceDay.account_id == account.id, ShopPerformanceDay.day < cutoff.date()))
-    deleted[ShopPerformanceDay.__tablename__] = result.rowcount or 0
+    for model in (ShopPerformanceDay, ShopServiceDay):  # kept by day, not by time
+        result = db.session.execute(delete(model).where(model.account_id == account.id, model.day < cutoff.date()))
+        deleted[model.__tablename__] = result.rowcount or 0
     db.session.commit()
     return deleted

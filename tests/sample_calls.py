@@ -196,6 +196,11 @@ CALLS = [
         lambda c: c.call("GET", "/analytics/202508/shop_lives/overview_performance", DATES),
     ),
     ("shop performance", DOCS + "analytics_202405_shop_performance.response.json", lambda c: c.call("GET", "/analytics/202405/shop/performance", DATES)),
+    (
+        "customer service performance",
+        DOCS + "customer_service_202407_performance.response.json",
+        lambda c: c.call("GET", "/customer_service/202407/performance", {"support_date_ge": DATES["start_date_ge"], "support_date_lt": DATES["end_date_lt"]}),
+    ),
     ("warehouses", DOCS + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
     (
         "webhook update",

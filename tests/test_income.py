@@ -135,6 +135,17 @@ def test_a_seeded_shop_matches_the_sandbox_ground_truth(client, app, app_env, fr
     late = Decimal(truth["seller"]["late"]) / truth["seller"]["shipped"]
     assert Decimal(figures["late_shipment_rate"]) == late.quantize(Decimal("0.0001"))
     assert truth["seller"]["cancelled_orders"] > 0 and truth["seller"]["returned_orders"] > 0  # the check has teeth
+    # Shop quality: the days the ERP stored, weighted by their chats, give the marketplace's own
+    # answer for the whole range (90 days: inside the history the sync fetched).
+    recent = report(client, [account_id], days=90)
+    start = int(datetime.fromisoformat(recent["window"]["start"]).timestamp())
+    truth = control(fresh_sandbox, "GET", "/income", params={"shop": cipher(fresh_sandbox), "start": start, "end": end}).json()
+    quality = recent["quality"]
+    assert quality["available"] and quality["support_sessions"] == truth["service"]["support_session_count"]
+    assert (quality["satisfaction_percentage"], quality["response_percentage"]) == (
+        truth["service"]["satisfaction_percentage"],
+        truth["service"]["response_percentage"],
+    )
 
 
 def test_a_creator_with_unsettled_orders_keeps_estimates_apart(client, app, app_env, creator_sandbox):
@@ -156,7 +167,10 @@ def test_the_score_of_the_worked_examples(client, app, app_env, seller_sandbox):
     # $4,750 a month: the $1,000-5,000 tier, 25 + 25 x 3,750 / 4,000.
     assert factors["revenue"]["value"] == 48.4 and factors["revenue"]["inputs"]["tier"] == "$1,000-5,000"
     assert "return rate 5.0%, at or above the 5% line" in factors["reliability"]["reasons"]
-    assert factors["reliability"]["confidence"] == "medium"  # no shop quality input
+    assert any(
+        r.endswith("customer satisfaction over " + str(report(client, [account_id])["quality"]["support_sessions"]) + " chats")
+        for r in factors["reliability"]["reasons"]
+    )
     assert result["score"] == round(sum(f["value"] * f["weight"] / 100 for f in result["factors"]), 1)
     assert 0 <= result["score"] <= 100
 
@@ -268,3 +282,25 @@ def test_errors_an_applicant_meets(client, app, app_env, fresh_sandbox, monkeypa
         answer = client.post("/api/v1/income/reports", json=body)
         assert answer.status_code == 422 and field in answer.get_json()["error"]["fields"], (body, answer.get_json())
     assert client.post("/api/v1/income/reports", json={"accounts": [2**31 - 1]}).status_code in (403, 404)
+
+
+def test_the_cli_reports_signs_and_prints_keys(client, app, app_env, cli_env, seller_sandbox):
+    account_id = build_seller_example(client, app, app_env, seller_sandbox)
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "erp_integrations", *args], env=cli_env, capture_output=True, text=True, timeout=120)
+
+    shown = cli("income", str(account_id))
+    assert shown.returncode == 0, shown.stderr
+    assert "income 14250.00, monthly 4750.00" in shown.stdout and re.search(r"score \d+\.\d / 100", shown.stdout)
+    as_json = json.loads(cli("income", str(account_id), "--json").stdout)
+    assert as_json["currencies"]["USD"]["monthly_income"] == "4750.00"
+    signed = json.loads(cli("income", str(account_id), "--sign").stdout)
+    keys = json.loads(cli("income-keys").stdout)["keys"]
+    from erp_integrations.income import verify
+
+    assert verify(signed, keys)
+    refused = cli("income", str(account_id), "--days", "400")
+    assert refused.returncode == 2 and "400 is not in the range 30<=x<=365" in refused.stderr
+    missing = cli("income", "no such shop")
+    assert missing.returncode == 2 and "no single account" in missing.stderr

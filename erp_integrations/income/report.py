@@ -226,3 +226,35 @@ def first_order_at(account_ids: list[int]) -> datetime | None:
     creator = db.session.scalar(select(func.min(AffiliateOrder.remote_created_at)).where(AffiliateOrder.account_id.in_(account_ids)))
     known = [t for t in (seller, creator) if t is not None]
     return min(known) if known else None
+
+
+def service_quality(account_ids: list[int], window: Window) -> dict[str, Any]:
+    """The shop's customer service over the window's whole days (``erp_shop_service``): chats, and
+    the shares answered within a day and rated satisfied, each day weighted by its chats.
+    Unavailable when the marketplace gave no day with a chat."""
+    from ..models import ShopServiceDay
+
+    # Whole days inside the window: a day the window starts part-way through is left out.
+    first_day = window.start.date() + timedelta(days=0 if window.start.time() == datetime.min.time() else 1)
+    rows = db.session.execute(
+        select(ShopServiceDay.support_sessions, ShopServiceDay.satisfaction_percentage, ShopServiceDay.response_percentage).where(
+            ShopServiceDay.account_id.in_(account_ids),
+            ShopServiceDay.day >= first_day,
+            ShopServiceDay.day < window.end.date(),
+            ShopServiceDay.support_sessions > 0,
+        )
+    ).all()  # a row a day: at most a year's worth per account
+    sessions = sum(r[0] for r in rows)
+    if not sessions:
+        return {"available": False, "reason": "the marketplace reported no customer service chats in the window"}
+    satisfied = sum((Decimal(r[0]) * (r[1] or ZERO) for r in rows), ZERO)
+    answered = sum((Decimal(r[0]) * (r[2] or ZERO) for r in rows), ZERO)
+    days = len(rows)
+    return {
+        "available": True,
+        "source": "customer service performance",
+        "days": days,
+        "support_sessions": int(sessions),
+        "satisfaction_percentage": str((satisfied / sessions).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+        "response_percentage": str((answered / sessions).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)),
+    }

@@ -149,9 +149,9 @@ def reliability_factor(inputs: ScoreInputs) -> Factor:
         rate = getattr(inputs, name)
         factor.reasons.append(_rate_reason(label, rate) if rate is not None else f"{label}: no data")
     if inputs.quality is not None:
-        factor.reasons.append(f"customer satisfaction {inputs.quality:.1%} ({inputs.quality_source})")
+        factor.reasons.append(f"{inputs.quality:.1%} {inputs.quality_source}")
     else:
-        factor.reasons.append("shop quality: not available from the marketplace; the other parts carry its weight")
+        factor.reasons.append("shop quality: no customer service data for the window; the other parts carry its weight")
         factor.lower_confidence("medium")
     if not weight:
         factor.reasons.append("no orders to judge by: neutral 50")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..hooks import get_connector
 from ..models import AccountStatus, AffiliateOrder, IntegrationAccount, SalesOrder, SyncRun
-from .report import NOT_COUNTED, CurrencyFigures, cents, figures, first_order_at, ratio
+from .report import NOT_COUNTED, CurrencyFigures, cents, figures, first_order_at, ratio, service_quality
 from .score import ScoreInputs, score
 from .window import MONTH_DAYS, Window
 
@@ -197,7 +197,7 @@ def build_report(request: IncomeRequest, *, for_statement: bool = False) -> dict
         "currencies": report_currencies,
         "combined": combined,
         "history": {"first_order_at": first.isoformat() if first else None, "days": history_days},
-        "quality": {"available": False, "reason": "the marketplace gives no shop rating or service score to this module yet"},
+        "quality": service_quality(ids, window),
         "freshness": {str(k): v for k, v in fresh.items()},
         "stale": bool(stale),
         "generated_at": now.isoformat(),
@@ -268,6 +268,10 @@ def _score(report, totals, per_slice, slices, window, ids, history_days, rates) 
         late_shipment_rate=ratio(late, shipped),
         orders=orders,
     )
+    quality = report["quality"]
+    if quality["available"]:
+        inputs.quality = Decimal(quality["satisfaction_percentage"]) / 100
+        inputs.quality_source = f"customer satisfaction over {quality['support_sessions']} chats"
     result = score(inputs)
     if rates:
         result["rates"] = {c: str(r) for c, r in rates.items() if c in totals}

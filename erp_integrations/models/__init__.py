@@ -16,6 +16,7 @@ from .erp import (
     SalesOrder,
     Shipment,
     ShopPerformanceDay,
+    ShopServiceDay,
     StatementTransaction,
     StockLevel,
     Warehouse,

@@ -314,3 +314,22 @@ class ShopPerformanceDay(Base):
     units_sold: Mapped[int | None]
     buyers: Mapped[int | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ShopServiceDay(Base):
+    """A day of the shop's customer service as the marketplace rates it (TikTok's Customer
+    Service Performance): how many chats, and the shares answered within a day and rated
+    satisfied. A lender's view of the shop's standing (income verification's quality input)."""
+
+    __tablename__ = "erp_shop_service"
+    __table_args__ = (UniqueConstraint("account_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("integration_accounts.id", ondelete="CASCADE"))
+    day: Mapped[date]
+    support_sessions: Mapped[int] = mapped_column(default=0)
+    # Percentages as the API gives them ("93.4"), kept exact with the money type's decimals.
+    response_percentage: Mapped[Decimal | None] = money()
+    satisfaction_percentage: Mapped[Decimal | None] = money()
+    response_time_minutes: Mapped[Decimal | None] = money()
+    synced_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

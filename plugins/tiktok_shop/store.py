@@ -19,6 +19,7 @@ from erp_integrations.models import (
     SalesOrder,
     Shipment,
     ShopPerformanceDay,
+    ShopServiceDay,
     StatementTransaction,
     StockLevel,
     Warehouse,
@@ -293,3 +294,20 @@ def store_shop_performance(context, intervals: list[dict]) -> None:
             }
         )
     context.count("shop_performance_days", bulk_upsert(ShopPerformanceDay, rows, key=("account_id", "day"), account=context.account).written)
+
+
+def store_service_days(context, days: list[dict]) -> None:
+    from erp_integrations.mapping import integer, money
+
+    rows = [
+        {
+            "account_id": context.account_id,
+            "day": date.fromisoformat(day["day"]),
+            "support_sessions": integer("support_session_count")(day) or 0,
+            "response_percentage": money("response_percentage")(day),
+            "satisfaction_percentage": money("satisfaction_percentage")(day),
+            "response_time_minutes": money("response_time_mins")(day),
+        }
+        for day in days
+    ]
+    context.count("service_days", bulk_upsert(ShopServiceDay, rows, key=("account_id", "day"), account=context.account).written)

@@ -330,6 +330,24 @@ def sync_shop_performance(context, client) -> None:
     windowed(context, client, fetch, lambda days: store.store_shop_performance(context, days), backfill_by_creation=False, trailing=ANALYTICS_TRAILING)
 
 
+def sync_service_performance(context, client) -> None:
+    """Customer Service Performance a day at a time: the API answers one average for a range,
+    and a lender's window of any length must be recomputable from days (weighted by each day's
+    sessions). The page token is the next day to fetch."""
+
+    def fetch(start, end, token, mode):
+        day = int(token) if token else start - start % 86_400
+        data = client.request("GET", "/customer_service/202407/performance", query={"support_date_ge": _day(day), "support_date_lt": _day(day + 86_400)})
+        following = day + 86_400
+        return [{"day": _day(day), **(data.get("performance") or {})}], (str(following) if following < end else None)
+
+    windowed(context, client, fetch, lambda days: store.store_service_days(context, days), backfill_by_creation=False, trailing=ANALYTICS_TRAILING)
+
+
+def _day(seconds: int) -> str:
+    return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
+
+
 STREAMS: dict[str, Callable] = {
     "warehouses": sync_warehouses,
     "products": sync_products,
@@ -345,6 +363,7 @@ STREAMS: dict[str, Callable] = {
     "affiliate_orders": sync_affiliate_orders,
     "live_sessions": sync_live_sessions,
     "shop_performance": sync_shop_performance,
+    "service_performance": sync_service_performance,
 }
 # The feature toggles that switch each stream on (any of them). Finance follows orders: it is
 # the money side of the same sales.
@@ -363,4 +382,5 @@ STREAM_FEATURES = {
     "affiliate_orders": "affiliate",
     "live_sessions": "live_shopping",
     "shop_performance": "shop_analytics",
+    "service_performance": "shop_analytics",
 }

@@ -405,10 +405,14 @@ def income_truth(shop, start: int, end: int) -> dict:
         if paid and rts:
             seller["shipped"] += 1
             seller["late"] += rts - paid > 72 * 3600
+    from .endpoints_other import service_performance
+
+    first_day, last_day = -(-start // 86_400) * 86_400, end // 86_400 * 86_400  # whole days inside
     return {
         "currency": shop.currency,
         "seller": seller,
         "attributed_orders": attributed,
+        "service": service_performance(shop, first_day, last_day) if first_day < last_day else None,
         **{k: fmt(int(v), shop.decimals) for k, v in money.items()},
     }
 

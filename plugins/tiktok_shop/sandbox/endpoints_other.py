@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import zlib
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -37,10 +38,10 @@ EVENT_TYPES = (
 LIVE_SORT_FIELDS = ("gmv", "products_added", "different_products_sold", "sku_orders", "unit_sold", "customers")
 
 
-def date_range() -> tuple[int, int]:
-    """start_date_ge / end_date_lt as unix seconds; the sandbox's shops keep UTC."""
+def date_range(names: tuple[str, str] = ("start_date_ge", "end_date_lt")) -> tuple[int, int]:
+    """start_date_ge / end_date_lt (or the given names) as unix seconds; the sandbox's shops keep UTC."""
     bounds = []
-    for name in ("start_date_ge", "end_date_lt"):
+    for name in names:
         raw = request.args.get(name)
         if not raw:
             raise invalid_param(f"{name} is required (YYYY-MM-DD)")
@@ -50,8 +51,31 @@ def date_range() -> tuple[int, int]:
             raise invalid_param(f"{name} must be a date as YYYY-MM-DD") from None
         bounds.append(int(dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC).timestamp()))
     if bounds[0] >= bounds[1]:
-        raise invalid_param("start_date_ge must be before end_date_lt")
+        raise invalid_param(f"{names[0]} must be before {names[1]}")
     return bounds[0], bounds[1]
+
+
+def service_day(shop, day: int) -> tuple[int, int, int, int]:
+    """One day of a shop's chat support, fixed by the shop and the day: (sessions, tenths of a
+    percent answered within 24 h, tenths of a percent rated satisfied, tenths of a minute to the
+    first answer). Rates in whole tenths, so a range's averages are exact to recompute."""
+    h = zlib.crc32(f"{shop.id}:{day // DAY}".encode())
+    return h % 25, 800 + (h >> 5) % 200, 850 + (h >> 13) % 150, 10 + (h >> 21) % 200
+
+
+def service_performance(shop, start: int, end: int) -> dict:
+    """Customer Service Performance over [start, end): sessions summed, rates weighted by the
+    sessions of each day, to one decimal as the API gives them ("93.4")."""
+    days = [service_day(shop, d) for d in range(start, end, DAY)]
+    sessions = sum(d[0] for d in days)
+
+    def average(k: int) -> str:
+        if not sessions:
+            return "0"
+        tenths = (sum(d[0] * d[k] for d in days) * 2 + sessions) // (2 * sessions)  # half up
+        return f"{tenths // 10}.{tenths % 10}"
+
+    return {"support_session_count": sessions, "response_percentage": average(1), "satisfaction_percentage": average(2), "response_time_mins": average(3)}
 
 
 def iso_day(seconds: int) -> str:
@@ -154,6 +178,13 @@ def register(app: Flask) -> None:
     api_route(app, "GET", "/analytics/202609/shop_lives/performance", Endpoint(ANALYTICS))(live_sessions)
     api_route(app, "GET", "/analytics/202609/shop_lives/overview_performance", Endpoint(ANALYTICS))(live_overview)
     api_route(app, "GET", "/analytics/202609/shop/performance", Endpoint(ANALYTICS))(shop_performance)
+
+    # -- Customer service ---------------------------------------------------------------------
+
+    @api_route(app, "GET", "/customer_service/202407/performance", Endpoint("Customer Service"))
+    def customer_service_performance():
+        start, end = date_range(("support_date_ge", "support_date_lt"))
+        return ok({"performance": service_performance(g.shop, start, end)})
 
     # -- Event API ----------------------------------------------------------------------------
 

@@ -21,6 +21,7 @@ ALL_SCOPES = (
     "Read Seller Affiliate Collaboration",
     "Read Creator Affiliate Collaborations",
     "TikTok Shop Analytics",
+    "Customer Service",
     "Webhook Management",
 )
 
