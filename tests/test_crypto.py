@@ -109,13 +109,16 @@ def test_rotate_re_encrypts_under_the_newest_key(app_env, databases, tmp_path):
     env = {"DATABASE_URL": url, "ERP_INTEGRATIONS_INSTANCE": str(tmp_path)}
     with create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": old}).app_context():
         account_id = create_account("tiktok_shop", {"name": "r", "region": "US", "app_key": "abcd1234", "app_secret": "rotate-me"}).id
+        from erp_integrations.income import sign
+
+        before = sign({"probe": 1})  # makes the income signing key, sealed under "old"
         db.session.remove()
 
     run_env = {**os.environ, **env, "ERP_INTEGRATIONS_SECRET_KEYS": f"{new},{old}"}
     run_env.pop("REDIS_URL", None)
     result = subprocess.run([sys.executable, "-m", "erp_integrations", "secrets", "rotate"], env=run_env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert "re-encrypted 1 credential(s) under key new" in result.stdout
+    assert "re-encrypted 1 credential(s) and 1 income signing key(s) under key new" in result.stdout
     assert "rotate-me" not in result.stdout + result.stderr
 
     with create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": new}).app_context():
@@ -123,6 +126,10 @@ def test_rotate_re_encrypts_under_the_newest_key(app_env, databases, tmp_path):
 
         assert db.session.execute(text("SELECT key_id FROM integration_credentials")).scalar() == "new"
         assert account_secrets(get_account(account_id)) == {"app_secret": "rotate-me"}
+        from erp_integrations.income import public_keys, sign, verify
+
+        after = sign({"probe": 2})  # the old key-ring entry is gone: the signing key was resealed
+        assert after["signature"]["kid"] == before["signature"]["kid"] and verify(after, public_keys())
         db.session.remove()
 
 

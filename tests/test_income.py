@@ -304,3 +304,32 @@ def test_the_cli_reports_signs_and_prints_keys(client, app, app_env, cli_env, se
     assert refused.returncode == 2 and "400 is not in the range 30<=x<=365" in refused.stderr
     missing = cli("income", "no such shop")
     assert missing.returncode == 2 and "no single account" in missing.stderr
+
+
+def test_currencies_stay_apart_unless_the_caller_gives_rates(client, app, app_env, fresh_sandbox):
+    """A person with a US and a GB shop: two reports side by side, no score without rates; with
+    rates, one combined figure (in USD) and a score, computed here independently."""
+    from sandbox_support import shops_of
+
+    shops = shops_of(fresh_sandbox)
+    us = connect(client, fresh_sandbox, name="US", shops=(0,), region=shops[0]["region"])
+    gb = connect(client, fresh_sandbox, name="GB", shops=(1,), region=shops[1]["region"])
+    for account_id in (us, gb):
+        sync(client, app, app_env, account_id)
+    apart = report(client, [us, gb])
+    assert set(apart["currencies"]) == {"USD", "GBP"} and apart["combined"] is None
+    assert apart["score"]["score"] is None and "GBP" in apart["score"]["reason"]
+    together = report(client, [us, gb], rates={"GBP": "1.27"})
+    usd, gbp = (Decimal(together["currencies"][c]["income"]) for c in ("USD", "GBP"))
+    combined = (usd + gbp * Decimal("1.27")).quantize(Decimal("0.01"))
+    assert together["combined"] == {
+        "currency": "USD",
+        "rates": {"GBP": "1.27"},
+        "income": str(combined),
+        "monthly_income": str((combined / 3).quantize(Decimal("0.01"))),
+    }
+    assert together["score"]["score"] is not None
+    revenue = next(f for f in together["score"]["factors"] if f["name"] == "revenue")
+    assert abs(Decimal(revenue["inputs"]["monthly_income"]) - combined / 3) < Decimal("0.01")
+    missing = client.post("/api/v1/income/reports", json={"accounts": [us, gb], "rates": {"EUR": "1.1"}})
+    assert missing.status_code == 422 and "GBP" in missing.get_json()["error"]["fields"]["rates"][0]

@@ -127,16 +127,18 @@ def secrets_generate_key(key_id):
 
 @secrets.command("rotate")
 def secrets_rotate():
-    """Re-encrypt every stored credential under the current (first) key."""
+    """Re-encrypt every stored credential (and income signing key) under the current (first) key."""
     from ..crypto.vault import CredentialVault
     from ..extensions import db as database
+    from ..income.signing import reseal
 
     app = _app()
     with app.app_context():
         vault = CredentialVault(database.session)
         count = vault.rotate()
+        keys = reseal(vault.keyring)
         database.session.commit()
-        click.echo(f"re-encrypted {count} credential(s) under key {vault.keyring.current_id}")
+        click.echo(f"re-encrypted {count} credential(s) and {keys} income signing key(s) under key {vault.keyring.current_id}")
 
 
 # -- accounts -----------------------------------------------------------------------------------

@@ -69,6 +69,19 @@ def rotate() -> IncomeSigningKey:
     return create_key()
 
 
+def reseal(keyring=None) -> int:
+    """Seal every signing key not under the key ring's current key again (``secrets rotate``
+    does this with the credentials, so the old key-ring entry can then be dropped)."""
+    keyring = keyring or current_keyring()
+    resealed = 0
+    for key in db.session.scalars(select(IncomeSigningKey).where(IncomeSigningKey.sealed_with != keyring.current_id)).all():
+        raw = keyring.decrypt(EncryptedValue(key.sealed_with, key.sealed_private_key), _associated_data(key.kid))
+        sealed = keyring.encrypt(raw, _associated_data(key.kid))
+        key.sealed_with, key.sealed_private_key = sealed.key_id, sealed.blob
+        resealed += 1
+    return resealed
+
+
 def public_keys() -> list[dict[str, Any]]:
     current_key()  # a fresh instance publishes the key it will sign with
     keys = db.session.scalars(select(IncomeSigningKey).order_by(IncomeSigningKey.created_at)).all()
