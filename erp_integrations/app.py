@@ -53,6 +53,17 @@ def create_app(env: Mapping[str, str] | None = None) -> Flask:
     return app
 
 
+def dispose(app: Flask) -> None:
+    """Close the database connections an app holds (its engine, and the webhook receiver's own
+    pool): for a process that builds apps and throws them away (tests, one-off commands)."""
+    engine = app.extensions.get("erp_integrations.receiver_engine")
+    with app.app_context():
+        db.session.remove()
+        if engine is not None and engine is not db.engine:
+            engine.dispose()
+        db.engine.dispose()
+
+
 def _bad_input(exc: http_guards.BadInput):
     """Unstorable text in a request: the API's JSON error, or the pages' error page."""
     if request.path.startswith("/api/"):

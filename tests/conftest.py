@@ -222,12 +222,13 @@ def rq_app(app_env, redis_url, app):
     """The test database with jobs going to Redis, whatever mode the session's app uses."""
     from redis import Redis
 
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
 
     Redis.from_url(redis_url).flushdb()
     rq_app = create_app({**app_env, "REDIS_URL": redis_url})
     with rq_app.app_context():
         yield rq_app
+    dispose(rq_app)
 
 
 @pytest.fixture
@@ -258,6 +259,7 @@ def serving(app):
     thread.start()
     yield f"http://127.0.0.1:{http.server_port}"
     http.shutdown()
+    http.server_close()
 
 
 @pytest.fixture

@@ -100,14 +100,14 @@ def test_rotate_re_encrypts_under_the_newest_key(app_env, databases, tmp_path):
     """Rotation end to end through the CLI: new key first, rotate, drop the old key."""
     from erp_integrations import migrate
     from erp_integrations.accounts import account_secrets, create_account
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
     from erp_integrations.extensions import db
 
     url = databases.new()
     migrate.upgrade(url)
     old, new = generate_key_entry("old"), generate_key_entry("new")
     env = {"DATABASE_URL": url, "ERP_INTEGRATIONS_INSTANCE": str(tmp_path)}
-    with create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": old}).app_context():
+    with (first := create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": old})).app_context():
         account_id = create_account("tiktok_shop", {"name": "r", "region": "US", "app_key": "abcd1234", "app_secret": "rotate-me"}).id
         from erp_integrations.income import sign
 
@@ -121,7 +121,7 @@ def test_rotate_re_encrypts_under_the_newest_key(app_env, databases, tmp_path):
     assert "re-encrypted 1 credential(s) and 1 income signing key(s) under key new" in result.stdout
     assert "rotate-me" not in result.stdout + result.stderr
 
-    with create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": new}).app_context():
+    with (second := create_app({**env, "ERP_INTEGRATIONS_SECRET_KEYS": new})).app_context():
         from erp_integrations.accounts import get_account
 
         assert db.session.execute(text("SELECT key_id FROM integration_credentials")).scalar() == "new"
@@ -130,7 +130,8 @@ def test_rotate_re_encrypts_under_the_newest_key(app_env, databases, tmp_path):
 
         after = sign({"probe": 2})  # the old key-ring entry is gone: the signing key was resealed
         assert after["signature"]["kid"] == before["signature"]["kid"] and verify(after, public_keys())
-        db.session.remove()
+    dispose(first)
+    dispose(second)
 
 
 def test_development_key_is_generated_with_a_warning(tmp_path):

@@ -126,7 +126,7 @@ class Workers:
 @pytest.fixture
 def matrix(app, app_env, own_redis, server):
     """The app on the test's own Redis, an admin's API client, and the workers."""
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
 
     from auth_support import ADMIN_EMAIL, ADMIN_TOKEN, add_user, api_client
 
@@ -137,10 +137,7 @@ def matrix(app, app_env, own_redis, server):
         workers = Workers(env)
         yield matrix_app, api_client(matrix_app), workers
         workers.stop_all()
-        from erp_integrations.extensions import db
-
-        db.session.remove()
-        db.engine.dispose()
+    dispose(matrix_app)
 
 
 def idle(redis_url: str, account_id: int) -> bool:

@@ -273,6 +273,8 @@ def test_errors_an_applicant_meets(client, app, app_env, fresh_sandbox, monkeypa
     # Bad input: a field each, never a 500.
     for body, field in (
         ({"accounts": []}, "accounts"),
+        ({"accounts": [-290896814228]}, "accounts"),  # found by the API fuzz: a 500 once
+        ({"accounts": [2**31]}, "accounts"),
         ({"accounts": [narrow], "days": 29}, "days"),
         ({"accounts": [narrow], "days": "90"}, "days"),
         ({"accounts": [narrow], "rates": {"gbp": "1.2"}}, "rates"),

@@ -106,7 +106,7 @@ def test_unknown_jobs_queues_and_bad_ids_are_refused(rq_app):
 
 
 def test_embedded_queue_runs_jobs_in_process(app_env, tiktok_config, app):
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
     from erp_integrations.jobs import enqueue, get_queue_backend
 
     env = {k: v for k, v in app_env.items() if k != "REDIS_URL"}
@@ -121,6 +121,7 @@ def test_embedded_queue_runs_jobs_in_process(app_env, tiktok_config, app):
         assert [log.data["status"] for log in connection_logs(account_id)] == ["not_authorized"]
         assert [f["job_id"] for f in backend.failures] == ["e2"]
         assert "DecryptionError" in backend.failures[0]["error"]
+    dispose(embedded)
 
 
 def test_background_test_connection_through_the_api(client, app_env, tiktok_config):
@@ -187,7 +188,7 @@ def _register_gated_job():
 
 
 def test_embedded_queue_debounces_and_follows_up_a_running_job(app_env, app):
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
     from erp_integrations.jobs import enqueue, get_queue_backend
 
     _register_gated_job()
@@ -203,3 +204,4 @@ def test_embedded_queue_debounces_and_follows_up_a_running_job(app_env, app):
         _gate["release"].set()
         get_queue_backend().join()  # waits for the delayed follow-up too
         assert _gate["runs"] == ["first", "second"]
+    dispose(embedded)

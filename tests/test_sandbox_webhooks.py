@@ -44,6 +44,7 @@ class Receiver:
 
     def close(self):
         self.server.shutdown()
+        self.server.server_close()  # the listening socket too
 
 
 @pytest.fixture

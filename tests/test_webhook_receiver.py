@@ -109,12 +109,13 @@ def test_the_rejected_and_the_wrongly_addressed_get_precise_json_errors(app, erp
 
 def test_a_delivery_for_an_account_deleted_elsewhere_after_its_secret_was_cached_gets_404(app, app_env, erp, account_id):
     from erp_integrations.accounts import delete_account, get_account
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
 
     assert post(erp, account_id, delivery("7400000000000000002")).status_code == 200  # caches the verifier
     other_process = create_app(app_env)  # another worker: deleting there can't clear this one's cache
     with other_process.app_context():
         delete_account(get_account(account_id))
+    dispose(other_process)
     for notification_id in ("7400000000000000003", "7400000000000000004"):  # the insert refuses, then the lookup
         response = post(erp, account_id, delivery(notification_id))
         assert response.status_code == 404 and f"account {account_id}" in response.json()["error"]["message"]
@@ -123,7 +124,7 @@ def test_a_delivery_for_an_account_deleted_elsewhere_after_its_secret_was_cached
 
 
 def test_a_key_ring_that_cannot_open_the_app_secret_gets_503_so_the_delivery_is_retried(app, app_env, account_id):
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
     from erp_integrations.crypto import generate_key_entry
 
     wrong_keys = create_app({**app_env, "ERP_INTEGRATIONS_SECRET_KEYS": generate_key_entry("other")})
@@ -135,12 +136,13 @@ def test_a_key_ring_that_cannot_open_the_app_secret_gets_503_so_the_delivery_is_
     message = response.get_json()["error"]["message"]
     assert "cannot be decrypted with the configured key ring" in message and APP_SECRET not in message
     assert stored(app) == {}
+    dispose(wrong_keys)
 
 
 def test_with_redis_down_a_stored_delivery_is_still_acknowledged_and_waits_for_the_sweep(app, app_env, account_id):
     import socket
 
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
 
     with socket.socket() as closed:  # a port nobody listens on
         closed.bind(("127.0.0.1", 0))
@@ -154,6 +156,7 @@ def test_with_redis_down_a_stored_delivery_is_still_acknowledged_and_waits_for_t
     from erp_integrations.models import WebhookEvent
 
     assert db.session.scalars(select(WebhookEvent.status)).one() == "received"  # the scheduler's sweep wakes it
+    dispose(no_redis)
 
 
 @pytest.fixture
@@ -177,6 +180,7 @@ def gunicorn(app, app_env):
     process.terminate()
     process.wait(timeout=30)
     drain.join(10)
+    process.stderr.close()
     assert "Traceback" not in "".join(log), "".join(log)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, jsonify
 
 from ..auth import check, requires
+from ..http_guards import MAX_ID
 from ..income import IncomeRefused, IncomeRequest, Window, WindowError, build_report, parse_rates, public_keys
 from ..income.service import issue_statement
 from ..income.window import DEFAULT_DAYS
@@ -23,8 +24,8 @@ def income_request() -> IncomeRequest:
     if unknown:
         raise ApiError(422, "invalid income request", {k: ["unknown field"] for k in unknown})
     accounts = body.get("accounts")
-    if not isinstance(accounts, list) or not accounts or not all(isinstance(a, int) and not isinstance(a, bool) for a in accounts):
-        raise ApiError(422, "invalid income request", {"accounts": ["must be a non-empty list of account ids"]})
+    if not isinstance(accounts, list) or not accounts or not all(isinstance(a, int) and not isinstance(a, bool) and 1 <= a <= MAX_ID for a in accounts):
+        raise ApiError(422, "invalid income request", {"accounts": [f"must be a non-empty list of account ids (1 to {MAX_ID})"]})
     if len(set(accounts)) != len(accounts):
         raise ApiError(422, "invalid income request", {"accounts": ["an account is named twice"]})
     allow_stale = body.get("allow_stale", False)

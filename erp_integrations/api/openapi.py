@@ -539,7 +539,13 @@ def build_spec() -> dict:
                     "required": ["accounts"],
                     "additionalProperties": False,
                     "properties": {
-                        "accounts": {"type": "array", "items": {"type": "integer"}, "minItems": 1, "maxItems": 10, "uniqueItems": True},
+                        "accounts": {
+                            "type": "array",
+                            "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                            "minItems": 1,
+                            "maxItems": 10,
+                            "uniqueItems": True,
+                        },
                         "days": {"type": "integer", "minimum": 30, "maximum": 365, "default": 90},
                         "rates": {
                             "type": "object",

@@ -9,6 +9,7 @@ from flask import Response, render_template, request
 
 from ..auth import check, may, visible_accounts
 from ..extensions import db
+from ..http_guards import MAX_ID
 from ..income import IncomeRefused, IncomeRequest, Window, WindowError, build_report
 from ..income.service import MAX_ACCOUNTS, issue_statement
 from . import ui_blueprint
@@ -24,6 +25,8 @@ def _request_from_query() -> IncomeRequest:
         raise IncomeRefused("account and days must be whole numbers", status=400) from None
     if not ids:
         raise IncomeRefused("choose at least one account", status=400)
+    if not all(1 <= a <= MAX_ID for a in ids):
+        raise IncomeRefused("no such account", status=404)
     if len(ids) > MAX_ACCOUNTS:
         raise IncomeRefused(f"at most {MAX_ACCOUNTS} accounts in one report", status=400)
     for account_id in ids:

@@ -247,6 +247,7 @@ class SandboxServer:
         try:
             self._server.serve_forever()
         finally:
+            self._server.server_close()
             self.sandbox.webhooks.stop()
 
     def start(self) -> SandboxServer:
@@ -255,6 +256,7 @@ class SandboxServer:
 
     def stop(self) -> None:
         self._server.shutdown()
+        self._server.server_close()  # release the listening socket, not only the loop
         self.sandbox.webhooks.stop()
 
     def __enter__(self) -> SandboxServer:
