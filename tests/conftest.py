@@ -188,9 +188,11 @@ def app_env(migrated_database_url, key_entry, request, tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def session_app(app_env):
-    from erp_integrations.app import create_app
+    from erp_integrations.app import create_app, dispose
 
-    return create_app(app_env)
+    app = create_app(app_env)
+    yield app
+    dispose(app)  # before the session's databases are dropped
 
 
 @pytest.fixture

@@ -200,6 +200,8 @@ def test_marketplace_faults_leave_the_ground_truth(matrix, own_redis, server, fa
         wait_for(lambda: idle(own_redis.url, account_id), timeout=600, what=f"the {phase} sync under {fault}")
     injected = control(server, "GET", "/faults").json()["injected"]
     assert injected.get(counted, 0) > 0, f"{fault}: the sandbox injected nothing ({injected})"
+    requests_made = sum(control(server, "GET", "/requests").json().values())
+    print(f"fault matrix: {fault}: {injected[counted]} injected in {requests_made} API requests")  # the README's figures (pytest -s)
     control(server, "DELETE", "/faults")
     control(server, "PUT", "/app", json={"rate_limit": 50})
     expected = truth(server)

@@ -22,18 +22,16 @@ from sync_support import account_config, connect, sync
 README = __import__("pathlib").Path(__file__).resolve().parents[1] / "README.md"
 
 
-@pytest.fixture
-def seller_sandbox():
+def empty_sandbox():
+    """A sandbox whose shop has no order yet: each test scripts the orders it needs."""
     s = start_sandbox(orders=0, shops=1)
     yield s
     s.stop()
 
 
-@pytest.fixture
-def creator_sandbox():
-    s = start_sandbox(orders=0, shops=1)
-    yield s
-    s.stop()
+# Two of them: a person's own shop, and the shop whose orders credit them as a creator.
+seller_sandbox = pytest.fixture(empty_sandbox, name="seller_sandbox")
+creator_sandbox = pytest.fixture(empty_sandbox, name="creator_sandbox")
 
 
 def cipher(server, index: int = 0) -> str:
