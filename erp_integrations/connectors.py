@@ -134,10 +134,43 @@ class AccountConfigSchema(Schema):
         metadata={"label": "Webhook URL", "help": "Public https address the marketplace posts events to.", "order": 80},
     )
 
+    report_time_zone = fields.String(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Length(max=64),
+        metadata={
+            "label": "Reporting time zone",
+            "help": "IANA zone the reports cut days in (Asia/Jakarta). Empty: the region's default zone.",
+            "order": 95,
+            "group": "advanced",
+        },
+    )
+    settlement_alert_days = fields.Integer(
+        allow_none=True,
+        load_default=None,
+        validate=validate.Range(min=1, max=365, error="must be a number of days from 1 to 365"),
+        metadata={
+            "label": "Settlement alert after (days)",
+            "help": "Alert when a delivered order is still not settled after this many days. Empty: 30.",
+            "order": 96,
+            "group": "advanced",
+        },
+    )
+
     @validates("webhook_url")
     def _check_webhook_url(self, value, **_):
         if value:
             validate_webhook_url(value)
+
+    @validates("report_time_zone")
+    def _check_zone(self, value, **_):
+        if value:
+            from .reports.periods import PeriodError, zone_named
+
+            try:
+                zone_named(value)
+            except PeriodError as exc:
+                raise ValidationError(exc.message) from None
 
 
 def features_field(features: tuple[Feature, ...], name: str) -> fields.Nested:

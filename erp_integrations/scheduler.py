@@ -45,6 +45,8 @@ SWEEP_EVERY = 60.0  # seconds between inbox/outbox sweeps
 RELOAD_EVERY = 900.0  # seconds between full reads of the accounts (changes are read every tick)
 UPDATE_LOOKBACK = 60  # seconds of updated_at re-read every tick
 DAY = 24 * 3600
+# Jobs every account gets once a day, outside the sync budget.
+DAILY_JOBS = ("purge_history", "check_books")
 _SLOTS_KEY = "erp_integrations:scheduler:slots"
 _LEADER_KEY = "erp_integrations:scheduler:leader"
 
@@ -92,6 +94,7 @@ class TickReport:
     enqueued: int = 0
     deferred: int = 0  # due, but over this tick's budget: next tick
     purges: int = 0  # daily purge_history jobs (outside the budget: they are light)
+    book_checks: int = 0  # daily check_books jobs (reconciliation, delayed settlements)
     swept: dict = field(default_factory=dict)
     seconds: float = 0.0  # the scheduling part of the tick
     sweep_seconds: float = 0.0  # the once-a-minute inbox and outbox sweep, when it ran
@@ -157,9 +160,10 @@ class Scheduler:
                 if minutes == -1 or (duty.job == "sync_due_streams" and (minutes or 0) * 60 != duty.period):
                     continue  # deleted, disconnected or re-timed since it was read: _refresh requeues it
                 slot = int((now - offset_of(duty.account_id, duty.period)) // duty.period)
-                if duty.job == "purge_history":
+                if duty.job in DAILY_JOBS:
                     enqueue(duty.job, job_id=make_job_id(duty.job, duty.account_id), queue="default", account_id=duty.account_id)
-                    report.purges += 1
+                    report.purges += duty.job == "purge_history"
+                    report.book_checks += duty.job == "check_books"
                 else:
                     report.due += 1
                     if report.enqueued >= self.max_per_tick:
@@ -250,6 +254,7 @@ class Scheduler:
             # shop moved from 5 to 60 minutes would otherwise wait for a slot years away.
             yield f"sync:{account_id}:{minutes}", minutes * 60, "sync_due_streams"
         yield f"purge:{account_id}", DAY, "purge_history"
+        yield f"books:{account_id}", DAY, "check_books"
 
     # -- the loop ---------------------------------------------------------------------------
 

@@ -14,6 +14,7 @@ from . import (  # noqa: E402,F401  (routes register on import)
     openapi,
     push,
     query_check,
+    reports,
     sync,
     users,
     webhooks,

@@ -100,3 +100,16 @@ def sync_due_streams(account_id: int) -> dict:
     except NotSyncable as exc:  # disconnected since the tick: nothing to do until a person acts
         return {"queued": 0, "skipped": str(exc)}
     return {"queued": sum(j.status == "queued" for j in jobs), "already_waiting": sum(j.status == "duplicate" for j in jobs)}
+
+
+@job_function("check_books", retries=(60, 600))
+def check_books(account_id: int) -> dict:
+    """The daily look at an account's money (run after the purge): reconcile the last 90 days
+    of statements, payouts and orders, and check for delayed settlements; each raises or
+    resolves its alert."""
+    from ..accounts import get_account
+    from ..reports.delayed import check_account
+    from ..reports.reconcile import check_account as reconcile_account
+
+    account = get_account(account_id)
+    return {**reconcile_account(account), **check_account(account)}

@@ -297,6 +297,11 @@ class AffiliateOrderLine(SyncedRecord, Base):
     actual_commission_base: Mapped[Decimal | None] = money()
     actual_commission: Mapped[Decimal | None] = money()
     actual_shop_ads_commission: Mapped[Decimal | None] = money()
+    # Rewards (creator side): TikTok's bonus commission and creator commission reward fee.
+    estimated_bonus_commission: Mapped[Decimal | None] = money()
+    actual_bonus_commission: Mapped[Decimal | None] = money()
+    estimated_creator_reward: Mapped[Decimal | None] = money()
+    actual_creator_reward: Mapped[Decimal | None] = money()
     refunded_quantity: Mapped[int] = mapped_column(default=0)
     returned_quantity: Mapped[int] = mapped_column(default=0)
 

@@ -48,6 +48,11 @@ class AffiliateLineMapper(Mapper):
         "actual_commission_base": display_money("actual_commission_base.amount", "actual_commission_base.currency"),
         "actual_commission": lambda d: _amount(d, "actual_paid_commission", "actual_commission"),
         "actual_shop_ads_commission": lambda d: _amount(d, "actual_paid_shop_ads_commission", "actual_shop_ads_commission"),
+        # Creator side only: the seller side has no rewards (its co-funded bonus is a fee).
+        "estimated_bonus_commission": display_money("estimated_bonus_commission.amount", "estimated_bonus_commission.currency"),
+        "actual_bonus_commission": display_money("actual_bonus_commission.amount", "actual_bonus_commission.currency"),
+        "estimated_creator_reward": display_money("estimated_creator_commission_reward_fee.amount", "estimated_creator_commission_reward_fee.currency"),
+        "actual_creator_reward": display_money("actual_creator_commission_reward_fee.amount", "actual_creator_commission_reward_fee.currency"),
         "refunded_quantity": lambda d: integer("refunded_quantity")(d) or 0,
         "returned_quantity": lambda d: integer("returned_quantity")(d) or 0,
     }

@@ -12,8 +12,9 @@ import numpy as np
 from flask import Flask, jsonify, request
 
 from .data import FATE_CANCELLED, FATE_NORMAL, FATE_RETURNED, ORDER_STATUSES, STATUS_CODE, LiveSession
+from .documents import order_rewards
 from .endpoints_orders import cancellation_times
-from .ledger import ledger
+from .ledger import BalanceEntries, balance_entries, ledger
 from .money import fmt, parse
 from .server import sandbox
 from .state import Faults
@@ -145,6 +146,20 @@ def register(app: Flask) -> None:
         except (KeyError, ValueError):
             return problem("start and end must be unix times")
         return jsonify(income_truth(shop, start, end))
+
+    @app.get("/sandbox/v1/reports")
+    def control_reports():
+        """``?shop=KEY&start=UNIX&end=UNIX``: the ground truth of a report over [start, end):
+        the income figures (orders created in the range) and the finance ones (statements whose
+        statement time, payments whose paid time, falls in it; the balance at its end)."""
+        shop = shop_or_404(request.args.get("shop", ""))
+        if shop is None:
+            return problem("shop= must be a shop id, cipher or index", 404)
+        try:
+            start, end = int(request.args["start"]), int(request.args["end"])
+        except (KeyError, ValueError):
+            return problem("start and end must be unix times")
+        return jsonify({**income_truth(shop, start, end), **finance_truth(shop, start, end)})
 
     @app.post("/sandbox/v1/shops/<key>/orders/scripted")
     def control_scripted_orders(key):
@@ -375,7 +390,23 @@ def income_truth(shop, start: int, end: int) -> dict:
     created = cols.create_time[:n]
     indices = np.nonzero((created >= start) & (created < end))[0]
     seller = dict.fromkeys(("orders_placed", "orders_counted", "completed_orders", "cancelled_orders", "returned_orders", "units", "shipped", "late"), 0)
-    money = dict.fromkeys(("gmv", "refunds", "sales", "actual_commission", "estimated_unsettled_commission"), 0)
+    money = dict.fromkeys(
+        (
+            "gmv",
+            "refunds",
+            "sales",
+            "actual_commission",
+            "estimated_unsettled_commission",
+            "estimated_commission",
+            "bonus_estimated",
+            "bonus_actual",
+            "reward_estimated",
+            "reward_actual",
+            "tax",
+            "shipping_fee",
+        ),
+        0,
+    )
     attributed = 0
     for core in box.data.order_cores(shop, indices):
         seller["orders_placed"] += 1
@@ -385,8 +416,15 @@ def income_truth(shop, start: int, end: int) -> dict:
             money["sales"] += core.sub_total
             settled = core.settle_time and status != "CANCELLED" and not core.return_stages
             refunded = status == "CANCELLED" or bool(core.return_stages)
+            bonus, reward = order_rewards(core)
+            if not refunded:
+                money["estimated_commission"] += core.affiliate_commission
+                money["bonus_estimated"] += bonus
+                money["reward_estimated"] += reward
             if settled:
                 money["actual_commission"] += core.affiliate_commission
+                money["bonus_actual"] += bonus
+                money["reward_actual"] += reward
             elif not refunded:
                 money["estimated_unsettled_commission"] += core.affiliate_commission
         if status == "CANCELLED":
@@ -398,6 +436,8 @@ def income_truth(shop, start: int, end: int) -> dict:
         seller["completed_orders"] += status in ("DELIVERED", "COMPLETED")
         seller["units"] += len(core.lines)
         money["gmv"] += core.sub_total
+        money["tax"] += core.product_tax
+        money["shipping_fee"] += core.shipping_fee
         if core.return_stages and core.return_stages[-1][0] == "RETURN_OR_REFUND_REQUEST_COMPLETE":
             seller["returned_orders"] += 1
             money["refunds"] += core.total
@@ -417,6 +457,40 @@ def income_truth(shop, start: int, end: int) -> dict:
     }
 
 
+def balance_at(entries: BalanceEntries, moment: int) -> int:
+    """The available balance at ``moment``: settled in, less withdrawn (minor units)."""
+    before = entries.created < moment
+    settle = np.array([t == "SETTLE" for t in entries.types], dtype=bool)
+    return int(entries.amount[before & settle].sum() - entries.amount[before & ~settle].sum())
+
+
+def finance_truth(shop, start: int, end: int) -> dict:
+    box = sandbox()
+    book = ledger(box.data, shop, box.clock())
+    when = book.days * 86_400
+    chosen = (when >= start) & (when < end)
+    paid = np.array([book.payment_paid(int(w)) for w in book.weeks], dtype=np.int64)
+    paid_in = (paid >= start) & (paid < end)
+    minor = lambda value: fmt(int(value), shop.decimals)  # noqa: E731
+    n = shop.orders.count
+    on_chosen = np.isin(book.statement_day_of_order, book.days[chosen])
+    affiliate = int(shop.orders.commission[:n][on_chosen].sum())
+    return {
+        "statements": {
+            # Fees as the statements carry them: negative, the platform's and the creators' parts.
+            "affiliate_commission": minor(-affiliate),
+            "platform_commission": minor(book.fee[chosen].sum() + affiliate),
+            "count": int(chosen.sum()),
+            "revenue": minor(book.revenue[chosen].sum()),
+            "fees": minor(book.fee[chosen].sum()),
+            "shipping_cost": minor(book.shipping[chosen].sum()),
+            "settlement": minor(book.settlement[chosen].sum()),
+        },
+        "payouts": minor(book.week_amount[paid_in].sum()),
+        "balance": minor(balance_at(balance_entries(shop, book), end)),
+    }
+
+
 def stats(shop) -> dict:
     box = sandbox()
     now = box.clock()
@@ -428,6 +502,7 @@ def stats(shop) -> dict:
     for product in products:
         by_status[product.status] = by_status.get(product.status, 0) + 1
     book = ledger(box.data, shop, now)
+    entries = balance_entries(shop, book)
     affiliate = cols.creator[:n] >= 0
     created, _ = cancellation_times(box, shop)
     return {
@@ -447,10 +522,8 @@ def stats(shop) -> dict:
         "cancellations": {"count": int((created > 0).sum())},
         "statements": {"count": int(len(book.days)), "settlement_total": money(book.settlement.sum())},
         "payments": {"count": int(len(book.weeks)), "amount_total": money(book.week_amount.sum())},
-        "withdrawals": {
-            "count": int(sum(1 for w in book.weeks if book.payment_paid(int(w)) <= now)),
-            "amount_total": money(sum(int(a) for w, a in zip(book.weeks, book.week_amount, strict=True) if book.payment_paid(int(w)) <= now)),
-        },
+        "withdrawals": {"count": len(entries.types), "amount_total": money(entries.amount.sum())},
+        "balance": money(balance_at(entries, now + 1)),
         "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
         "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},
     }

@@ -479,6 +479,30 @@ def affiliate_status(core: OrderCore, creator_side: bool) -> str:
     return "ORDERED" if creator_side else "PROCESSING"
 
 
+# Rewards on top of the commission, creator side: every fourth attributed order earns a bonus
+# commission of 10 % of its commission base (commission_bonus_rate 1000), every sixth a creator
+# commission reward fee of 2 % (creator_commission_reward_rate 200). Rates are hundredths of a
+# percent, as the official sample's (affiliate_creator_202410_orders_search).
+BONUS_RATE_BPS, REWARD_RATE_BPS = 1000, 200
+
+
+def reward_rates(core: OrderCore) -> tuple[int, int]:
+    return (BONUS_RATE_BPS if core.index % 4 == 0 else 0, REWARD_RATE_BPS if core.index % 6 == 0 else 0)
+
+
+def order_rewards(core: OrderCore) -> tuple[int, int]:
+    """The order's bonus commission and reward fee in minor units (estimated; actual once settled)."""
+    base = sum(price - seller - platform for _, _, price, seller, platform in core.lines)
+    return tuple((base * rate + 5_000) // 10_000 for rate in reward_rates(core))
+
+
+def split_over(total: int, weights: list[int]) -> list[int]:
+    """``total`` shared out in proportion to ``weights``, the last share taking the remainder."""
+    whole = sum(weights) or 1
+    shares = [(total * w + whole // 2) // whole for w in weights[:-1]]
+    return shares + [total - sum(shares)]
+
+
 def affiliate_order_document(data: ShopData, shop: Shop, core: OrderCore, creator_side: bool) -> dict:
     """One affiliate order (the whole order attributed to one creator's content)."""
     settled = affiliate_status(core, creator_side) in ("COMPLETED", "SETTLED")
@@ -488,6 +512,9 @@ def affiliate_order_document(data: ShopData, shop: Shop, core: OrderCore, creato
     # order's commission exactly (a creator's statement must match to the cent).
     line_commissions = [(b * core.commission_bps + 5_000) // 10_000 for b in line_bases[:-1]]
     line_commissions.append(core.affiliate_commission - sum(line_commissions))
+    bonus_rate, reward_rate = reward_rates(core)
+    bonus, reward = order_rewards(core)
+    line_bonuses, line_rewards = split_over(bonus, line_bases), split_over(reward, line_bases)
     skus = []
     for k, (product_index, _sku_index, price, _seller, _platform) in enumerate(core.lines):
         product = shop.products[product_index]
@@ -518,18 +545,18 @@ def affiliate_order_document(data: ShopData, shop: Shop, core: OrderCore, creato
                     "product_name": product.title,
                     "shop_name": shop.name,
                     "commission_rate": core.commission_bps,
-                    "commission_bonus_rate": 0,
+                    "commission_bonus_rate": bonus_rate,
                     "shop_ads_commission_rate": 0,
-                    "estimated_bonus_commission": amount(shop, 0),
+                    "estimated_bonus_commission": amount(shop, line_bonuses[k]),
                     "estimated_shop_ads_commission": amount(shop, 0),
                     "estimated_commission": amount(shop, line_commission),
                     "actual_commission": amount(shop, actual),
-                    "actual_bonus_commission": amount(shop, 0),
+                    "actual_bonus_commission": amount(shop, line_bonuses[k] if settled else 0),
                     "actual_shop_ads_commission": amount(shop, 0),
                     "tag": "",
-                    "creator_commission_reward_rate": 0,
-                    "estimated_creator_commission_reward_fee": amount(shop, 0),
-                    "actual_creator_commission_reward_fee": amount(shop, 0),
+                    "creator_commission_reward_rate": reward_rate,
+                    "estimated_creator_commission_reward_fee": amount(shop, line_rewards[k]),
+                    "actual_creator_commission_reward_fee": amount(shop, line_rewards[k] if settled else 0),
                 }
             )
         else:

@@ -8,7 +8,7 @@ from flask import Flask, g, request
 from . import documents as D
 from .api_errors import invalid_param, ok
 from .data import DAY, STATEMENT_ID_BASE, STATUS_CODE
-from .ledger import Ledger, ledger, payment_id, statement_document, withdrawal_id
+from .ledger import Ledger, balance_entries, ledger, payment_id, statement_document
 from .money import fmt
 from .search import paged_search
 from .server import Endpoint, api_route, sandbox
@@ -114,21 +114,19 @@ def register(app: Flask) -> None:
         if unknown:
             raise invalid_param(f"unknown types: {', '.join(sorted(unknown))}")
         book = current_ledger()
-        created = np.array([book.payment_paid(int(w)) for w in book.weeks], dtype=np.int64)
-        mask = window(created, "create_time_ge", "create_time_lt") & (created <= book.now)
-        if "WITHDRAW" not in types:
-            mask[:] = False
+        entries = balance_entries(shop, book)
+        created = entries.created
+        mask = window(created, "create_time_ge", "create_time_lt") & (created <= book.now) & np.isin(entries.types, types)
         indices = np.nonzero(mask)[0]
 
         def build(k: int) -> dict:
-            week = int(book.weeks[k])
             return {
-                "id": withdrawal_id(shop, week),
-                "type": "WITHDRAW",
-                "amount": fmt(int(book.week_amount[k]), shop.decimals),
+                "id": entries.ids[k],
+                "type": entries.types[k],
+                "amount": fmt(int(entries.amount[k]), shop.decimals),
                 "currency": shop.currency,
                 "status": "SUCCESS",
-                "create_time": book.payment_paid(week),
+                "create_time": int(created[k]),
             }
 
         filters = {"path": "withdrawals", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}

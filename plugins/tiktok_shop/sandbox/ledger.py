@@ -81,6 +81,34 @@ def ledger(data: ShopData, shop: Shop, now: int) -> Ledger:
     return result
 
 
+@dataclass
+class BalanceEntries:
+    """The seller's balance ledger as ``finance/202309/withdrawals`` lists it: a SETTLE entry
+    when a statement lands (at its statement time, the statement's settlement amount) and a
+    WITHDRAW entry when a payment reaches the bank. Amounts are positive, as in the official
+    sample; the type says which way the money moved (README, "Reports": available balance)."""
+
+    created: np.ndarray
+    types: list[str]
+    amount: np.ndarray
+    ids: list[str]
+
+
+SETTLE_ID_OFFSET = 5 * 10**11  # settle entries take the upper half of a shop's withdrawal ids
+
+
+def balance_entries(shop: Shop, book: Ledger) -> BalanceEntries:
+    settle_created = (book.days * DAY).astype(np.int64)
+    withdraw_created = np.array([book.payment_paid(int(w)) for w in book.weeks], dtype=np.int64)
+    return BalanceEntries(
+        np.concatenate([settle_created, withdraw_created]),
+        ["SETTLE"] * len(book.days) + ["WITHDRAW"] * len(book.weeks),
+        np.concatenate([book.settlement, book.week_amount]).astype(np.int64),
+        [str(WITHDRAWAL_ID_BASE + shop.index * SHOP_STRIDE + SETTLE_ID_OFFSET + int(d)) for d in book.days]
+        + [withdrawal_id(shop, int(w)) for w in book.weeks],
+    )
+
+
 def statement_document(shop: Shop, book: Ledger, k: int) -> dict:
     from .money import fmt
 
