@@ -104,8 +104,7 @@ def balance_entries(shop: Shop, book: Ledger) -> BalanceEntries:
         np.concatenate([settle_created, withdraw_created]),
         ["SETTLE"] * len(book.days) + ["WITHDRAW"] * len(book.weeks),
         np.concatenate([book.settlement, book.week_amount]).astype(np.int64),
-        [str(WITHDRAWAL_ID_BASE + shop.index * SHOP_STRIDE + SETTLE_ID_OFFSET + int(d)) for d in book.days]
-        + [withdrawal_id(shop, int(w)) for w in book.weeks],
+        [str(WITHDRAWAL_ID_BASE + shop.index * SHOP_STRIDE + SETTLE_ID_OFFSET + int(d)) for d in book.days] + [withdrawal_id(shop, int(w)) for w in book.weeks],
     )
 
 
