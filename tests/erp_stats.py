@@ -40,6 +40,12 @@ def _sum_by_currency(column, currency_column, *where) -> dict:
     return {currency: total for currency, total in rows if currency}
 
 
+def _balance(account_id: int) -> dict:
+    settled = _sum_by_currency(Withdrawal.amount, Withdrawal.currency, Withdrawal.account_id == account_id, Withdrawal.type == "SETTLE")
+    withdrawn = _sum_by_currency(Withdrawal.amount, Withdrawal.currency, Withdrawal.account_id == account_id, Withdrawal.type == "WITHDRAW")
+    return {c: settled.get(c, Decimal(0)) - withdrawn.get(c, Decimal(0)) for c in set(settled) | set(withdrawn)}
+
+
 def erp_stats(account_id: int, truth: dict) -> dict:
     scalar = lambda q: db.session.scalar(q) or 0  # noqa: E731
     products = Product.account_id == account_id
@@ -92,6 +98,8 @@ def erp_stats(account_id: int, truth: dict) -> dict:
                 truth["withdrawals"]["amount_total"], _sum_by_currency(Withdrawal.amount, Withdrawal.currency, Withdrawal.account_id == account_id)
             ),
         },
+        # Settled in, less withdrawn: the balance the ledger leaves.
+        "balance": money_like(truth["balance"], _balance(account_id)),
         "affiliate_orders": {
             "count": scalar(select(func.count()).select_from(AffiliateOrder).where(AffiliateOrder.account_id == account_id)),
             "estimated_commission_total": money_like(

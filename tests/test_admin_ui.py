@@ -427,3 +427,57 @@ def test_a_lenders_analyst_reads_income_and_nothing_else(open_page, client, app,
     # Bad input on the page: a message, not a traceback.
     assert page.goto(f"/income?account={first}&days=7").status == 400
     expect(page.get_by_role("alert")).to_contain_text("days must be a whole number from 30 to 365")
+
+
+def test_the_dashboard_its_downloads_and_the_books_pages(open_page, client, app, app_env, server, tmp_path):
+    """The reports dashboard in Chromium for a shop: KPI cards equal to the API's figures, a chart
+    with its data table, CSV and XLSX downloads that read back to the page's totals; delayed
+    settlements and reconciliation pages; a creator partner sees only affiliate figures."""
+    import csv
+    import io
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    first, _ = two_synced_shops(client, app, app_env, server)
+    sync(client, app, app_env, first)
+    query = {"account": first, "period": "custom", "from": "2025-06-01", "to": "2026-11-30"}
+    expected = client.get("/api/v1/reports/summary", query_string=query).get_json()
+    (currency,) = expected["currencies"]
+    page = open_page()
+    page.goto(f"/reports?account={first}&period=custom&from=2025-06-01&to=2026-11-30")
+    section = page.locator(f"section[data-currency={currency['currency']}]")
+    gmv = Decimal(currency["figures"]["gmv"])
+    expect(section.locator("[data-figure=gmv] .kpi-value")).to_contain_text(f"{gmv:,.2f}")
+    expect(section.locator("svg.chart title").first).to_contain_text("GMV, net sales, refunds and payouts per day")
+    expect(page.locator("table[data-report=orders_by_status] tbody tr").first).to_be_visible()
+    shot(page, "reports-dashboard")
+
+    page.get_by_text("By day (the data behind the chart)").first.click()  # the chart's table, folded
+    daily = page.locator("table[data-report=daily]")
+    with page.expect_download() as got:
+        daily.get_by_role("link", name="CSV").click()
+    rows = list(csv.DictReader(io.StringIO(Path(got.value.path()).read_text())))
+    assert sum(Decimal(r["GMV"]) for r in rows) == gmv
+    with page.expect_download() as got:
+        daily.get_by_role("link", name="XLSX").click()
+    assert got.value.suggested_filename.endswith(".xlsx")
+    sheet = load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sum(Decimal(str(v[3])) for v in values) == gmv
+
+    page.goto(f"/reports/reconciliation?account={first}&period=custom&from=2025-06-01&to=2026-11-30")
+    expect(page.locator("h1")).to_have_text("Reconciliation")
+    expect(page.get_by_text("The books agree")).to_be_visible()
+    page.goto(f"/reports/delayed-settlements?account={first}&days=1")
+    expect(page.locator("table[data-report=delayed-settlements]")).to_be_visible()
+    shot(page, "reports-delayed")
+    assert page.goto(f"/reports?account={first}&period=custom&from=2026-05-01&to=2026-04-01").status == 422
+    expect(page.get_by_role("alert")).to_contain_text("must be on or after from")
+
+    add_user("partner@test.invalid", "creator", accounts=(first,))
+    partner = open_page("partner@test.invalid")
+    partner.goto(f"/reports?account={first}")
+    expect(partner.locator("[data-figure=gmv]")).to_have_count(0)
+    expect(partner.locator("table[data-report=orders_by_status]")).to_have_count(0)
+    assert partner.goto(f"/reports/reconciliation?account={first}").status == 403

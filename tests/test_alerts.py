@@ -52,21 +52,33 @@ def test_a_stream_failing_three_runs_in_a_row_raises_an_alert_that_a_success_res
     assert open_alerts(account_id) == []
 
 
-def test_unsettled_transactions_of_old_orders_show_as_delayed_settlements(client, app):
+def test_orders_delivered_long_ago_and_not_settled_show_as_delayed_settlements(client, app):
+    """Aged from delivery, not creation: an old order delivered last week is not late; an order
+    delivered 45 days ago with an unsettled transaction is."""
     from erp_integrations.accounts import create_account
     from erp_integrations.extensions import db
-    from erp_integrations.models import StatementTransaction
+    from erp_integrations.models import SalesOrder, StatementTransaction
 
     account_id = create_account("tiktok_shop", {"name": "A", "region": "US", "app_key": "abcdef12", "app_secret": "secret-value"}).id
     now = datetime.now(UTC)
-    db.session.add_all(
-        [
-            StatementTransaction(account_id=account_id, external_id="recent", is_settled=False, order_created_at=now - timedelta(days=3)),
-            StatementTransaction(account_id=account_id, external_id="settled", is_settled=True, order_created_at=now - timedelta(days=90)),
-        ]
-    )
+
+    def order(external_id: str, created_days: int, delivered_days: int, settled: bool) -> None:
+        db.session.add(
+            SalesOrder(
+                account_id=account_id,
+                external_id=external_id,
+                remote_created_at=now - timedelta(days=created_days),
+                delivered_at=now - timedelta(days=delivered_days),
+            )
+        )
+        db.session.add(
+            StatementTransaction(account_id=account_id, external_id=f"t-{external_id}", order_external_id=external_id, is_settled=settled, settlement_amount=10)
+        )
+
+    order("recent-delivery", 90, 5, settled=False)
+    order("settled", 90, 60, settled=True)
     db.session.commit()
     assert "Delayed settlements" not in monitor_html(app, account_id)
-    db.session.add(StatementTransaction(account_id=account_id, external_id="late", is_settled=False, order_created_at=now - timedelta(days=45)))
+    order("late", 50, 45, settled=False)
     db.session.commit()
-    assert "1 transaction(s) of orders older than 30 days are not settled yet" in monitor_html(app, account_id)
+    assert "1 order(s) delivered more than 30 days ago are not settled yet" in monitor_html(app, account_id)

@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import func, select
 from test_income import cipher, connect_creator, empty_sandbox, scripted, spread
 
 from sandbox_support import control, shops_of
@@ -32,6 +33,17 @@ def summary(client, **params):
     response = client.get("/api/v1/reports/summary", query_string=params)
     assert response.status_code == 200, response.get_json()
     return response.get_json()
+
+
+@pytest.fixture
+def plugin_manager():
+    """The installed plugins plus what a test registers (a notifier), for this test alone."""
+    from erp_integrations.hooks.manager import build_plugin_manager, reset_plugin_manager
+
+    manager = build_plugin_manager()
+    reset_plugin_manager(manager)
+    yield manager
+    reset_plugin_manager()
 
 
 def test_every_figure_matches_the_ground_truth(client, app, app_env, fresh_sandbox):
@@ -186,3 +198,159 @@ def test_bad_requests_get_a_message(client, app, app_env, fresh_sandbox):
             assert field in error["fields"], (params, error)
     unknown = client.get("/api/v1/reports/payroll", query_string={"account": account_id})
     assert unknown.status_code == 404 and "payroll" in unknown.get_json()["error"]["message"]
+
+
+def test_delayed_settlements_alert_through_notify_and_resolve(client, app, plugin_manager):
+    """Seller and creator sides aged from delivery; the daily books check raises one alert per
+    account through ``notify`` when the first order crosses the line and resolves it when the
+    money has come."""
+    from erp_integrations.accounts import create_account
+    from erp_integrations.extensions import db
+    from erp_integrations.hooks import hookimpl
+    from erp_integrations.jobs.queue import run_job
+    from erp_integrations.models import AffiliateOrder, AffiliateOrderLine, SalesOrder, StatementTransaction
+
+    from test_alerts import open_alerts
+
+    class Notifier:
+        seen: list = []
+
+        @hookimpl
+        def notify(self, alert):
+            self.seen.append((alert.kind, alert.message))
+
+    plugin_manager.register(Notifier(), name="notifier")
+    account = create_account("tiktok_shop", {"name": "Late", "region": "US", "app_key": "abcdef12", "app_secret": "secret-value", "settlement_alert_days": 20})
+    now = datetime.now(UTC)
+    db.session.add(
+        SalesOrder(account_id=account.id, external_id="o1", currency="USD", remote_created_at=now - timedelta(days=40), delivered_at=now - timedelta(days=25))
+    )
+    unsettled = StatementTransaction(
+        account_id=account.id, external_id="u1", order_external_id="o1", is_settled=False, currency="USD", settlement_amount=Decimal("41.50")
+    )
+    creator_order = AffiliateOrder(account_id=account.id, external_id="a1", side="creator", status="ORDERED", delivered_at=now - timedelta(days=31))
+    db.session.add_all([unsettled, creator_order])
+    db.session.flush()
+    db.session.add(
+        AffiliateOrderLine(account_id=account.id, external_id="a1-1", affiliate_order_id=creator_order.id, currency="USD", estimated_commission=Decimal("6.20"))
+    )
+    db.session.commit()
+
+    rows = client.get("/api/v1/reports/delayed-settlements", query_string={"account": account.id, "days": 20}).get_json()["rows"]
+    assert [(r["side"], r["order"], r["amount"]) for r in rows] == [("creator", "a1", "6.20"), ("seller", "o1", "41.50")]
+    assert [r["age_days"] for r in rows] == [31, 25]
+    assert len(client.get("/api/v1/reports/delayed-settlements", query_string={"account": account.id, "days": 30}).get_json()["rows"]) == 1
+
+    run_job("check_books", {"account_id": account.id})
+    assert [a.kind for a in open_alerts(account.id)] == ["settlement_delayed"]
+    assert Notifier.seen[-1] == ("settlement_delayed", "2 order(s) delivered more than 20 days ago are not settled yet (47.70 USD awaited).")
+    unsettled.is_settled, creator_order.status = True, "SETTLED"
+    db.session.commit()
+    run_job("check_books", {"account_id": account.id})
+    assert open_alerts(account.id) == []
+
+
+def test_reconciliation_agrees_on_synced_books_and_lists_each_difference(client, app, app_env, fresh_sandbox):
+    """Synced as the marketplace gave them, the books agree. Then one transaction goes missing,
+    one payout is altered and one order's revenue is changed: each shows as its own difference
+    with its amount, and the daily check raises the alert."""
+    from erp_integrations.extensions import db
+    from erp_integrations.jobs.queue import run_job
+    from erp_integrations.models import Payout, SalesOrder, StatementTransaction
+
+    from test_alerts import open_alerts
+
+    account_id = connect(client, fresh_sandbox)
+    sync(client, app, app_env, account_id)
+    query = {"account": account_id, "period": "custom", "from": "2025-01-01", "to": datetime.now(UTC).date().isoformat()}
+    assert client.get("/api/v1/reports/reconciliation", query_string=query).get_json()["rows"] == []
+    run_job("check_books", {"account_id": account_id})
+    assert open_alerts(account_id) == []
+
+    db.session.rollback()
+    settled = db.session.scalars(
+        select(StatementTransaction)
+        .where(StatementTransaction.account_id == account_id, StatementTransaction.is_settled.is_(True))
+        .order_by(StatementTransaction.id)
+    ).all()
+    assert len(settled) > 3
+    gone, changed = settled[0], settled[1]
+    statement_id, missing = gone.statement_external_id, gone.settlement_amount
+    db.session.delete(gone)
+    order = db.session.scalar(select(SalesOrder).where(SalesOrder.account_id == account_id, SalesOrder.external_id == changed.order_external_id))
+    order.sub_total += Decimal("1.00")
+    payout = db.session.scalar(select(Payout).where(Payout.account_id == account_id).order_by(Payout.remote_created_at.desc()))  # inside the check's 90 days
+    payout.settlement_amount = (payout.settlement_amount or payout.amount) + Decimal("5.00")
+    db.session.commit()
+    rows = client.get("/api/v1/reports/reconciliation", query_string=query).get_json()["rows"]
+    by_check = {r["check"]: r for r in rows}
+    assert set(by_check) == {"statement", "payout", "order"}, rows
+    assert by_check["statement"]["reference"] == statement_id and Decimal(by_check["statement"]["difference"]) == -missing
+    assert by_check["payout"]["reference"] == payout.external_id and Decimal(by_check["payout"]["difference"]) == Decimal("-5.00")
+    assert by_check["order"]["reference"] == order.external_id and Decimal(by_check["order"]["difference"]) == Decimal("-1.00")
+    run_job("check_books", {"account_id": account_id})
+    assert [a.kind for a in open_alerts(account_id)] == ["books_disagree"]
+
+
+def test_the_cli_exports_a_listing_and_a_report(client, app, app_env, cli_env, fresh_sandbox, tmp_path):
+    """``export`` writes what the API serves: every order of the listing (CSV, formulas made
+    plain text), and the daily report as a typed workbook."""
+    import subprocess
+    import sys
+
+    account_id = connect(client, fresh_sandbox)
+    sync(client, app, app_env, account_id)
+    out = tmp_path / "orders.csv"
+    done = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "export", str(account_id), "orders", "-o", str(out)], env=cli_env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    rows = list(csv.DictReader(io.StringIO(out.read_text())))
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    db.session.rollback()
+    assert len(rows) == db.session.scalar(select(func.count()).where(SalesOrder.account_id == account_id))
+    book = tmp_path / "daily.xlsx"
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "erp_integrations",
+            "export",
+            str(account_id),
+            "daily",
+            "--from",
+            "2025-01-01",
+            "--to",
+            "2026-11-30",
+            "--format",
+            "xlsx",
+            "-o",
+            str(book),
+        ],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    api = client.get("/api/v1/reports/daily", query_string={"account": account_id, "period": "custom", "from": "2025-01-01", "to": "2026-11-30"}).get_json()[
+        "rows"
+    ]
+    values = list(load_workbook(book).active.iter_rows(min_row=2, values_only=True))
+    assert len(values) == len(api) and sum(Decimal(str(v[3])) for v in values) == sum(Decimal(r["gmv"]) for r in api)
+    bad = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "export", str(account_id), "payroll", "-o", str(out)], env=cli_env, capture_output=True, text=True
+    )
+    assert bad.returncode != 0 and "not a report or listing" in bad.stderr
+
+
+def test_csv_cells_cannot_become_formulas():
+    from zoneinfo import ZoneInfo
+
+    from erp_integrations.reports.export import csv_chunks
+
+    columns = (("name", "Name", "text"), ("amount", "Amount", "money"))
+    rows = [{"name": '=HYPERLINK("http://x")', "amount": Decimal("-12.50")}, {"name": "@SUM(A1)", "amount": Decimal("3")}, {"name": "-2+3", "amount": None}]
+    read = list(csv.reader(io.StringIO("".join(csv_chunks(columns, rows, ZoneInfo("UTC"))))))
+    assert read[1:] == [['\'=HYPERLINK("http://x")', "-12.50"], ["'@SUM(A1)", "3"], ["'-2+3", ""]]

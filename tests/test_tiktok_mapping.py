@@ -54,11 +54,20 @@ CASES = [
     (PaymentMapper, lambda: documents("official_docs/finance_202309_payments.response.json", "payments"), set()),
     (WithdrawalMapper, lambda: documents("official_docs/finance_202309_withdrawals.response.json", "withdrawals"), set()),
     (AffiliateOrderMapper, lambda: documents("official_docs/affiliate_seller_202410_orders_search.response.json", "orders"), set()),
-    # The seller side names no content ids for some SKUs in this sample; campaign ids are empty strings.
+    # The seller side names no content ids for some SKUs in this sample; campaign ids are empty
+    # strings; rewards (bonus commission, creator reward fee) are the creator side's alone.
     (
         AffiliateLineMapper,
         lambda: [s for o in documents("official_docs/affiliate_seller_202410_orders_search.response.json", "orders") for s in o["skus"]],
-        {"campaign_id", "target_collaboration_id", "open_collaboration_id"},
+        {
+            "campaign_id",
+            "target_collaboration_id",
+            "open_collaboration_id",
+            "estimated_bonus_commission",
+            "actual_bonus_commission",
+            "estimated_creator_reward",
+            "actual_creator_reward",
+        },
     ),
     (
         AffiliateLineMapper,

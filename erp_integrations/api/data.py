@@ -3,6 +3,8 @@ pages, as JSON."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import jsonify, request, url_for
 
 from ..accounts import get_account
@@ -17,7 +19,11 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
+from ..browse.listings import export_columns, export_rows
 from ..hooks import get_connector
+from ..reports.export import FORMATS, choose_format
+from ..reports.periods import account_zone_name
+from ..reports.responses import download
 from . import api_blueprint
 from .errors import ApiError
 
@@ -46,6 +52,15 @@ def data_page(account_id: int, listing_name: str):
         raise ApiError(404, f"no listing {listing_name!r}; see GET /api/v1/accounts/{account_id}/data")
     check(listing.verb, account_id)
     account = get_account(account_id)
+    fmt = choose_format(request.args, request.headers.get("Accept"))
+    if fmt is not None:
+        if fmt not in FORMATS:
+            raise ApiError(422, "invalid query", {"format": ["must be csv or xlsx"]})
+        try:
+            rows = export_rows(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
+        except InvalidQuery as exc:
+            raise ApiError(422, "invalid query", {exc.field: [exc.message]}) from None
+        return download(fmt, f"{listing.name}-{account.id}", [(listing.title, export_columns(listing), rows)], ZoneInfo(account_zone_name(account)))
     try:
         page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:

@@ -23,12 +23,15 @@ def order_detail(account_id: int, external_id: str) -> dict | None:
     after_sales = db.session.scalars(
         select(AfterSale).where(AfterSale.account_id == account_id, AfterSale.order_external_id == external_id).order_by(AfterSale.id)
     ).all()
+    from .statements import order_settlement
+
     return {
         "order": order,
         "lines": lines,
         "history": history,
         "shipments": shipments,
         "after_sales": after_sales,
+        "settlement": order_settlement(account_id, external_id),
     }
 
 

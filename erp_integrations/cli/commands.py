@@ -559,3 +559,65 @@ def income_keys_command(rotate):
         if rotate:
             click.echo(f"signing with {rotate_key().kid} from now on", err=True)
         click.echo(json.dumps({"keys": public_keys()}, indent=2))
+
+
+@cli.command("export")
+@click.argument("account")
+@click.argument("what")
+@click.option("--from", "start", help="First day (YYYY-MM-DD, in the account's reporting zone).")
+@click.option("--to", "end", help="Last day, included.")
+@click.option("--period", type=click.Choice(["day", "week", "month", "custom"]), help="Instead of --from/--to: the period around --date.")
+@click.option("--date", "day", help="A day inside --period (default today).")
+@click.option("--time-zone", help="IANA zone the days are cut in (default: the account's).")
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
+def export_command(account, what, start, end, period, day, time_zone, fmt, output):
+    """Export WHAT of ACCOUNT: a report (summary, daily, orders-by-status, top-products,
+    top-skus, live-sessions, affiliate-by-day, affiliate-by-creator, delayed-settlements,
+    reconciliation) or a listing (orders, statements, payouts, ...), as CSV or XLSX."""
+    from ..browse import LISTINGS, InvalidQuery
+    from ..browse.listings import export_columns, export_rows
+    from ..reports import ReportRefused
+    from ..reports.delayed import COLUMNS as DELAYED_COLUMNS
+    from ..reports.delayed import alert_days, delayed
+    from ..reports.export import csv_chunks, write_xlsx
+    from ..reports.reconcile import COLUMNS as RECONCILE_COLUMNS
+    from ..reports.reconcile import reconcile
+    from ..reports.service import ALL_SECTIONS, TABLES, scope_of, summary, summary_rows, table
+
+    args = {k: v for k, v in {"from": start, "to": end, "period": period, "date": day, "time_zone": time_zone}.items() if v}
+    name = what.replace("-", "_")
+    with _app().app_context():
+        found = _find_account(account)
+        try:
+            scope = scope_of([found], ALL_SECTIONS, args)
+            if name in LISTINGS:
+                listing = LISTINGS[name]
+                created = listing.created
+                listing_args = {f"{'created' if created else 'updated'}_{edge}": value for edge, value in (("from", start), ("to", end)) if value}
+                columns, rows = export_columns(listing), export_rows(listing, found.id, listing_args)
+            elif name == "summary":
+                columns, rows = summary_rows(summary(scope))
+            elif name == "delayed_settlements":
+                columns, rows = DELAYED_COLUMNS, delayed([found.id], alert_days(found))
+            elif name == "reconciliation":
+                columns, rows = RECONCILE_COLUMNS, reconcile([found.id], scope.period.start, scope.period.end)
+            elif name in TABLES:
+                columns, rows = table(scope, name)
+            else:
+                known = ", ".join(sorted({"summary", "delayed-settlements", "reconciliation", *(t.replace("_", "-") for t in TABLES), *LISTINGS}))
+                raise click.BadParameter(f"{what!r} is not a report or listing; one of: {known}", param_hint="WHAT")
+        except (ReportRefused, InvalidQuery) as exc:
+            raise click.ClickException(exc.message) from None
+        with click.progressbar(length=0, label=f"Exporting {what}", show_pos=True, file=sys.stderr) as bar:
+
+            def progress(n: int) -> None:
+                bar.update(n - bar.pos)
+
+            if fmt == "csv":
+                with open(output, "w", encoding="utf-8", newline="") as out:
+                    for chunk in csv_chunks(columns, rows, scope.period.tz, progress=progress):
+                        out.write(chunk)
+            else:
+                write_xlsx(output, [(what, columns, rows)], scope.period.tz, progress=progress)
+    click.echo(f"Wrote {output}")

@@ -28,10 +28,14 @@ def download(fmt: str, filename: str, sheets: list[tuple[str, Any, Iterable[dict
     )
 
 
+CENT = Decimal("0.01")
+
+
 def plain(value: Any) -> Any:
-    """A cell as JSON: money exact as a string, times as ISO 8601."""
+    """A cell as JSON: money exact as a string (to the cent unless it has finer digits), times
+    as ISO 8601."""
     if isinstance(value, Decimal):
-        return str(value)
+        return str(value.quantize(CENT) if value == value.quantize(CENT) else value.normalize())
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     return value

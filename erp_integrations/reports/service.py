@@ -88,6 +88,11 @@ def resolve(user, raw_ids: list[str], args) -> Scope:
         if refused:
             raise ReportRefused(403, f"you may not see the {refused[0]} figures of these accounts", "sections")
         sections = [s for s in sections if s in asked]
+    return scope_of(accounts, tuple(sections), args)
+
+
+def scope_of(accounts: list[IntegrationAccount], sections: tuple[str, ...], args) -> Scope:
+    """The scope of accounts already allowed (the CLI's, or a checked request's)."""
     zones = {account_zone_name(a) for a in accounts}
     zone = args.get("time_zone") or (zones.pop() if len(zones) == 1 else "UTC")
     try:

@@ -3,12 +3,19 @@ and an order's own page."""
 
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from flask import render_template, request
 
 from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
+from ..browse.listings import export_columns, export_rows
+from ..browse.statements import statement_detail
 from ..hooks import get_connector
+from ..reports.export import FORMATS
+from ..reports.periods import account_zone_name
+from ..reports.responses import download
 from . import ui_blueprint
 from .pages import error_page, use_account
 
@@ -44,6 +51,14 @@ def data(account_id: int, listing_name: str):
     check(listing.verb, account_id)
     account = use_account(get_account(account_id))
     error = None
+    fmt = request.args.get("format")
+    if fmt in FORMATS:
+        # The download of what the page shows: the same filters, every page of it.
+        try:
+            rows = export_rows(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
+        except InvalidQuery as exc:
+            return error_page(422, "No download", exc.message)
+        return download(fmt, f"{listing.name}-{account.id}", [(listing.title, export_columns(listing), rows)], ZoneInfo(account_zone_name(account)))
     try:
         page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:
@@ -70,3 +85,13 @@ def order(account_id: int, external_id: str):
     if detail is None:
         return error_page(404, "Order not found", f"{account.name} has no order {external_id!r}. It may not be synced yet.")
     return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"])
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/statements/<external_id>")
+def statement(account_id: int, external_id: str):
+    check("read", account_id)
+    account = use_account(get_account(account_id))
+    detail = statement_detail(account.id, external_id)
+    if detail is None:
+        return error_page(404, "Statement not found", f"{account.name} has no statement {external_id!r}. It may not be synced yet.")
+    return render_template("statement.html", account=account, detail=detail, listing=LISTINGS["statements"])

@@ -3,7 +3,7 @@ calls and errors; alerts, the push outbox, the webhook log and failed jobs, each
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
@@ -15,7 +15,7 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import get_queue_backend
 from ..jobs.queue import job_account_id
-from ..models import Alert, PushRequest, StatementTransaction, SyncCursor, SyncRun, WebhookEvent
+from ..models import Alert, PushRequest, SyncCursor, SyncRun, WebhookEvent
 from ..push.outbox import retry_request
 from ..scheduler import next_sync_at
 from ..sync.enqueue import NotSyncable, enqueue_sync, sync_job_id
@@ -52,7 +52,7 @@ def monitor(account_id: int):
     alerts = db.session.scalars(select(Alert).where(Alert.account_id == account.id, Alert.resolved_at.is_(None)).order_by(Alert.id.desc())).all()
     pushes = db.session.scalars(select(PushRequest).where(PushRequest.account_id == account.id).order_by(PushRequest.id.desc()).limit(20)).all()
     events = db.session.scalars(select(WebhookEvent).where(WebhookEvent.account_id == account.id).order_by(WebhookEvent.id.desc()).limit(20)).all()
-    delayed = delayed_settlements(account.id)
+    delayed = delayed_settlements(account)
     failed_jobs = [j for j in get_queue_backend().failed_jobs() if job_account_id(j) == account.id]
     next_run = next_sync_at(account.id, account.sync_interval_minutes)
     return render_template(
@@ -87,22 +87,14 @@ FAILURE_CAUSES = {
 ALERT_TITLES = {"sync_failing": "Sync keeps failing", "needs_reauth": "Authorization needed", "authorization_expiring": "Authorization expires soon"}
 
 
-# Marketplaces usually settle an order within a couple of weeks of delivery; older unsettled
-# transactions are money an affiliate or a lender would ask about.
-DELAYED_SETTLEMENT_DAYS = 30
+def delayed_settlements(account) -> dict | None:
+    """Orders delivered longer ago than the account's alert days and still not settled
+    (``reports.delayed``): how many, since when."""
+    from ..reports.delayed import alert_days, delayed
 
-
-def delayed_settlements(account_id: int) -> dict | None:
-    """Unsettled transactions of orders older than DELAYED_SETTLEMENT_DAYS: count and oldest."""
-    cutoff = datetime.now(UTC) - timedelta(days=DELAYED_SETTLEMENT_DAYS)
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(StatementTransaction.order_created_at)).where(
-            StatementTransaction.account_id == account_id,
-            StatementTransaction.is_settled.is_(False),
-            StatementTransaction.order_created_at < cutoff,
-        )
-    ).one()
-    return {"count": count, "oldest": oldest, "days": DELAYED_SETTLEMENT_DAYS} if count else None
+    days = alert_days(account)
+    rows = delayed([account.id], days)
+    return {"count": len(rows), "oldest": rows[0]["delivered_at"], "days": days} if rows else None
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/sync")

@@ -116,6 +116,16 @@ def _when(value):
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+@ui_blueprint.app_template_filter("when_in")
+def _when_in(value, zone: str):
+    """A time on a report's clock: the zone its days are cut in, named by its abbreviation."""
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M %Z")
+
+
 @ui_blueprint.app_template_filter("cursor_text")
 def _cursor_text(cursor) -> str:
     """A stream's saved position in words: where the next run starts reading."""
