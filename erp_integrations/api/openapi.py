@@ -578,6 +578,7 @@ def build_spec() -> dict:
             }
         },
     )
+    _report_paths(spec)
     spec.components.security_scheme(
         "bearer",
         {
@@ -592,6 +593,104 @@ def build_spec() -> dict:
     _declare_common_answers(document)
     document["paths"]["/api/v1/openapi.json"] = {"get": {"summary": "This document", "security": [], "responses": {"200": {"description": "OK"}}}}
     return document
+
+
+def _report_paths(spec: APISpec) -> None:
+    """``/api/v1/reports/...``: the figures (README: Reports) and the tables behind the dashboard,
+    as JSON or, with ``format``, a CSV or XLSX download."""
+    from ..reports.definitions import FIGURES
+    from ..reports.service import TABLES
+
+    query = [
+        {
+            "name": "account",
+            "in": "query",
+            "schema": {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}},
+            "style": "form",
+            "explode": True,
+            "description": "Accounts in the report (repeatable); none: every account the caller may see",
+        },
+        {"name": "period", "in": "query", "schema": {"type": "string", "enum": ["day", "week", "month", "custom"], "default": "month"}},
+        {"name": "date", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "A day inside the period (default today in the zone)"},
+        {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "First day of a custom range"},
+        {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "Last day of a custom range (at most 731 days)"},
+        {
+            "name": "time_zone",
+            "in": "query",
+            "schema": {"type": "string"},
+            "description": "IANA zone the days are cut in (default: the accounts' reporting zone)",
+        },
+        {"name": "sections", "in": "query", "schema": {"type": "string"}, "description": "Comma-separated: seller, finance, affiliate"},
+        {
+            "name": "format",
+            "in": "query",
+            "schema": {"type": "string", "enum": ["csv", "xlsx"]},
+            "description": "A download instead of JSON (or an Accept header)",
+        },
+    ]
+    downloads = {
+        "text/csv": {"schema": {"type": "string"}},
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+    }
+    figures = {
+        f.name: {"type": "integer" if f.kind == "count" else "string", "nullable": True, "description": f"{f.label}: {f.source}; counts {f.counts}"}
+        for f in FIGURES
+    }
+    summary_schema = {
+        "type": "object",
+        "properties": {
+            "accounts": {"type": "array", "items": {"type": "object"}},
+            "sections": {"type": "array", "items": {"type": "string"}},
+            "period": {"type": "object"},
+            "previous_period": {"type": "object"},
+            "currencies": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "currency": {"type": "string"},
+                        "figures": {"type": "object", "properties": figures},
+                        "previous": {"type": "object", "properties": figures},
+                        "change": {"type": "object"},
+                    },
+                },
+            },
+        },
+    }
+    spec.path(
+        "/api/v1/reports/definitions",
+        operations={"get": {"summary": "What every figure means: table, columns and statuses counted", "responses": {"200": {"description": "OK"}}}},
+    )
+    spec.path(
+        "/api/v1/reports/summary",
+        operations={
+            "get": {
+                "summary": "Every figure per currency for the period and the previous one (never added across currencies)",
+                "parameters": query,
+                "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": summary_schema}, **downloads}}, **_errors(404)},
+            }
+        },
+    )
+    table_schema = {
+        "type": "object",
+        "properties": {"columns": {"type": "array", "items": {"type": "object"}}, "rows": {"type": "array", "items": {"type": "object"}}},
+    }
+    days = {"name": "days", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 365, "default": 30}, "description": "Days since delivery"}
+    for name, summary_text, extra in (
+        *((t.replace("_", "-"), f"The {t.replace('_', ' ')} table of the dashboard", []) for t in TABLES),
+        ("delayed-settlements", "Orders delivered more than `days` ago and not settled (seller and creator sides)", [days]),
+        ("reconciliation", "Every difference between statements, their transactions, payouts and orders", []),
+    ):
+        spec.path(
+            f"/api/v1/reports/{name}",
+            operations={
+                "get": {
+                    "summary": summary_text,
+                    "parameters": query + extra,
+                    "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": table_schema}, **downloads}}, **_errors(404)},
+                }
+            },
+        )
 
 
 # What any operation may answer besides its own results, by what it takes: every one needs a

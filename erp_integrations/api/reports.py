@@ -97,12 +97,19 @@ def report_reconciliation():
     return _respond(scope, fmt, "reconciliation", RECONCILE_COLUMNS, reconcile(scope.account_ids, scope.period.start, scope.period.end))
 
 
-@api_blueprint.get("/reports/<name>")
-@requires("signed_in")
-def report_table(name: str):
-    scope, fmt = _scope()
-    try:
-        columns, rows = table(scope, name.replace("-", "_"))
-    except ReportRefused as exc:
-        raise _refused(exc) from None
-    return _respond(scope, fmt, name, columns, rows)
+def _table_view(name: str):
+    def view():
+        scope, fmt = _scope()
+        try:
+            columns, rows = table(scope, name)
+        except ReportRefused as exc:
+            raise _refused(exc) from None
+        return _respond(scope, fmt, name.replace("_", "-"), columns, rows)
+
+    view.__name__ = f"report_{name}"
+    return requires("signed_in")(view)
+
+
+# One route per table, so each is its own path in the OpenAPI document.
+for _name in TABLES:
+    api_blueprint.add_url_rule(f"/reports/{_name.replace('_', '-')}", view_func=_table_view(_name), methods=["GET"])

@@ -575,38 +575,24 @@ def export_command(account, what, start, end, period, day, time_zone, fmt, outpu
     """Export WHAT of ACCOUNT: a report (summary, daily, orders-by-status, top-products,
     top-skus, live-sessions, affiliate-by-day, affiliate-by-creator, delayed-settlements,
     reconciliation) or a listing (orders, statements, payouts, ...), as CSV or XLSX."""
+    from zoneinfo import ZoneInfo
+
     from ..browse import LISTINGS, InvalidQuery
-    from ..browse.listings import export_columns, export_rows
     from ..reports import ReportRefused
-    from ..reports.delayed import COLUMNS as DELAYED_COLUMNS
-    from ..reports.delayed import alert_days, delayed
     from ..reports.export import csv_chunks, write_xlsx
-    from ..reports.reconcile import COLUMNS as RECONCILE_COLUMNS
-    from ..reports.reconcile import reconcile
-    from ..reports.service import ALL_SECTIONS, TABLES, scope_of, summary, summary_rows, table
+    from ..reports.periods import account_zone_name
+    from ..reports.service import ALL_SECTIONS, scope_of
 
     args = {k: v for k, v in {"from": start, "to": end, "period": period, "date": day, "time_zone": time_zone}.items() if v}
     name = what.replace("-", "_")
     with _app().app_context():
         found = _find_account(account)
         try:
-            scope = scope_of([found], ALL_SECTIONS, args)
+            zone = ZoneInfo(time_zone or account_zone_name(found))
             if name in LISTINGS:
-                listing = LISTINGS[name]
-                created = listing.created
-                listing_args = {f"{'created' if created else 'updated'}_{edge}": value for edge, value in (("from", start), ("to", end)) if value}
-                columns, rows = export_columns(listing), export_rows(listing, found.id, listing_args)
-            elif name == "summary":
-                columns, rows = summary_rows(summary(scope))
-            elif name == "delayed_settlements":
-                columns, rows = DELAYED_COLUMNS, delayed([found.id], alert_days(found))
-            elif name == "reconciliation":
-                columns, rows = RECONCILE_COLUMNS, reconcile([found.id], scope.period.start, scope.period.end)
-            elif name in TABLES:
-                columns, rows = table(scope, name)
+                columns, rows = _listing_export(LISTINGS[name], found.id, start, end)
             else:
-                known = ", ".join(sorted({"summary", "delayed-settlements", "reconciliation", *(t.replace("_", "-") for t in TABLES), *LISTINGS}))
-                raise click.BadParameter(f"{what!r} is not a report or listing; one of: {known}", param_hint="WHAT")
+                columns, rows = _report_export(found, name, what, scope_of([found], ALL_SECTIONS, args))
         except (ReportRefused, InvalidQuery) as exc:
             raise click.ClickException(exc.message) from None
         with click.progressbar(length=0, label=f"Exporting {what}", show_pos=True, file=sys.stderr) as bar:
@@ -616,8 +602,37 @@ def export_command(account, what, start, end, period, day, time_zone, fmt, outpu
 
             if fmt == "csv":
                 with open(output, "w", encoding="utf-8", newline="") as out:
-                    for chunk in csv_chunks(columns, rows, scope.period.tz, progress=progress):
+                    for chunk in csv_chunks(columns, rows, zone, progress=progress):
                         out.write(chunk)
             else:
-                write_xlsx(output, [(what, columns, rows)], scope.period.tz, progress=progress)
+                write_xlsx(output, [(what, columns, rows)], zone, progress=progress)
     click.echo(f"Wrote {output}")
+
+
+def _listing_export(listing, account_id: int, start: str | None, end: str | None):
+    """A listing's rows for the export; either end of the range may be given alone."""
+    from ..browse.listings import export_columns, export_rows
+
+    prefix = "created" if listing.created else "updated"
+    listing_args = {f"{prefix}_{edge}": value for edge, value in (("from", start), ("to", end)) if value}
+    return export_columns(listing), export_rows(listing, account_id, listing_args)
+
+
+def _report_export(account, name: str, what: str, scope):
+    from ..browse import LISTINGS
+    from ..reports.delayed import COLUMNS as DELAYED_COLUMNS
+    from ..reports.delayed import alert_days, delayed
+    from ..reports.reconcile import COLUMNS as RECONCILE_COLUMNS
+    from ..reports.reconcile import reconcile
+    from ..reports.service import TABLES, summary, summary_rows, table
+
+    if name == "summary":
+        return summary_rows(summary(scope))
+    if name == "delayed_settlements":
+        return DELAYED_COLUMNS, delayed([account.id], alert_days(account))
+    if name == "reconciliation":
+        return RECONCILE_COLUMNS, reconcile([account.id], scope.period.start, scope.period.end)
+    if name in TABLES:
+        return table(scope, name)
+    known = ", ".join(sorted({"summary", "delayed-settlements", "reconciliation", *(t.replace("_", "-") for t in TABLES), *LISTINGS}))
+    raise click.BadParameter(f"{what!r} is not a report or listing; one of: {known}", param_hint="WHAT")
