@@ -14,7 +14,16 @@ from erp_integrations.reports.periods import MAX_DAYS, Period, PeriodError, midn
 
 # Zones whose clocks change at midnight (Santiago, Havana), by half an hour (Lord Howe), not at
 # all (Jakarta), skipped a whole day (Apia, 2011-12-30), plus the markets' usual ones.
-ZONES = ("America/Santiago", "America/Havana", "Australia/Lord_Howe", "Asia/Jakarta", "Pacific/Apia", "Europe/London", "America/Los_Angeles", "America/Sao_Paulo")
+ZONES = (
+    "America/Santiago",
+    "America/Havana",
+    "Australia/Lord_Howe",
+    "Asia/Jakarta",
+    "Pacific/Apia",
+    "Europe/London",
+    "America/Los_Angeles",
+    "America/Sao_Paulo",
+)
 days = st.dates(min_value=date(2010, 1, 1), max_value=date(2035, 12, 31))
 
 

@@ -354,3 +354,42 @@ def test_csv_cells_cannot_become_formulas():
     rows = [{"name": '=HYPERLINK("http://x")', "amount": Decimal("-12.50")}, {"name": "@SUM(A1)", "amount": Decimal("3")}, {"name": "-2+3", "amount": None}]
     read = list(csv.reader(io.StringIO("".join(csv_chunks(columns, rows, ZoneInfo("UTC"))))))
     assert read[1:] == [['\'=HYPERLINK("http://x")', "-12.50"], ["'@SUM(A1)", "3"], ["'-2+3", ""]]
+
+
+def test_a_listing_downloads_every_filtered_row_with_formulas_made_text(client, app, app_env, fresh_sandbox):
+    """The products listing as CSV (PostgreSQL's COPY or the Python writer, whichever the
+    database allows) and as XLSX: every product the filter selects, not a page of them; titles
+    that would run as formulas come back as text in the CSV; money-free listings have no
+    currency column."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Product
+
+    account_id = connect(client, fresh_sandbox)
+    sync(client, app, app_env, account_id, streams=["products"])
+    db.session.rollback()
+    products = db.session.scalars(select(Product).where(Product.account_id == account_id).order_by(Product.id)).all()
+    products[0].title, products[1].title = "=cmd|' /C calc'!A0", "-12.5"
+    db.session.commit()
+    url = f"/api/v1/accounts/{account_id}/data/products"
+    pages = []
+    after = None
+    while True:
+        page = client.get(url, query_string={"limit": 7, **({"after": after} if after else {})}).get_json()
+        pages += page["rows"]
+        after = page["next"]
+        if not after:
+            break
+    as_csv = client.get(url, query_string={"format": "csv"})
+    assert as_csv.status_code == 200, as_csv.get_data(as_text=True)[:300]
+    read = list(csv.DictReader(io.StringIO(as_csv.get_data(as_text=True))))
+    assert len(read) == len(pages) == len(products) > 7
+    titles = {r["ID"]: r["Title"] for r in read}
+    assert titles[products[0].external_id] == "'=cmd|' /C calc'!A0"  # neutralised
+    assert titles[products[1].external_id] == "-12.5"  # a number stays a number
+    assert list(read[0]) == ["ID", "Title", "Status", "Brand", "Created (America/Los_Angeles)"]
+    as_xlsx = client.get(url, query_string={"format": "xlsx"})
+    sheet = load_workbook(io.BytesIO(as_xlsx.get_data())).active
+    values = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(values) == len(products) and all(isinstance(v[4], datetime) for v in values)
+    bad = client.get(url, query_string={"format": "csv", "status": "NOT_A_STATUS"})
+    assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]

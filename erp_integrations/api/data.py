@@ -3,8 +3,6 @@ pages, as JSON."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import jsonify, request, url_for
 
 from ..accounts import get_account
@@ -19,11 +17,9 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
-from ..browse.listings import export_columns, export_rows
 from ..hooks import get_connector
 from ..reports.export import FORMATS, choose_format
-from ..reports.periods import account_zone_name
-from ..reports.responses import download
+from ..reports.responses import listing_download
 from . import api_blueprint
 from .errors import ApiError
 
@@ -57,10 +53,9 @@ def data_page(account_id: int, listing_name: str):
         if fmt not in FORMATS:
             raise ApiError(422, "invalid query", {"format": ["must be csv or xlsx"]})
         try:
-            rows = export_rows(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
+            return listing_download(fmt, listing, account, request.args, get_connector(account.connector).listing_values.get(listing.name))
         except InvalidQuery as exc:
             raise ApiError(422, "invalid query", {exc.field: [exc.message]}) from None
-        return download(fmt, f"{listing.name}-{account.id}", [(listing.title, export_columns(listing), rows)], ZoneInfo(account_zone_name(account)))
     try:
         page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:

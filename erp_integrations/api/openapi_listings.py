@@ -107,7 +107,12 @@ def register_listings(spec) -> dict:
         pages.append({"$ref": f"#/components/schemas/{name}Page"})
     return {
         "description": "One page of the listing",
-        "content": {"application/json": {"schema": {"oneOf": pages, "discriminator": {"propertyName": "listing"}}}},
+        "content": {
+            "application/json": {"schema": {"oneOf": pages, "discriminator": {"propertyName": "listing"}}},
+            # format=csv|xlsx: every row the filters select, as a download (README: Reports, exports).
+            "text/csv": {"schema": {"type": "string"}},
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": {"type": "string", "format": "binary"}},
+        },
     }
 
 
@@ -138,6 +143,7 @@ def listing_parameters() -> list[dict]:
         {"name": "after", "in": "query", "schema": {"type": "string"}},
         {"name": "before", "in": "query", "schema": {"type": "string"}},
         {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+        {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "xlsx"]}, "description": "download every row the filters select"},
         {
             "name": "with_filters",
             "in": "query",

@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import case, func, or_, select, text
 
 from ..extensions import db
 from ..models import (
@@ -149,8 +149,49 @@ def export_rows(listing: Listing, account_id: int, args, known_values=None):
     # The query is built (and the arguments checked) now, not when the first row is pulled:
     # a bad filter must be a 422 before the download starts, not a broken download.
     query = filtered_query(listing, account_id, args, known_values, extra=("format",))
-    query = query.order_by(listing.sort_column.desc(), listing.model.id.desc())
-    return (row_values(listing, row) for row in db.session.scalars(query, execution_options={"yield_per": 2_000}))
+    # Only the exported columns, as plain rows (no ORM objects): the export's speed is the
+    # database's, not the identity map's.
+    keys = [c.key for c in listing.columns] + (["currency"] if listing.has_money else [])
+    model = listing.model
+    query = query.with_only_columns(*(getattr(model, k) for k in keys)).order_by(listing.sort_column.desc(), model.id.desc())
+    return (dict(zip(keys, row, strict=True)) for row in db.session.execute(query, execution_options={"yield_per": 5_000}))
+
+
+def copy_csv(listing: Listing, account_id: int, args, zone: str, known_values=None):
+    """On PostgreSQL, the listing's CSV written by the database itself (``COPY ... TO STDOUT
+    WITH CSV``): the same rows, columns, order, zone and formula guard as the Python writer
+    (``reports.export``), at the speed of the database. Built (and the arguments checked)
+    before the first chunk is pulled."""
+    from sqlalchemy import String, cast, literal
+
+    query = filtered_query(listing, account_id, args, known_values, extra=("format",))
+    model = listing.model
+    pick = []
+    for key, heading, kind in export_columns(listing):
+        column = getattr(model, key)
+        if kind == "datetime":
+            value = func.to_char(func.timezone(literal(zone), column), "YYYY-MM-DD HH24:MI:SS")
+        elif kind in ("money", "count"):
+            value = column
+        else:
+            # Text a spreadsheet would run as a formula gets a leading quote (OWASP's list).
+            text_value = cast(column, String)
+            risky = text_value.regexp_match("^[-=+@\t\r]") & ~text_value.regexp_match("^-?[0-9]+(\\.[0-9]+)?$")
+            value = case((risky, literal("'") + text_value), else_=text_value)
+        pick.append(value.label(f"{heading} ({zone})" if kind == "datetime" else heading))
+    query = query.with_only_columns(*pick).order_by(listing.sort_column.desc(), model.id.desc())
+    compiled = query.compile(dialect=db.engine.dialect)
+    statement = f"COPY ({compiled}) TO STDOUT WITH (FORMAT csv, HEADER)"
+    params = compiled.params
+
+    def chunks():
+        with db.engine.connect() as connection:
+            raw = connection.connection.driver_connection
+            with raw.cursor() as cursor, cursor.copy(statement, params) as copy:
+                for data in copy:
+                    yield bytes(data)
+
+    return chunks()
 
 
 def export_columns(listing: Listing) -> tuple[tuple[str, str, str], ...]:

@@ -63,25 +63,33 @@ def headings(columns: Columns, zone: ZoneInfo) -> list[str]:
     return [f"{heading} ({zone.key})" if kind == "datetime" else heading for _, heading, kind in columns]
 
 
+def _csv_converter(kind: str, zone: ZoneInfo):
+    """How one column's values become CSV text (chosen once per column, not per cell)."""
+
+    def text(value):
+        return "" if value is None else neutralise(str(value))
+
+    def plain(value):
+        return "" if value is None else str(value)
+
+    def moment(value):
+        return "" if value is None else value.astimezone(zone).replace(tzinfo=None).isoformat(sep=" ")
+
+    def report_value(value):
+        return "" if value is None else (value if _NUMBER.match(str(value)) else neutralise(str(value)))
+
+    return {"datetime": moment, "money": plain, "count": plain, "date": plain, "value": report_value}.get(kind, text)
+
+
 def csv_chunks(columns: Columns, rows: Iterable[dict], zone: ZoneInfo, *, progress=None) -> Iterator[str]:
-    """CSV text, a few hundred rows per chunk."""
+    """CSV text, a thousand rows per chunk."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(headings(columns, zone))
+    converters = [(key, _csv_converter(kind, zone)) for key, _, kind in columns]
     for n, row in enumerate(rows, 1):
-        values = []
-        for key, _, kind in columns:
-            value = cell(row.get(key), kind, zone)
-            if value is None:
-                values.append("")
-            elif isinstance(value, datetime):
-                values.append(value.isoformat(sep=" "))
-            elif isinstance(value, (Decimal, int, date)):
-                values.append(str(value))
-            else:
-                values.append(neutralise(value))
-        writer.writerow(values)
-        if n % 500 == 0:
+        writer.writerow([convert(row.get(key)) for key, convert in converters])
+        if n % 1_000 == 0:
             if progress:
                 progress(n)
             yield buffer.getvalue()
@@ -100,7 +108,6 @@ def write_xlsx(target, sheets: Iterable[tuple[str, Columns, Iterable[dict]]], zo
     bold = Font(bold=True)
     total = 0
     for title, columns, rows in sheets:
-        formats = {"date": "yyyy-mm-dd", "datetime": "yyyy-mm-dd hh:mm:ss", "money": "#,##0.00", "value": "General", "count": "0"}
         part, sheet, in_sheet = 0, None, XLSX_MAX_ROWS
 
         for row in rows:
@@ -114,15 +121,9 @@ def write_xlsx(target, sheets: Iterable[tuple[str, Columns, Iterable[dict]]], zo
                     header.append(c)
                 sheet.append(header)
                 in_sheet = 0
-            out = []
-            for key, _, kind in columns:
-                value = cell(row.get(key), kind, zone)
-                if isinstance(value, (datetime, date, Decimal, int)) and kind in formats:
-                    c = WriteOnlyCell(sheet, value=value)
-                    c.number_format = formats[kind]
-                    out.append(c)
-                else:
-                    out.append(value)
+            # Plain typed values: openpyxl gives dates and times their number format itself,
+            # and a styled cell per value would cost more than the rest of the row.
+            out = [cell(row.get(key), kind, zone) for key, _, kind in columns]
             sheet.append(out)
             in_sheet += 1
             total += 1

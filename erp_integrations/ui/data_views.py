@@ -3,19 +3,15 @@ and an order's own page."""
 
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
 from flask import render_template, request
 
 from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
-from ..browse.listings import export_columns, export_rows
 from ..browse.statements import statement_detail
 from ..hooks import get_connector
 from ..reports.export import FORMATS
-from ..reports.periods import account_zone_name
-from ..reports.responses import download
+from ..reports.responses import listing_download
 from . import ui_blueprint
 from .pages import error_page, use_account
 
@@ -55,10 +51,9 @@ def data(account_id: int, listing_name: str):
     if fmt in FORMATS:
         # The download of what the page shows: the same filters, every page of it.
         try:
-            rows = export_rows(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
+            return listing_download(fmt, listing, account, request.args, get_connector(account.connector).listing_values.get(listing.name))
         except InvalidQuery as exc:
             return error_page(422, "No download", exc.message)
-        return download(fmt, f"{listing.name}-{account.id}", [(listing.title, export_columns(listing), rows)], ZoneInfo(account_zone_name(account)))
     try:
         page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:
