@@ -306,6 +306,9 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
         f"/accounts/{account_id}/data/returns",
         f"/accounts/{account_id}/data/affiliate_orders",
         "/users",
+        f"/reports?account={account_id}",
+        f"/reports/delayed-settlements?account={account_id}&days=1",
+        f"/reports/reconciliation?account={account_id}",
     ):
         page.goto(url)
         width = page.evaluate("document.documentElement.scrollWidth")
@@ -313,6 +316,8 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
         assert width <= PHONE["width"], f"{url} is {width} px wide on a {PHONE['width']} px phone: {wide}"
         if url.endswith("/monitor"):
             shot(page, "phone-monitor")
+        if url.startswith("/reports?"):
+            shot(page, "phone-reports")
     assert missing == [], missing  # the favicon included
 
     # Codes in words, the code kept as a tooltip.

@@ -393,3 +393,13 @@ def test_a_listing_downloads_every_filtered_row_with_formulas_made_text(client, 
     assert len(values) == len(products) and all(isinstance(v[4], datetime) for v in values)
     bad = client.get(url, query_string={"format": "csv", "status": "NOT_A_STATUS"})
     assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
+
+
+def test_the_readme_defines_every_figure_as_the_code_does():
+    from pathlib import Path
+
+    from erp_integrations.reports.definitions import FIGURES
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text()
+    for f in FIGURES:
+        assert f"| `{f.name}` | {f.label} ({f.kind}) | {f.source} | {f.counts} |" in readme, f.name

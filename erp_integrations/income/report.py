@@ -35,14 +35,13 @@ from typing import Any
 from sqlalchemy import and_, distinct, func, select
 
 from ..extensions import db
-from ..models import AffiliateOrder, AffiliateOrderLine, AfterSale, Payout, SalesOrder
+from ..models import AffiliateOrder, AffiliateOrderLine, Payout, SalesOrder
 from ..models.erp import OrderLine
 from .window import Window
 
 CENT = Decimal("0.01")
 NOT_COUNTED = ("UNPAID", "CANCELLED")
 COMPLETED = ("DELIVERED", "COMPLETED")
-REFUNDED = "RETURN_OR_REFUND_REQUEST_COMPLETE"
 # Creator-side affiliate order statuses (affiliate_creator orders search): ORDERED has an
 # estimated commission not settled yet, SETTLED an actual one; REFUNDED earns nothing.
 AWAITING_SETTLEMENT = ("ORDERED", "UNSPECIFIED")
@@ -180,14 +179,9 @@ def figures(account_ids: list[int], window: Window) -> dict[str, CurrencyFigures
         seller = of(currency).seller
         seller.shipped_orders += 1
         seller.late_shipments += rts_at - paid_at > late_after
-    refunded = (
-        select(SalesOrder.currency, AfterSale.refund_total, SalesOrder.id)
-        .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
-        .where(in_window, counted, AfterSale.kind == "return", AfterSale.status == REFUNDED)
-    ).subquery()
-    for currency, refunds, orders in db.session.execute(
-        select(refunded.c.currency, func.sum(refunded.c.refund_total), func.count(distinct(refunded.c.id))).group_by(refunded.c.currency)
-    ):
+    from ..reports.figures import refunds_by_currency
+
+    for currency, refunds, orders in refunds_by_currency(in_window):
         seller = of(currency).seller
         seller.refunds, seller.returned_orders = refunds or ZERO, orders
     for currency, paid in db.session.execute(

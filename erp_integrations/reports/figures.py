@@ -64,15 +64,19 @@ def seller(account_ids: list[int], start: datetime, end: datetime, into: Figures
         .group_by(SalesOrder.currency)
     ):
         into[currency or "???"]["units"] = int(units or 0)
+    for currency, refunds, orders in refunds_by_currency(in_range):
+        into[currency or "???"].update(refunds=refunds or ZERO, orders_refunded=orders)
+
+
+def refunds_by_currency(orders_chosen):
+    """(currency, refunded amount, orders refunded) of the counted orders ``orders_chosen``
+    selects: completed returns only (income verification reads the same)."""
     refunded = (
         select(SalesOrder.currency, AfterSale.refund_total, SalesOrder.id)
         .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
-        .where(in_range, COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
+        .where(orders_chosen, COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
     ).subquery()
-    for currency, refunds, orders in db.session.execute(
-        select(refunded.c.currency, func.sum(refunded.c.refund_total), func.count(distinct(refunded.c.id))).group_by(refunded.c.currency)
-    ):
-        into[currency or "???"].update(refunds=refunds or ZERO, orders_refunded=orders)
+    return db.session.execute(select(refunded.c.currency, func.sum(refunded.c.refund_total), func.count(distinct(refunded.c.id))).group_by(refunded.c.currency))
 
 
 def finance(account_ids: list[int], start: datetime, end: datetime, into: Figures) -> None:

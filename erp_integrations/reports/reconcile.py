@@ -83,13 +83,7 @@ def statements(account_ids: list[int], start: datetime, end: datetime) -> list[d
         .where(FinanceStatement.account_id.in_(account_ids), FinanceStatement.statement_time >= start, FinanceStatement.statement_time < end)
         .order_by(FinanceStatement.statement_time)
     )
-    found = []
-    for ident, currency, amount, count, total in rows:
-        if not count and amount:
-            found.append(_row("statement", ident, currency, amount, ZERO, "no transactions synced for this statement"))
-        elif _differs(amount, total):
-            found.append(_row("statement", ident, currency, amount, total, f"its {count} transactions do not add up to the settlement amount"))
-    return found
+    return _totals_differ("statement", rows, "no transactions synced for this statement", "its {count} transactions do not add up to the settlement amount")
 
 
 def payouts(account_ids: list[int], start: datetime, end: datetime) -> list[dict]:
@@ -110,12 +104,17 @@ def payouts(account_ids: list[int], start: datetime, end: datetime) -> list[dict
         .where(Payout.account_id.in_(account_ids), Payout.remote_created_at >= start, Payout.remote_created_at < end)
         .order_by(Payout.remote_created_at)
     )
+    return _totals_differ("payout", rows, "no synced statement names this payment", "the {count} statements it pays add up to a different amount")
+
+
+def _totals_differ(check: str, rows, when_none: str, when_other: str) -> list[dict]:
+    """Rows of (reference, currency, amount, count, total of its parts): the ones that differ."""
     found = []
     for ident, currency, amount, count, total in rows:
         if not count and amount:
-            found.append(_row("payout", ident, currency, amount, ZERO, "no synced statement names this payment"))
+            found.append(_row(check, ident, currency, amount, ZERO, when_none))
         elif _differs(amount, total):
-            found.append(_row("payout", ident, currency, amount, total, f"the {count} statements it pays add up to a different amount"))
+            found.append(_row(check, ident, currency, amount, total, when_other.format(count=count)))
     return found
 
 

@@ -229,6 +229,9 @@ def switch_account():
     elif page in ("monitor", "settings") and may("read", account.id):
         use_account(account)
         return redirect(url_for(f"ui.{page}", account_id=account.id))
+    elif page == "reports" and may("affiliate", account.id):
+        use_account(account)
+        return redirect(url_for("ui.reports_dashboard", account=account.id))
     check("affiliate", account.id)
     use_account(account)
     return redirect(_landing(account.id))

@@ -20,7 +20,7 @@ from ..reports.reconcile import reconcile
 from ..reports.responses import download
 from ..reports.service import TABLES, account_choices, summary_rows
 from . import ui_blueprint
-from .pages import error_page
+from .pages import error_page, use_account
 
 KPIS = ("gmv", "net_sales", "orders_counted", "aov", "refunds", "net_settlement", "payouts", "available_balance")
 CREATOR_KPIS = ("commission_estimated", "commission_actual", "commission_awaiting", "bonus_actual", "reward_actual")
@@ -36,6 +36,8 @@ def _page(template: str, user, build):
     choices = account_choices(user)
     try:
         scope = _scope(user)
+        if len(scope.accounts) == 1:
+            use_account(scope.accounts[0])  # the header's switcher shows the shop reported on
         built = build(scope)
     except ReportRefused as exc:
         if exc.status in (403, 404):

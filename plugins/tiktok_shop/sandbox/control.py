@@ -135,31 +135,28 @@ def register(app: Flask) -> None:
                 made.append(box.data.order_id(shop, core.index))
         return jsonify(order_ids=made), 201
 
+    def shop_and_range():
+        shop = shop_or_404(request.args.get("shop", ""))
+        if shop is None:
+            return None, problem("shop= must be a shop id, cipher or index", 404)
+        try:
+            return (shop, int(request.args["start"]), int(request.args["end"])), None
+        except (KeyError, ValueError):
+            return None, problem("start and end must be unix times")
+
     @app.get("/sandbox/v1/income")
     def control_income():
         """``?shop=KEY&start=UNIX&end=UNIX``: the ground truth of an income report."""
-        shop = shop_or_404(request.args.get("shop", ""))
-        if shop is None:
-            return problem("shop= must be a shop id, cipher or index", 404)
-        try:
-            start, end = int(request.args["start"]), int(request.args["end"])
-        except (KeyError, ValueError):
-            return problem("start and end must be unix times")
-        return jsonify(income_truth(shop, start, end))
+        found, refused = shop_and_range()
+        return refused or jsonify(income_truth(*found))
 
     @app.get("/sandbox/v1/reports")
     def control_reports():
         """``?shop=KEY&start=UNIX&end=UNIX``: the ground truth of a report over [start, end):
         the income figures (orders created in the range) and the finance ones (statements whose
         statement time, payments whose paid time, falls in it; the balance at its end)."""
-        shop = shop_or_404(request.args.get("shop", ""))
-        if shop is None:
-            return problem("shop= must be a shop id, cipher or index", 404)
-        try:
-            start, end = int(request.args["start"]), int(request.args["end"])
-        except (KeyError, ValueError):
-            return problem("start and end must be unix times")
-        return jsonify({**income_truth(shop, start, end), **finance_truth(shop, start, end)})
+        found, refused = shop_and_range()
+        return refused or jsonify({**income_truth(*found), **finance_truth(*found)})
 
     @app.post("/sandbox/v1/shops/<key>/orders/scripted")
     def control_scripted_orders(key):
