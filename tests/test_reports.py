@@ -240,6 +240,7 @@ def test_delayed_settlements_alert_through_notify_and_resolve(client, app, plugi
     assert [(r["side"], r["order"], r["amount"]) for r in rows] == [("creator", "a1", "6.20"), ("seller", "o1", "41.50")]
     assert [r["age_days"] for r in rows] == [31, 25]
     assert len(client.get("/api/v1/reports/delayed-settlements", query_string={"account": account.id, "days": 30}).get_json()["rows"]) == 1
+    assert len(client.get("/api/v1/reports/delayed-settlements", query_string={"account": account.id}).get_json()["rows"]) == 2  # its 20 days
 
     run_job("check_books", {"account_id": account.id})
     assert [a.kind for a in open_alerts(account.id)] == ["settlement_delayed"]

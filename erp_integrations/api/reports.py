@@ -12,7 +12,7 @@ from ..auth import current_user, requires
 from ..reports import ReportRefused, resolve, summary, table
 from ..reports.definitions import FIGURES
 from ..reports.delayed import COLUMNS as DELAYED_COLUMNS
-from ..reports.delayed import DEFAULT_DAYS, delayed
+from ..reports.delayed import DEFAULT_DAYS, alert_days, delayed
 from ..reports.export import FORMATS, choose_format
 from ..reports.reconcile import COLUMNS as RECONCILE_COLUMNS
 from ..reports.reconcile import reconcile
@@ -76,8 +76,10 @@ def report_delayed():
     """Orders delivered more than ``days`` (default 30) ago and not settled: the seller side
     needs the finance figures, the creator side the affiliate ones."""
     scope, fmt = _scope(frozenset({"days"}))
+    # One account: its own alert setting unless the caller names the days.
+    default = alert_days(scope.accounts[0]) if len(scope.accounts) == 1 else DEFAULT_DAYS
     try:
-        days = int(request.args.get("days", DEFAULT_DAYS))
+        days = int(request.args.get("days", default))
         if not 1 <= days <= 365:
             raise ValueError
     except ValueError:
