@@ -392,6 +392,8 @@ def test_a_listing_downloads_every_filtered_row_with_formulas_made_text(client, 
     sheet = load_workbook(io.BytesIO(as_xlsx.get_data())).active
     values = list(sheet.iter_rows(min_row=2, values_only=True))
     assert len(values) == len(products) and all(isinstance(v[4], datetime) for v in values)
+    risky = next(row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == products[0].external_id)
+    assert (risky.value, risky.data_type) == ("=cmd|' /C calc'!A0", "s")  # text in the sheet, never a formula
     bad = client.get(url, query_string={"format": "csv", "status": "NOT_A_STATUS"})
     assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
 

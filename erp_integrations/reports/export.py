@@ -124,6 +124,11 @@ def write_xlsx(target, sheets: Iterable[tuple[str, Columns, Iterable[dict]]], zo
             # Plain typed values: openpyxl gives dates and times their number format itself,
             # and a styled cell per value would cost more than the rest of the row.
             out = [cell(row.get(key), kind, zone) for key, _, kind in columns]
+            for k, value in enumerate(out):
+                if isinstance(value, str) and value.startswith("="):
+                    # openpyxl would store it as a formula: keep it the text it is.
+                    out[k] = WriteOnlyCell(sheet, value=value)
+                    out[k].data_type = "s"
             sheet.append(out)
             in_sheet += 1
             total += 1
