@@ -569,7 +569,7 @@ def income_keys_command(rotate):
 @click.option("--period", type=click.Choice(["day", "week", "month", "custom"]), help="Instead of --from/--to: the period around --date.")
 @click.option("--date", "day", help="A day inside --period (default today).")
 @click.option("--time-zone", help="IANA zone the days are cut in (default: the account's).")
-@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "xlsx"]), default="csv", show_default=True, help="CSV (formulas made text) or an XLSX workbook.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True, help="File to write.")
 def export_command(account, what, start, end, period, day, time_zone, fmt, output):
     """Export WHAT of ACCOUNT: a report (summary, daily, orders-by-status, top-products,
