@@ -61,6 +61,18 @@ def summary(samples: list[float]) -> dict:
     }
 
 
+def timed_requests(client, urls: list[str]) -> dict:
+    """Time GET requests through the app, after one to warm the pool and the template cache."""
+    client.get(urls[0])
+    samples = []
+    for target in urls:
+        t = time.perf_counter()
+        response = client.get(target)
+        samples.append(time.perf_counter() - t)
+        assert response.status_code == 200, (target, response.status_code, response.get_data(as_text=True)[:300])
+    return summary(samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--database-url", required=True)
@@ -121,16 +133,7 @@ def main() -> None:
             "search_by_id": [f"{base}?q={i}" for i in some_ids],
             "api_json_deep": [f"{api}?after={c}" for c in cursors],
         }
-        results = {}
-        for kind, urls in kinds.items():
-            client.get(urls[0])  # warm the connection pool and template cache
-            samples = []
-            for target in urls:
-                t = time.perf_counter()
-                response = client.get(target)
-                samples.append(time.perf_counter() - t)
-                assert response.status_code == 200, (target, response.status_code)
-            results[kind] = summary(samples)
+        results = {kind: timed_requests(client, urls) for kind, urls in kinds.items()}
         floor_summary = summary(floor)
         worst_p95 = max(r["p95_ms"] for r in results.values())
         print(

@@ -30,7 +30,7 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from admin_pages import STATUSES, summary  # noqa: E402
+from admin_pages import STATUSES, summary, timed_requests  # noqa: E402
 from common import fresh_database  # noqa: E402
 
 MEASURE_RSS = (
@@ -83,17 +83,6 @@ def seed(connection, account_id: int, orders: int, offset: int) -> None:
     """),
         {"a": account_id},
     )
-
-
-def timed_requests(client, urls: list[str]) -> dict:
-    client.get(urls[0])  # warm the pool and the template cache
-    samples = []
-    for target in urls:
-        t = time.perf_counter()
-        response = client.get(target)
-        samples.append(time.perf_counter() - t)
-        assert response.status_code == 200, (target, response.status_code, response.get_data(as_text=True)[:300])
-    return summary(samples)
 
 
 def export(env: dict, account_id: int, fmt: str, path: str, rows_from: str | None) -> tuple[float, int]:
