@@ -294,3 +294,16 @@ def test_a_redis_that_lost_everything_costs_no_worker_and_no_run(matrix, own_red
     assert worker.poll() is None
     expected = truth(server)
     assert erp_stats(account_id, expected) == comparable(expected)
+
+
+def test_a_sync_asked_for_while_redis_is_down_is_refused_with_503(matrix, own_redis, server):
+    """Redis gone for longer than the client's retries ride out: the API says the queue is
+    unavailable and when to try again (503, Retry-After), never a bare 500."""
+    app, client, workers = matrix
+    account_id = connect(client, server)
+    own_redis.stop()
+    response = client.post(f"/api/v1/accounts/{account_id}/sync", json={})
+    assert response.status_code == 503, response.get_json()
+    assert "Redis" in response.get_json()["error"]["message"] and response.headers["Retry-After"] == "60"
+    own_redis.start()  # back for the fixture's own teardown
+    assert client.post(f"/api/v1/accounts/{account_id}/sync", json={}).status_code == 202

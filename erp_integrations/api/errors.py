@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import jsonify, request
+from redis.exceptions import RedisError
 from werkzeug.exceptions import HTTPException
 
 from ..accounts import AccountNotFound, AccountValidationError
@@ -100,6 +101,17 @@ def _decryption_error(exc: DecryptionError):
 def _marketplace_error(exc: MarketplaceError):
     db.session.rollback()
     return error_response(502, f"the marketplace answered: {exc}")
+
+
+@api_blueprint.errorhandler(RedisError)
+def _queue_unavailable(exc: RedisError):
+    # Redis is down or restarting (the client's retries ran out): nothing was queued. A
+    # retryable 503 says so; the caller tries again, the scheduler's next tick catches up.
+    db.session.rollback()
+    log.warning("Redis unavailable: %s", exc)
+    response, status = error_response(503, "the job queue (Redis) is unavailable; nothing was queued, try again in a minute")
+    response.headers["Retry-After"] = "60"
+    return response, status
 
 
 @api_blueprint.errorhandler(HTTPException)
