@@ -6,6 +6,7 @@ filters on screen."""
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from markupsafe import Markup, escape
 
 from ..auth import check
 from ..reports import ReportRefused, resolve, summary, table
@@ -20,7 +21,7 @@ from ..reports.reconcile import reconcile
 from ..reports.responses import download
 from ..reports.service import TABLES, account_choices, summary_rows
 from . import ui_blueprint
-from .pages import error_page, use_account
+from .pages import _label, _money, _when_in, error_page, use_account
 
 KPIS = ("gmv", "net_sales", "orders_counted", "aov", "refunds", "net_settlement", "payouts", "available_balance")
 CREATOR_KPIS = ("commission_estimated", "commission_actual", "commission_awaiting", "bonus_actual", "reward_actual")
@@ -55,6 +56,31 @@ def _query(**extra) -> dict:
 @ui_blueprint.app_context_processor
 def _report_helpers():
     return {"report_query": _query, "figure": BY_NAME.get, "export_formats": tuple(FORMATS)}
+
+
+@ui_blueprint.app_template_global()
+def report_rows(columns, rows: list[dict], zone: str, limit: int | None = None) -> Markup:
+    """A report table's rows as HTML in one pass. A year of days is 2,500 cells: rendered cell
+    by cell in Jinja they cost a 12-month dashboard 40 ms, here a few."""
+    shown = rows if limit is None else rows[:limit]
+    if not shown:
+        return Markup(f'<tr><td colspan="{len(columns)}" class="empty">Nothing in this period.</td></tr>')
+    lines = []
+    for r in shown:
+        cells = []
+        for key, _, kind in columns:
+            value = r[key]
+            if kind == "money":
+                text = _money(value, r["currency"])
+            elif kind == "datetime":
+                text = _when_in(value, zone)
+            elif key in ("status", "side", "check"):
+                text = _label(value)
+            else:
+                text = "" if value is None else value
+            cells.append(f'<td class="{kind}">{escape(text)}</td>')
+        lines.append(f"<tr>{''.join(cells)}</tr>")
+    return Markup("\n".join(lines))
 
 
 @ui_blueprint.get("/reports")
