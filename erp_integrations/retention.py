@@ -27,6 +27,7 @@ from .models import (
     StatementTransaction,
     Withdrawal,
 )
+from .reports.rollups import forget_before
 
 # Each table with the time that decides its age.
 DATED_TABLES = (
@@ -57,5 +58,6 @@ def purge_history(account: IntegrationAccount, now: datetime | None = None) -> d
     for model in (ShopPerformanceDay, ShopServiceDay):  # kept by day, not by time
         result = db.session.execute(delete(model).where(model.account_id == account.id, model.day < cutoff.date()))
         deleted[model.__tablename__] = result.rowcount or 0
+    forget_before(account.id, cutoff)
     db.session.commit()
     return deleted

@@ -28,3 +28,11 @@ def time_job(job):
 def notify(alert):
     # In-app delivery is the stored row itself; this only makes alerts visible in logs.
     logging.getLogger("erp_integrations.alerts").warning("alert %s (account %s): %s", alert.kind, alert.account_id, alert.message)
+
+
+@hookimpl
+def erp_record_upserted(account, entity, records):
+    # The dashboard's rollups learn which days changed through the hook every plugin sees.
+    from ..reports.rollups import mark_written
+
+    mark_written(entity, records)

@@ -35,6 +35,7 @@ from .integration import (
     SyncRun,
     WebhookEvent,
 )
+from .rollups import ReportDay, ReportItem, ReportItemMonth, RollupMark, RollupState
 from .users import SignInAttempt, User, user_accounts
 
 __all__ = [name for name in dir() if not name.startswith("_")]

@@ -225,6 +225,12 @@ class StatementTransaction(SyncedRecord, Base):
 
 class Payout(SyncedRecord, Base):
     __tablename__ = "erp_payouts"
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        # Reports sum the payouts paid in a period, per local day.
+        return (UniqueConstraint("account_id", "external_id"), Index("ix_erp_payouts_account_paid", "account_id", "paid_at"))
+
     status: Mapped[str | None] = mapped_column(String(20))
     currency: Mapped[str | None] = mapped_column(Currency)
     amount: Mapped[Decimal | None] = money()
@@ -270,6 +276,12 @@ class Creator(SyncedRecord, Base):
 
 class AffiliateOrder(SyncedRecord, Base):
     __tablename__ = "erp_affiliate_orders"
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        # Reports read a creator's orders by the local day they were placed.
+        return (UniqueConstraint("account_id", "external_id"), Index("ix_erp_affiliate_orders_account_created", "account_id", "remote_created_at"))
+
     side: Mapped[str] = mapped_column(String(10), default="seller")  # seller, creator
     status: Mapped[str | None] = mapped_column(String(20))
     remote_created_at: Mapped[datetime | None]

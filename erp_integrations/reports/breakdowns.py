@@ -2,41 +2,26 @@
 sessions, affiliate commission by day and by creator. Each returns rows of plain values (money
 as Decimal with its currency in its own column), ready for a page, the API or an export.
 
-Days are the account's local days: the query joins the rows to a small table of the period's
-days, each with its UTC bounds (``Period.day_bounds``), so a day of 23 or 25 hours is bucketed
-right on PostgreSQL and SQLite alike, with no date arithmetic in SQL.
+Days are the account's local days (``periods.day_tables``). The orders' tables read the
+rollups (``rollups.py``) when the period is cut in the accounts' own zone, the base tables
+otherwise; both give the same rows.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import and_, func, literal, select, type_coerce, union_all
+from sqlalchemy import and_, func, select, type_coerce
 
 from ..extensions import db
 from ..models import AffiliateOrder, AffiliateOrderLine, AfterSale, Creator, LiveSession, Payout, SalesOrder
-from ..models.base import Money, UTCDateTime
+from ..models.base import Money
 from ..models.erp import OrderLine
+from . import rollups
 from .figures import COUNTED, REFUNDED_RETURN, ZERO
-from .periods import Period
+from .periods import Period, day_tables
 
 TOP = 10
-
-
-# SQLite caps a compound SELECT at 500 terms: longer periods are queried in chunks of days.
-DAYS_PER_QUERY = 366
-
-
-def _days(period: Period):
-    """The period's local days as derived tables (day, start, end), a chunk of days each."""
-    moment = UTCDateTime()
-    bounds = period.day_bounds()
-    for k in range(0, len(bounds), DAYS_PER_QUERY):
-        rows = [
-            select(literal(day.isoformat()).label("day"), literal(start, moment).label("start"), literal(end, moment).label("end"))
-            for day, start, end in bounds[k : k + DAYS_PER_QUERY]
-        ]
-        yield union_all(*rows).subquery("days") if len(rows) > 1 else rows[0].subquery("days")
 
 
 def daily(account_ids: list[int], period: Period) -> list[dict]:
@@ -49,29 +34,21 @@ def daily(account_ids: list[int], period: Period) -> list[dict]:
             (currency or "???", day), {"day": day, "currency": currency or "???", "orders": 0, "gmv": ZERO, "refunds": ZERO, "payouts": ZERO}
         )
 
+    if rollups.serves(account_ids, period):
+        for day, currency, orders, gmv, refunds in rollups.daily_orders(account_ids, period):
+            r = row(day.isoformat(), currency)
+            r["orders"], r["gmv"], r["refunds"] = int(orders or 0), gmv or ZERO, refunds or ZERO
+    else:
+        for day, currency, orders, gmv, refunds in base_daily_orders(account_ids, period):
+            r = row(day.isoformat(), currency)
+            r["orders"], r["gmv"], r["refunds"] = orders, gmv or ZERO, refunds or ZERO
     for days in _days(period):
-        placed = and_(SalesOrder.account_id.in_(account_ids), SalesOrder.remote_created_at >= days.c.start, SalesOrder.remote_created_at < days.c.end)
-        for day, currency, orders, gmv in db.session.execute(
-            select(days.c.day, SalesOrder.currency, func.count().filter(COUNTED), func.sum(SalesOrder.sub_total).filter(COUNTED))
-            .join(SalesOrder, placed)
-            .group_by(days.c.day, SalesOrder.currency)
-        ):
-            r = row(day, currency)
-            r["orders"], r["gmv"] = orders, gmv or ZERO
-        for day, currency, refunds in db.session.execute(
-            select(days.c.day, SalesOrder.currency, func.sum(AfterSale.refund_total))
-            .join(SalesOrder, placed)
-            .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
-            .where(COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
-            .group_by(days.c.day, SalesOrder.currency)
-        ):
-            row(day, currency)["refunds"] = refunds or ZERO
         for day, currency, paid in db.session.execute(
             select(days.c.day, Payout.currency, func.sum(Payout.amount))
             .join(Payout, and_(Payout.account_id.in_(account_ids), Payout.status == "PAID", Payout.paid_at >= days.c.start, Payout.paid_at < days.c.end))
             .group_by(days.c.day, Payout.currency)
         ):
-            row(day, currency)["payouts"] = paid or ZERO
+            row(day.isoformat(), currency)["payouts"] = paid or ZERO
     currencies = sorted({c for c, _ in rows}) or []
     for currency in currencies:
         for day in period.day_list():
@@ -82,42 +59,80 @@ def daily(account_ids: list[int], period: Period) -> list[dict]:
     return out
 
 
-def orders_by_status(account_ids: list[int], period: Period) -> list[dict]:
+def _days(period: Period):
+    return day_tables(period.day_bounds())
+
+
+def base_daily_orders(account_ids: list[int], period: Period):
+    """(day, currency, counted orders, GMV, refunds) per local day, from the base tables."""
+    found: dict[tuple, list] = {}
+    for days in _days(period):
+        placed = and_(SalesOrder.account_id.in_(account_ids), SalesOrder.remote_created_at >= days.c.start, SalesOrder.remote_created_at < days.c.end)
+        for day, currency, orders, gmv in db.session.execute(
+            select(days.c.day, SalesOrder.currency, func.count().filter(COUNTED), func.sum(SalesOrder.sub_total).filter(COUNTED))
+            .join(SalesOrder, placed)
+            .group_by(days.c.day, SalesOrder.currency)
+        ):
+            found[(day, currency)] = [day, currency, orders, gmv, None]
+        for day, currency, refunds in db.session.execute(
+            select(days.c.day, SalesOrder.currency, func.sum(AfterSale.refund_total))
+            .join(SalesOrder, placed)
+            .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
+            .where(COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
+            .group_by(days.c.day, SalesOrder.currency)
+        ):
+            found.setdefault((day, currency), [day, currency, 0, None, None])[4] = refunds
+    return list(found.values())
+
+
+def base_orders_by_status(account_ids: list[int], period: Period):
+    """(status, currency, orders, value) from the base table."""
     in_range = and_(SalesOrder.account_id.in_(account_ids), SalesOrder.remote_created_at >= period.start, SalesOrder.remote_created_at < period.end)
-    return [
-        {"status": status or "UNKNOWN", "currency": currency or "???", "orders": count, "value": total or ZERO}
-        for status, currency, count, total in db.session.execute(
-            select(SalesOrder.status, SalesOrder.currency, func.count(), func.sum(SalesOrder.sub_total))
-            .where(in_range)
-            .group_by(SalesOrder.status, SalesOrder.currency)
-            .order_by(func.count().desc(), SalesOrder.status)
-        )
-    ]
+    return db.session.execute(
+        select(SalesOrder.status, SalesOrder.currency, func.count(), func.sum(SalesOrder.sub_total))
+        .where(in_range)
+        .group_by(SalesOrder.status, SalesOrder.currency)
+        .order_by(func.count().desc(), SalesOrder.status)
+    ).all()
 
 
-def _top(account_ids: list[int], period: Period, key, name, limit: int) -> list[dict]:
+def base_top(account_ids: list[int], period: Period, kind: str, limit: int):
+    """(item, name, currency, units, sales) of the best sellers, from the base tables."""
+    key, name = rollups.ITEM_KEYS[kind]
     in_range = and_(SalesOrder.account_id.in_(account_ids), SalesOrder.remote_created_at >= period.start, SalesOrder.remote_created_at < period.end, COUNTED)
     # type_coerce: the product is money too (on SQLite, scaled integers read back as such).
     sales = func.sum(type_coerce(OrderLine.sale_price * OrderLine.quantity, Money))
+    return db.session.execute(
+        select(key, func.max(name), SalesOrder.currency, func.sum(OrderLine.quantity), sales)
+        .join(OrderLine, OrderLine.order_id == SalesOrder.id)
+        .where(in_range)
+        .group_by(key, SalesOrder.currency)
+        .order_by(sales.desc(), key)
+        .limit(limit)
+    ).all()
+
+
+def orders_by_status(account_ids: list[int], period: Period) -> list[dict]:
+    found = rollups.orders_by_status(account_ids, period) if rollups.serves(account_ids, period) else base_orders_by_status(account_ids, period)
+    return [
+        {"status": status or "UNKNOWN", "currency": currency or "???", "orders": int(count), "value": total or ZERO} for status, currency, count, total in found
+    ]
+
+
+def _top(account_ids: list[int], period: Period, kind: str, limit: int) -> list[dict]:
+    found = rollups.top(account_ids, period, kind, limit) if rollups.serves(account_ids, period) else base_top(account_ids, period, kind, limit)
     return [
         {"id": ident or "", "name": title or "", "currency": currency or "???", "units": int(units or 0), "sales": total or ZERO}
-        for ident, title, currency, units, total in db.session.execute(
-            select(key, func.max(name), SalesOrder.currency, func.sum(OrderLine.quantity), sales)
-            .join(OrderLine, OrderLine.order_id == SalesOrder.id)
-            .where(in_range)
-            .group_by(key, SalesOrder.currency)
-            .order_by(sales.desc(), key)
-            .limit(limit)
-        )
+        for ident, title, currency, units, total in found
     ]
 
 
 def top_products(account_ids: list[int], period: Period, limit: int = TOP) -> list[dict]:
-    return _top(account_ids, period, OrderLine.product_external_id, OrderLine.product_name, limit)
+    return _top(account_ids, period, "product", limit)
 
 
 def top_skus(account_ids: list[int], period: Period, limit: int = TOP) -> list[dict]:
-    return _top(account_ids, period, OrderLine.seller_sku, OrderLine.sku_name, limit)
+    return _top(account_ids, period, "sku", limit)
 
 
 def live_sessions(account_ids: list[int], period: Period, limit: int = 20) -> list[dict]:
@@ -163,7 +178,7 @@ def affiliate_by_day(account_ids: list[int], period: Period) -> list[dict]:
             .join(line, line.affiliate_order_id == order.id)
             .group_by(days.c.day, line.currency)
         )
-        found += [{"day": d, "currency": c or "???", "orders": n, "estimated": e or ZERO, "actual": a or ZERO} for d, c, n, e, a in rows]
+        found += [{"day": d.isoformat(), "currency": c or "???", "orders": n, "estimated": e or ZERO, "actual": a or ZERO} for d, c, n, e, a in rows]
     return sorted(found, key=lambda r: (r["currency"], r["day"]))
 
 

@@ -198,11 +198,15 @@ def derive(row: dict[str, Any]) -> None:
 SECTION_FUNCTIONS = {"seller": seller, "finance": finance, "affiliate": affiliate}
 
 
-def compute(account_ids: list[int], start: datetime, end: datetime, sections: tuple[str, ...]) -> Figures:
-    """Every figure of the chosen sections, per currency; a figure with no row is absent."""
+def compute(account_ids: list[int], start: datetime, end: datetime, sections: tuple[str, ...], seller_from=None) -> Figures:
+    """Every figure of the chosen sections, per currency; a figure with no row is absent.
+    ``seller_from`` fills the seller section instead of the base tables (the rollups)."""
     found: Figures = defaultdict(dict)
     for section in sections:
-        SECTION_FUNCTIONS[section](account_ids, start, end, found)
+        if section == "seller" and seller_from is not None:
+            seller_from(found)
+        else:
+            SECTION_FUNCTIONS[section](account_ids, start, end, found)
     for row in found.values():
         derive(row)
     return dict(sorted(found.items()))

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 KINDS = ("day", "week", "month", "custom")
@@ -95,6 +96,14 @@ def midnight(day: date, zone: ZoneInfo) -> datetime:
     return max(valid or readings)
 
 
+@lru_cache(maxsize=64)
+def _day_bounds(first: date, days: int, zone: str) -> tuple[tuple[date, datetime, datetime], ...]:
+    # A dashboard cuts the same year into days for each of its tables: computed once.
+    tz = ZoneInfo(zone)
+    cuts = [midnight(first + timedelta(days=k), tz) for k in range(days + 1)]
+    return tuple((first + timedelta(days=k), cuts[k], cuts[k + 1]) for k in range(days))
+
+
 @dataclass(frozen=True)
 class Period:
     kind: str
@@ -123,9 +132,7 @@ class Period:
 
     def day_bounds(self) -> list[tuple[date, datetime, datetime]]:
         """Each local day with its UTC start and end (23, 24 or 25 hours apart)."""
-        tz = self.tz
-        cuts = [midnight(self.first + timedelta(days=k), tz) for k in range(self.days + 1)]
-        return [(self.first + timedelta(days=k), cuts[k], cuts[k + 1]) for k in range(self.days)]
+        return list(_day_bounds(self.first, self.days, self.zone))
 
     def previous(self) -> Period:
         """The period of the same length just before: the month before for a calendar month."""
@@ -192,3 +199,50 @@ def parse_period(args, zone: str, today: date | None = None) -> Period:
     first = anchor.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return Period("month", first, following - timedelta(days=1), zone)
+
+
+# SQLite caps a compound SELECT at 500 terms: longer spans are queried in chunks of days.
+DAYS_PER_QUERY = 366
+
+
+def day_tables(bounds: list[tuple[date, datetime, datetime]]):
+    """Local days with their UTC bounds (``Period.day_bounds``) as derived tables (day, start,
+    end): joined to a table's times, they bucket rows into local days of 23, 24 or 25 hours on
+    PostgreSQL and SQLite alike, with no date arithmetic in SQL.
+
+    PostgreSQL gets one table from three array parameters (``unnest``): a year of days as a
+    UNION ALL of 365 SELECTs costs ~100 ms of planning alone, the arrays well under one.
+    SQLite has no arrays; it gets UNION ALLs of up to DAYS_PER_QUERY days."""
+    from sqlalchemy import BigInteger, Date, bindparam, column, func, literal, select, union_all
+    from sqlalchemy.dialects.postgresql import ARRAY
+
+    from ..extensions import db
+    from ..models.base import UTCDateTime
+
+    moment, day_type = UTCDateTime(), Date()
+    if not bounds:
+        return
+    if db.session.get_bind().dialect.name == "postgresql":
+        days, starts, ends = zip(*bounds, strict=True)
+        # The bounds travel as Unix seconds: psycopg sends a year of integers in a third of
+        # the time it takes for the same timestamps (measured: 2 ms against 7 ms).
+        seconds = ARRAY(BigInteger())
+        raw = (
+            func.unnest(
+                bindparam("days", list(days), type_=ARRAY(day_type)),
+                bindparam("starts", [int(t.timestamp()) for t in starts], type_=seconds),
+                bindparam("ends", [int(t.timestamp()) for t in ends], type_=seconds),
+            )
+            .table_valued(column("day", day_type), column("s", BigInteger()), column("e", BigInteger()))
+            .render_derived(name="bounds", with_types=False)
+        )
+        yield select(
+            raw.c.day.label("day"), func.to_timestamp(raw.c.s, type_=moment).label("start"), func.to_timestamp(raw.c.e, type_=moment).label("end")
+        ).subquery("days")
+        return
+    for k in range(0, len(bounds), DAYS_PER_QUERY):
+        rows = [
+            select(literal(day, day_type).label("day"), literal(start, moment).label("start"), literal(end, moment).label("end"))
+            for day, start, end in bounds[k : k + DAYS_PER_QUERY]
+        ]
+        yield union_all(*rows).subquery("days") if len(rows) > 1 else rows[0].subquery("days")

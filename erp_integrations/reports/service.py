@@ -17,7 +17,7 @@ from ..auth import may, visible_accounts
 from ..extensions import db
 from ..http_guards import MAX_ID
 from ..models import IntegrationAccount
-from . import breakdowns
+from . import breakdowns, rollups
 from .figures import as_json, change, compute, ordered_names
 from .periods import Period, PeriodError, account_zone_name, parse_period, zone_named
 
@@ -103,12 +103,17 @@ def scope_of(accounts: list[IntegrationAccount], sections: tuple[str, ...], args
     return Scope(tuple(accounts), tuple(sections), period)
 
 
+def figures_of(account_ids: list[int], period: Period, sections: tuple[str, ...]):
+    """The figures of a period: the seller section from the rollups where they serve it."""
+    rolled = "seller" in sections and rollups.serves(account_ids, period)
+    seller_from = (lambda into: rollups.seller(account_ids, period, into)) if rolled else None
+    return compute(account_ids, period.start, period.end, sections, seller_from)
+
+
 def summary(scope: Scope) -> dict[str, Any]:
     """Every figure of the scope's sections for the period and the one before, per currency."""
     names = ordered_names(scope.sections)
-    current = compute(scope.account_ids, scope.period.start, scope.period.end, scope.sections)
-    before_period = scope.period.previous()
-    before = compute(scope.account_ids, before_period.start, before_period.end, scope.sections)
+    current, before = (figures_of(scope.account_ids, p, scope.sections) for p in (scope.period, scope.period.previous()))
     currencies = []
     for currency in sorted(set(current) | set(before)):
         now, then = current.get(currency, {}), before.get(currency, {})
