@@ -44,9 +44,11 @@ class _ItemSales:
     """Units and sales of the counted orders' lines per product (``kind`` "product", keyed by
     product id) or per SKU ("sku", keyed by seller SKU)."""
 
+    # Key order: account, then day, so a refresh deletes and re-sums a day (of both kinds) and
+    # a month's rows by one index range.
     account_id: Mapped[int] = _account()
-    kind: Mapped[str] = mapped_column(String(7), primary_key=True)
     day: Mapped[date] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(7), primary_key=True)
     currency: Mapped[str] = mapped_column(Currency, primary_key=True)
     item: Mapped[str] = mapped_column(String(200), primary_key=True)
     name: Mapped[str] = mapped_column(String(500))

@@ -164,10 +164,14 @@ def _recompute(account_id: int, zone, days: list[date], fresh: bool = False) -> 
         db.session.execute(delete(ReportDay).where(ReportDay.account_id == account_id, ReportDay.day.in_(days)))
         db.session.execute(delete(ReportItem).where(ReportItem.account_id == account_id, ReportItem.day.in_(days)))
     bounds = [(d, midnight(d, zone), midnight(d + timedelta(days=1), zone)) for d in days]
+    # The whole span as well as each day's bounds: with it the planner sees how few orders a
+    # day holds and walks to their lines by index (measured at a million orders: 300 ms a day
+    # without it, a hash join over every line of the account).
+    span = (bounds[0][1], bounds[-1][2])
     for table in day_tables(bounds):
-        db.session.execute(insert(ReportDay).from_select(_DAY_COLUMNS, _day_rows(account_id, table)))
+        db.session.execute(insert(ReportDay).from_select(_DAY_COLUMNS, _day_rows(account_id, table, span)))
         for kind in ITEM_KEYS:
-            db.session.execute(insert(ReportItem).from_select(_ITEM_COLUMNS, _item_rows(account_id, table, kind)))
+            db.session.execute(insert(ReportItem).from_select(_ITEM_COLUMNS, _item_rows(account_id, table, kind, span)))
     months = sorted({d.replace(day=1) for d in days})
     db.session.execute(delete(ReportItemMonth).where(ReportItemMonth.account_id == account_id, ReportItemMonth.day.in_(months)))
     for month in months:
@@ -182,7 +186,7 @@ def _currency(column):
     return func.coalesce(func.nullif(column, ""), "???")
 
 
-def _day_rows(account_id: int, days):
+def _day_rows(account_id: int, days, span: tuple[datetime, datetime]):
     """One row per day, currency and status of the orders placed in the days listed."""
     o = SalesOrder
     returned = and_(
@@ -202,6 +206,7 @@ def _day_rows(account_id: int, days):
         )
         .select_from(days)
         .join(o, and_(o.account_id == account_id, o.remote_created_at >= days.c.start, o.remote_created_at < days.c.end))
+        .where(o.remote_created_at >= span[0], o.remote_created_at < span[1])
     ).subquery()
     r = per_order.c
     return select(
@@ -223,7 +228,7 @@ def _counted(status_column):
     return and_(status_column.notin_(NOT_COUNTED), status_column != "")
 
 
-def _item_rows(account_id: int, days, kind: str):
+def _item_rows(account_id: int, days, kind: str, span: tuple[datetime, datetime]):
     key, name = ITEM_KEYS[kind]
     o = SalesOrder
     lines = (
@@ -238,6 +243,7 @@ def _item_rows(account_id: int, days, kind: str):
         .select_from(days)
         .join(o, and_(o.account_id == account_id, o.remote_created_at >= days.c.start, o.remote_created_at < days.c.end, _counted(o.status)))
         .join(OrderLine, OrderLine.order_id == o.id)
+        .where(o.remote_created_at >= span[0], o.remote_created_at < span[1])
     ).subquery()
     c = lines.c
     return select(

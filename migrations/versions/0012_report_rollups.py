@@ -45,15 +45,15 @@ def upgrade() -> None:
         op.create_table(
             table,
             sa.Column("account_id", sa.Integer(), nullable=False),
-            sa.Column("kind", sa.String(length=7), nullable=False),
             sa.Column("day", sa.Date(), nullable=False),
+            sa.Column("kind", sa.String(length=7), nullable=False),
             sa.Column("currency", sa.String(length=3), nullable=False),
             sa.Column("item", sa.String(length=200), nullable=False),
             sa.Column("name", sa.String(length=500), nullable=False),
             sa.Column("units", sa.Integer(), nullable=False),
             sa.Column("sales", MONEY, nullable=False),
             _account(table),
-            sa.PrimaryKeyConstraint("account_id", "kind", "day", "currency", "item", name=op.f(f"pk_{table}")),
+            sa.PrimaryKeyConstraint("account_id", "day", "kind", "currency", "item", name=op.f(f"pk_{table}")),
         )
     op.create_table(
         "erp_report_rollup_state",
