@@ -12,7 +12,7 @@ authoritative:
   deletes the marks it read (by id: a mark written meanwhile survives for the next refresh),
   and rebuilds an account whose reporting zone changed. A sync refreshes at its end, and every
   read refreshes first, so a report never reads a stale day; a refresh with nothing marked is
-  one query.
+  three small reads.
 - **Reading.** A period cut in the accounts' own zone reads the rollups; any other zone (asked
   for, or UTC for shops of different zones) reads the base tables, as before.
 
@@ -113,9 +113,10 @@ def refresh(account_ids: list[int]) -> None:
     hours_of: dict[int, set[datetime]] = defaultdict(set)
     for _, account_id, hour in marks:
         hours_of[account_id].add(hour)
-    for account in accounts.values():
+    for account in sorted(accounts.values(), key=lambda a: a.id):
         # One refresh of an account at a time: the row lock (PostgreSQL) or the database's
-        # single writer (SQLite) orders two workers finishing syncs of the same shop.
+        # single writer (SQLite) orders two workers finishing syncs of the same shop. Locks
+        # are taken in id order, so two refreshes of overlapping sets of shops cannot deadlock.
         _lock(account.id)
         zone_name = account_zone_name(account)
         zone = zone_named(zone_name)
