@@ -31,6 +31,37 @@ class MarketplaceError(Exception):
     needs_reauthorization: bool = False
 
 
+# What a connector may do beyond its configuration and a connection test, and the methods
+# each needs. A connector declares its capabilities explicitly (``Connector.capabilities``);
+# the host offers only those, and answers 501 for the rest (``Unsupported``).
+CAPABILITIES: dict[str, tuple[str, ...]] = {
+    "authorize": ("authorization_url", "complete_authorization"),
+    "sync": ("sync_stream",),
+    "push": ("push",),
+    "webhooks": ("webhook_verifier", "read_webhook", "handle_webhooks"),
+    "webhook_subscriptions": ("webhook_subscriptions", "subscribe_webhooks"),
+}
+# Each capability in a merchant's words: "Shopee does not offer <this> yet".
+CAPABILITY_WORDS = {
+    "authorize": "Connect & Authorize",
+    "sync": "syncing",
+    "push": "pushing changes",
+    "webhooks": "receiving webhooks",
+    "webhook_subscriptions": "managing webhook subscriptions",
+}
+
+
+class Unsupported(Exception):
+    """An action the account's connector does not offer: the API answers 501 with the
+    message, the pages and the CLI show it. Raised before anything is recorded or queued."""
+
+    status = 501
+
+    def __init__(self, display_name: str, capability: str):
+        self.capability = capability
+        super().__init__(f"The {display_name} connector does not offer {CAPABILITY_WORDS[capability]} yet")
+
+
 @dataclass(frozen=True)
 class Feature:
     key: str
@@ -203,6 +234,22 @@ class Connector:
     # The marketplace's codes (statuses, types) in a merchant's words, for the admin pages.
     labels: ClassVar[dict[str, str]] = {}
 
+    # What this connector can do (keys of ``CAPABILITIES``); checked against its methods when
+    # it is registered.
+    capabilities: ClassVar[frozenset[str]] = frozenset()
+
+    @classmethod
+    def supports(cls, capability: str) -> bool:
+        return capability in cls.capabilities
+
+    @classmethod
+    def require(cls, capability: str) -> None:
+        """Raise ``Unsupported`` unless the connector declares ``capability``."""
+        if capability not in CAPABILITIES:
+            raise ValueError(f"no capability {capability!r}")
+        if capability not in cls.capabilities:
+            raise Unsupported(cls.display_name, capability)
+
     @classmethod
     def secret_fields(cls) -> tuple[str, ...]:
         return tuple(n for n, f in cls.config_schema().fields.items() if f.metadata.get("secret"))
@@ -231,29 +278,39 @@ class Connector:
     def push(self, account, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
         """Send changes to the marketplace; an outcome per item id. Raise a retryable
         ``MarketplaceError`` when the whole call should be tried again later."""
-        raise NotImplementedError(f"{self.name} cannot push {kind}")
+        raise Unsupported(self.display_name, "push")
+
+    # -- Connect & Authorize: the marketplace's consent page, and its callback's code -------------
+
+    def authorization_url(self, account, state: str) -> str:
+        """Where the seller consents; the marketplace sends them back with ``state``."""
+        raise Unsupported(self.display_name, "authorize")
+
+    def complete_authorization(self, account, code: str) -> dict:
+        """Exchange the callback's code, store the tokens and bind the shop: ``{binding, message}``."""
+        raise Unsupported(self.display_name, "authorize")
 
     # -- webhooks: the host's receiver stores deliveries, the connector verifies and handles them
 
     def webhook_verifier(self, account, secrets: dict[str, str]) -> Any:
         """What verifying this account's deliveries needs (the host caches it briefly)."""
-        raise NotImplementedError(f"{self.name} does not receive webhooks")
+        raise Unsupported(self.display_name, "webhooks")
 
     def read_webhook(self, verifier: Any, headers, body: bytes) -> WebhookDelivery:
         """Verify (in constant time) and parse a delivery, or raise ``WebhookRejected``."""
-        raise NotImplementedError(f"{self.name} does not receive webhooks")
+        raise Unsupported(self.display_name, "webhooks")
 
     def handle_webhooks(self, account, events: list) -> dict[int, WebhookOutcome]:
         """Act on stored deliveries (refetch what they name): an outcome per event id."""
-        raise NotImplementedError(f"{self.name} does not receive webhooks")
+        raise Unsupported(self.display_name, "webhooks")
 
     def webhook_subscriptions(self, account) -> list[dict]:
         """What the marketplace has registered for this account: ``[{event_type, address}]``."""
-        raise NotImplementedError(f"{self.name} cannot list webhook subscriptions")
+        raise Unsupported(self.display_name, "webhook_subscriptions")
 
     def subscribe_webhooks(self, account) -> dict:
         """Register ``account.webhook_url`` for the event types its features need."""
-        raise NotImplementedError(f"{self.name} cannot manage webhook subscriptions")
+        raise Unsupported(self.display_name, "webhook_subscriptions")
 
     # -- income verification: what it reads, and what the marketplace must have granted ------
 
@@ -276,7 +333,7 @@ class Connector:
 
     def sync_stream(self, context) -> None:
         """Fetch ``context.stream`` page by page, upsert each page, then ``context.checkpoint``."""
-        raise NotImplementedError(f"{self.name} cannot sync yet")
+        raise Unsupported(self.display_name, "sync")
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -288,6 +345,8 @@ class Connector:
             "regions": [{"value": code, "label": label} for code, label in cls.regions],
             "features": [{"key": f.key, "label": f.label, "default": f.default, "help": f.help} for f in cls.features],
             "streams": list(cls.streams),
+            "capabilities": sorted(cls.capabilities),
+            "push_kinds": list(cls.push_kinds) if cls.supports("push") else [],
             "config_schema": describe_schema(cls.config_schema()),
         }
 
@@ -346,9 +405,26 @@ def collect_connectors(pm) -> dict[str, type[Connector]]:
     def register(connector_class: type[Connector]) -> None:
         if not (isinstance(connector_class, type) and issubclass(connector_class, Connector)):
             raise TypeError(f"{connector_class!r} is not a Connector subclass")
+        check_capabilities(connector_class)
         if connector_class.name in found:
             raise ValueError(f"two connectors are named {connector_class.name!r}")
         found[connector_class.name] = connector_class
 
     pm.hook.register_connectors(register=register)
     return found
+
+
+def check_capabilities(connector_class: type[Connector]) -> None:
+    """A declared capability needs its methods (and push its kinds, sync its streams): a
+    connector that claims more than it implements is refused at start-up, not at 3 a.m."""
+    unknown = set(connector_class.capabilities) - set(CAPABILITIES)
+    if unknown:
+        raise ValueError(f"{connector_class.__name__} declares unknown capabilities: {', '.join(sorted(unknown))}; known: {', '.join(CAPABILITIES)}")
+    for capability in connector_class.capabilities:
+        missing = [m for m in CAPABILITIES[capability] if getattr(connector_class, m) is getattr(Connector, m)]
+        if missing:
+            raise TypeError(f"{connector_class.__name__} declares {capability!r} but does not implement {', '.join(missing)}")
+    if "push" in connector_class.capabilities and not connector_class.push_kinds:
+        raise TypeError(f"{connector_class.__name__} declares 'push' without push_kinds")
+    if "sync" in connector_class.capabilities and not connector_class.streams:
+        raise TypeError(f"{connector_class.__name__} declares 'sync' without streams")

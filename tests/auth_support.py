@@ -3,6 +3,7 @@ scrypt is slow on purpose), and API clients that carry a user's token."""
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from werkzeug.security import generate_password_hash
@@ -36,3 +37,12 @@ def api_client(app, token: str = ADMIN_TOKEN):
     client = app.test_client()
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     return client
+
+
+def page_client(app, email: str = ADMIN_EMAIL):
+    """A test client signed in through the login form, as a browser is: it carries the
+    session cookie. Returns the client and the session's CSRF token for forms it posts."""
+    browser = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").get_data(as_text=True)).group(1)
+    browser.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
+    return browser, re.search(r'name="csrf-token" content="([^"]+)"', browser.get("/accounts").get_data(as_text=True)).group(1)

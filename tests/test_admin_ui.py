@@ -360,6 +360,29 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
     context.close()
 
 
+def test_a_configuration_only_connector_says_so_and_offers_nothing_it_cannot_do(open_page, admin):
+    """Shopee declares no capability yet: the dialog, the settings and the monitor say what it
+    does not offer, and show no button that would fail."""
+    page = open_page()
+    page.get_by_role("button", name="Add integration").click()
+    page.get_by_role("dialog").get_by_label("Marketplace").select_option(label="Shopee (configuration only)")
+    dialog = page.get_by_role("dialog")
+    expect(dialog.locator("#capability-note")).to_contain_text("does not offer Connect & Authorize, syncing")
+    dialog.get_by_label("Account name").fill("Shopee Singapore")
+    dialog.get_by_label("Region").select_option(label="Singapore")
+    dialog.get_by_label("Partner ID").fill("1001")
+    dialog.locator("#f-partner_key").fill("partner-key-123")
+    dialog.get_by_role("button", name="Save").click()
+    expect(page.locator(".flash.success")).to_have_text("Shopee Singapore was added.")
+    expect(page.locator("#capability-note")).to_contain_text("nothing from the shop reaches the ERP's tables")
+    expect(page.get_by_role("button", name="Connect & Authorize")).to_have_count(0)
+    shot(page, "configuration-only-connector")
+    page.get_by_role("link", name="Sync monitor").first.click()
+    expect(page.locator("#capability-note")).to_be_visible()
+    expect(page.get_by_role("button", name="Sync now")).to_have_count(0)
+    expect(page.locator("#streams button")).to_have_count(0)
+
+
 def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client, app, app_env, server):
     """In the browser: how far each stream has synced, in words (the raw cursor behind a click),
     rows written named by table, the date range on a listing, and the app's own 404 page."""

@@ -3,21 +3,18 @@ that are late."""
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from auth_support import ADMIN_EMAIL, PASSWORD
+from auth_support import page_client
 from sandbox_support import control
 from sync_support import connect
 
 
 def monitor_html(app, account_id: int) -> str:
-    browser = app.test_client()
-    token = re.search(r'name="csrf_token" value="([^"]+)"', browser.get("/login").get_data(as_text=True)).group(1)
-    browser.post("/login", data={"email": ADMIN_EMAIL, "password": PASSWORD, "csrf_token": token})
+    browser, _ = page_client(app)
     return browser.get(f"/accounts/{account_id}/monitor").get_data(as_text=True)
 
 

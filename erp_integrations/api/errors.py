@@ -12,7 +12,7 @@ from ..accounts import AccountNotFound, AccountValidationError
 from ..auth import Forbidden, NotSignedIn
 from ..auth.guard import check_csrf, signed_in_by_session
 from ..auth.users import UserError
-from ..connectors import MarketplaceError
+from ..connectors import MarketplaceError, Unsupported
 from ..crypto import DecryptionError
 from ..errors import RetryRefused
 from ..extensions import db
@@ -101,6 +101,12 @@ def _decryption_error(exc: DecryptionError):
 def _marketplace_error(exc: MarketplaceError):
     db.session.rollback()
     return error_response(502, f"the marketplace answered: {exc}")
+
+
+@api_blueprint.errorhandler(Unsupported)
+def _unsupported(exc: Unsupported):
+    db.session.rollback()
+    return error_response(exc.status, str(exc))
 
 
 @api_blueprint.errorhandler(RedisError)

@@ -12,6 +12,7 @@ from marshmallow import Schema, fields
 from .. import __version__
 from ..auth import requires
 from ..browse import LISTINGS
+from ..connectors import CAPABILITIES
 from . import api_blueprint
 from .openapi_listings import ORDER_DETAIL, listing_parameters, register_listings
 
@@ -49,6 +50,11 @@ class Connector(Schema):
     regions = fields.List(fields.Dict())
     features = fields.List(fields.Dict())
     streams = fields.List(fields.String())
+    capabilities = fields.List(
+        fields.String(metadata={"enum": list(CAPABILITIES)}),
+        metadata={"description": "What the connector offers; any other action answers 501."},
+    )
+    push_kinds = fields.List(fields.String())
     config_schema = fields.List(fields.Nested(ConfigField))
 
 
@@ -208,7 +214,7 @@ def build_spec() -> dict:
                             }
                         },
                     },
-                    **_errors(404, 422),
+                    **_errors(404, 422, 501),
                 },
             }
         },
@@ -287,7 +293,7 @@ def build_spec() -> dict:
                         }
                     }
                 },
-                "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422)},
+                "responses": {"202": {"description": "Jobs enqueued (or already waiting)"}, **_errors(404, 422, 501)},
             }
         },
     )
@@ -318,7 +324,7 @@ def build_spec() -> dict:
                     "required": True,
                     "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": push_item}}}}},
                 },
-                "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422)},
+                "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422, 501)},
             }
         },
     )
@@ -352,7 +358,7 @@ def build_spec() -> dict:
             "get": {
                 "summary": "Webhook subscriptions registered with the marketplace, and the receiver path to point them at",
                 "parameters": [account_id],
-                "responses": {"200": {"description": "receiver_path, address, subscriptions"}, **_errors(404, 502)},
+                "responses": {"200": {"description": "receiver_path, address, subscriptions"}, **_errors(404, 501, 502)},
             }
         },
     )
@@ -362,7 +368,7 @@ def build_spec() -> dict:
             "post": {
                 "summary": "Register the account's webhook URL for the event types its features need (and drop the ones they no longer need)",
                 "parameters": [account_id],
-                "responses": {"200": {"description": "wanted, registered, removed, subscriptions"}, **_errors(404, 422, 502)},
+                "responses": {"200": {"description": "wanted, registered, removed, subscriptions"}, **_errors(404, 422, 501, 502)},
             }
         },
     )

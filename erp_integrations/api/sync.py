@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ..accounts import get_account
 from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..auth import requires
-from ..connectors import MarketplaceError
+from ..connectors import MarketplaceError, Unsupported
 from ..extensions import db
 from ..hooks import get_connector
 from ..http_guards import int_arg
@@ -27,6 +27,7 @@ oauth_blueprint = Blueprint("oauth", __name__, url_prefix="/oauth")
 def start_authorization(account_id: int):
     account = get_account(account_id)
     connector = get_connector(account.connector)()
+    connector.require("authorize")  # before a state is issued: nothing is recorded
     try:
         url = connector.authorization_url(account, issue_state(account))
     except ValueError as exc:
@@ -44,6 +45,10 @@ def authorization_callback(connector_name: str):
         connector = get_connector(connector_name)()
     except UnknownConnector as exc:
         return error_response(404, str(exc))
+    try:
+        connector.require("authorize")
+    except Unsupported as exc:  # this blueprint is not the API's: its handlers do not apply
+        return error_response(exc.status, str(exc))
     code, state = request.args.get("code"), request.args.get("state")
     if request.args.get("error") or not code or code == "null":
         denied = request.args.get("error")

@@ -28,7 +28,9 @@ def receiver_path(account) -> str:
 def webhook_subscriptions(account_id: int):
     """What the marketplace has registered, next to where it should post."""
     account = get_account(account_id)
-    subscriptions = get_connector(account.connector)().webhook_subscriptions(account)
+    connector = get_connector(account.connector)()
+    connector.require("webhook_subscriptions")
+    subscriptions = connector.webhook_subscriptions(account)
     return jsonify(receiver_path=receiver_path(account), address=account.webhook_url, subscriptions=subscriptions)
 
 
@@ -36,8 +38,10 @@ def webhook_subscriptions(account_id: int):
 @requires("manage")
 def subscribe_webhooks(account_id: int):
     account = get_account(account_id)
+    connector = get_connector(account.connector)()
+    connector.require("webhook_subscriptions")
     try:
-        result = get_connector(account.connector)().subscribe_webhooks(account)
+        result = connector.subscribe_webhooks(account)
     except ValueError as exc:
         raise ApiError(422, str(exc), {"webhook_url": [str(exc)]}) from None
     return jsonify(receiver_path=receiver_path(account), **result)

@@ -219,22 +219,20 @@ def _find_account(reference: str):
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def sync_command(account, streams, full, wait, as_json):
     """Sync ACCOUNT (its id or name)."""
-    from ..hooks import get_connector
-    from ..models import AccountStatus
+    from ..connectors import Unsupported
     from ..sync import run_sync
-    from ..sync.enqueue import NOT_SYNCABLE
+    from ..sync.enqueue import NotSyncable, choose_streams
 
     app = _app()
     with app.app_context():
         found = _find_account(account)
         account_id = found.id
-        if found.status != AccountStatus.CONNECTED:
-            raise click.ClickException(f"{found.name}: {NOT_SYNCABLE.get(found.status, 'not connected')}")
-        connector = get_connector(found.connector)()
-        chosen = list(streams) or [s for s in connector.streams if connector.stream_enabled(found, s)]
-        unknown = set(chosen) - set(connector.streams)
-        if unknown:
-            raise click.BadParameter(f"unknown stream(s) {', '.join(sorted(unknown))}; streams: {', '.join(connector.streams)}", param_hint="--stream")
+        try:
+            chosen = choose_streams(found, streams)
+        except (NotSyncable, Unsupported) as exc:
+            raise click.ClickException(f"{found.name}: {exc}") from None
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--stream") from None
         if app.config["ERP_SETTINGS"].redis_url:
             results = _sync_through_workers(found, chosen, full, wait)
         else:
@@ -273,6 +271,7 @@ def push():
 
 
 def _push(account: str, kind: str, item: dict) -> None:
+    from ..connectors import Unsupported
     from ..push import PushRequestInvalid, request_changes, run_push
 
     app = _app()
@@ -282,6 +281,8 @@ def _push(account: str, kind: str, item: dict) -> None:
         try:
             # Without Redis there is no worker to wait for: push here, now.
             results = request_changes(found, kind, [item], schedule=not embedded)
+        except Unsupported as exc:
+            raise click.ClickException(f"{found.name}: {exc}") from None
         except PushRequestInvalid as exc:
             raise click.UsageError("; ".join(f"{name.removeprefix('items[0].')}: {' '.join(messages)}" for name, messages in exc.fields.items())) from None
         for result in results:

@@ -111,11 +111,12 @@ def sync_due_streams(account_id: int) -> dict:
     """The scheduler's fan-out: enqueue every enabled stream of an account that is due. A stream
     still queued or running is not queued twice (deterministic job ids)."""
     from ..accounts import get_account
+    from ..connectors import Unsupported
     from ..sync.enqueue import NotSyncable, enqueue_sync
 
     try:
         jobs = enqueue_sync(get_account(account_id), trigger="schedule")
-    except NotSyncable as exc:  # disconnected since the tick: nothing to do until a person acts
+    except (NotSyncable, Unsupported) as exc:  # disconnected since the tick: nothing to do until a person acts
         return {"queued": 0, "skipped": str(exc)}
     return {"queued": sum(j.status == "queued" for j in jobs), "already_waiting": sum(j.status == "duplicate" for j in jobs)}
 

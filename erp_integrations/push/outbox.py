@@ -56,6 +56,7 @@ def request_changes(account, kind: str, items: Any, *, schedule: bool = True) ->
     Returns per item ``{"target", "status": "queued" | "unchanged", "request_id"}`` (plus a
     ``note`` when a value was adjusted, e.g. negative stock pushed as 0)."""
     connector = get_connector(account.connector)
+    connector.require("push")
     if kind not in connector.push_kinds:
         raise PushRequestInvalid({"kind": [f"{connector.display_name} accepts pushes of: {', '.join(connector.push_kinds) or 'nothing'}"]})
     if not isinstance(items, list) or not items:

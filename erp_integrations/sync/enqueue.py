@@ -24,14 +24,23 @@ def sync_job_id(account_id: int, stream: str) -> str:
     return make_job_id("sync_account", account_id, stream)
 
 
-def enqueue_sync(account, streams: list[str] | None = None, *, full: bool = False, trigger: str = "manual") -> list[EnqueuedJob]:
+def choose_streams(account, streams: list[str] | None = None) -> list[str]:
+    """The streams a sync of ``account`` runs: those named, or every enabled one. Raises
+    ``Unsupported`` for a connector that cannot sync, ``NotSyncable`` for an account that is not
+    connected, ``ValueError`` for a stream the connector does not have."""
+    connector = get_connector(account.connector)()
+    connector.require("sync")
     if account.status != AccountStatus.CONNECTED:
         raise NotSyncable(NOT_SYNCABLE.get(account.status, "this account is not connected"))
-    connector = get_connector(account.connector)()
-    chosen = streams or [s for s in connector.streams if connector.stream_enabled(account, s)]
+    chosen = list(streams or ()) or [s for s in connector.streams if connector.stream_enabled(account, s)]
     unknown = set(chosen) - set(connector.streams)
     if unknown:
         raise ValueError(f"unknown stream(s) {', '.join(sorted(unknown))}; streams: {', '.join(connector.streams)}")
+    return chosen
+
+
+def enqueue_sync(account, streams: list[str] | None = None, *, full: bool = False, trigger: str = "manual") -> list[EnqueuedJob]:
+    chosen = choose_streams(account, streams)
     queue = "backfill" if full else "sync"
     return [
         enqueue("sync_account", job_id=sync_job_id(account.id, s), queue=queue, account_id=account.id, stream=s, full=full, trigger=trigger) for s in chosen

@@ -10,7 +10,7 @@ from ..accounts import AccountValidationError, create_account, delete_account, g
 from ..accounts.binding import BindingRefused, authorized_shops, choose_shop
 from ..auth import check, current_user, may, visible_accounts
 from ..browse import LISTINGS
-from ..connectors import MarketplaceError
+from ..connectors import MarketplaceError, Unsupported
 from ..extensions import db
 from ..hooks import get_connector, get_connectors
 from ..models import AccountStatus, IntegrationAccount, SyncRun
@@ -117,7 +117,8 @@ def add_account():
         rows = list(db.session.scalars(visible_accounts(current_user())))
         values = {**payload, **{f["name"]: "" for f in described if f["secret"]}}
         return _accounts_page(rows, dialog={"connector": connector_name, "values": values, "errors": field_errors(exc.fields), "open": True}, status=422)
-    flash(f"{account.name} was added. Connect & Authorize it next.", "success")
+    next_step = " Connect & Authorize it next." if connector.supports("authorize") else ""
+    flash(f"{account.name} was added.{next_step}", "success")
     use_account(account)
     return redirect(url_for("ui.settings", account_id=account.id))
 
@@ -184,8 +185,9 @@ def authorize(account_id: int):
     account = get_account(account_id)
     connector = get_connector(account.connector)()
     try:
+        connector.require("authorize")
         url = connector.authorization_url(account, issue_state(account, return_to=url_for("ui.settings", account_id=account.id)))
-    except (ValueError, MarketplaceError) as exc:
+    except (ValueError, MarketplaceError, Unsupported) as exc:
         flash(str(exc), "error")
         return redirect(url_for("ui.settings", account_id=account.id))
     return redirect(url)

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from ..accounts import get_account
 from ..auth import check
+from ..connectors import Unsupported
 from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
@@ -58,6 +59,7 @@ def monitor(account_id: int):
     return render_template(
         "monitor.html",
         account=account,
+        connector=connector,
         streams=streams,
         runs=runs,
         failures=failures,
@@ -104,7 +106,7 @@ def sync_now(account_id: int):
     stream = request.form.get("stream") or None
     try:
         jobs = enqueue_sync(account, [stream] if stream else None, trigger="manual")
-    except (NotSyncable, ValueError) as exc:
+    except (NotSyncable, ValueError, Unsupported) as exc:
         flash(str(exc)[:1].upper() + str(exc)[1:] + ".", "error")
     else:
         queued = [j for j in jobs if j.status != "duplicate"]

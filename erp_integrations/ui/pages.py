@@ -91,6 +91,19 @@ def page_url(endpoint: str, kwargs: dict, args, **changes) -> str:
     return url_for(endpoint, **kwargs, **query)
 
 
+@ui_blueprint.app_template_global()
+def capability_note(connector) -> str:
+    """What a connector that cannot do everything does not offer, in a merchant's words."""
+    from ..connectors import CAPABILITIES, CAPABILITY_WORDS
+
+    missing = [CAPABILITY_WORDS[c] for c in CAPABILITIES if not connector.supports(c)]
+    listed = missing[0] if len(missing) == 1 else ", ".join(missing[:-1]) + " or " + missing[-1]
+    note = f"The {connector.display_name} connector does not offer {listed} yet."
+    if not connector.supports("sync"):
+        note += " For now it keeps this shop's settings; nothing from the shop reaches the ERP's tables."
+    return note
+
+
 @ui_blueprint.app_template_filter("connector_title")
 def _connector_title(name: str) -> str:
     from ..hooks import get_connectors

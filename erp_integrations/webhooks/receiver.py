@@ -178,6 +178,8 @@ class WebhookReceiver:
                 if account is None:
                     return None
                 connector = get_connector(account.connector)()
+                if not connector.supports("webhooks"):
+                    raise _Refused(501, f"the {connector.display_name} connector does not receive webhooks yet")
                 entry = _Verifier(
                     connector, connector.webhook_verifier(account, account_secrets(account)), account.external_shop_id, time.monotonic() + VERIFIER_TTL
                 )

@@ -24,11 +24,14 @@ class ShopeeConnector(Connector):
     streams = ("products", "inventory", "orders", "returns")
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
+    # Configuration and the connection test only, for now: the host hides the rest and answers
+    # 501 ("does not offer ... yet") if asked.
+    capabilities = frozenset()
 
     def test_connection(self, account, secrets):
         config = account.config or {}
         if not secrets.get("access_token") or not config.get("shop_id"):
-            return ConnectionResult(False, "not_authorized", "Not authorized yet: use Connect & Authorize to link a shop.")
+            return ConnectionResult(False, "not_authorized", "Not authorized: this version of the Shopee connector cannot authorize a shop yet.")
         timestamp = int(time.time())
         params = {
             "partner_id": config["partner_id"],

@@ -50,6 +50,7 @@ class TikTokShopConnector(Connector):
         },
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
+    capabilities = frozenset({"authorize", "sync", "push", "webhooks", "webhook_subscriptions"})
     push_kinds = ("stock", "price", "shipment")
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
     push_refresh_streams = {"shipment": ("orders", "packages")}

@@ -1,0 +1,119 @@
+"""A connector offers only what it declares: every other action answers 501 with a message,
+on the API, the OAuth callback, the webhook receiver, the pages and the CLI, and records nothing.
+
+Shopee is the real connector that declares nothing yet (configuration only); the registration
+checks use small connectors of their own."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import requests
+from sqlalchemy import func, select
+
+from erp_integrations.connectors import CAPABILITIES, Connector, check_capabilities
+from erp_integrations.extensions import db
+from erp_integrations.models import IntegrationAccount, PushRequest
+
+from auth_support import page_client
+
+SHOPEE = {"name": "Shopee SG", "region": "SG", "partner_id": 1001, "partner_key": "partner-key-123"}
+
+
+@pytest.fixture
+def shopee_account(client) -> int:
+    response = client.post("/api/v1/accounts", json={"connector": "shopee", "config": SHOPEE})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def refused(response, words: str) -> None:
+    body = response.get_json()
+    assert response.status_code == 501, body
+    assert body["error"]["message"] == f"The Shopee connector does not offer {words} yet"
+
+
+def test_the_connectors_say_what_they_offer(client):
+    connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
+    assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
+    assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment"]
+    assert connectors["shopee"]["capabilities"] == [] and connectors["shopee"]["push_kinds"] == []
+
+
+def test_connect_and_authorize_is_refused_before_anything_is_recorded(client, app, shopee_account):
+    refused(client.post(f"/api/v1/accounts/{shopee_account}/authorize"), "Connect & Authorize")
+    # No OAuth state was issued for an authorization that cannot happen.
+    assert "pending_state" not in (db.session.get(IntegrationAccount, shopee_account).auth_info or {})
+    callback = client.get("/oauth/shopee/callback", query_string={"code": "c0de", "state": "anything"})
+    refused(callback, "Connect & Authorize")
+
+
+def test_sync_push_and_webhook_subscriptions_are_refused(client, app, shopee_account):
+    refused(client.post(f"/api/v1/accounts/{shopee_account}/sync", json={}), "syncing")
+    refused(client.post(f"/api/v1/accounts/{shopee_account}/push/stock", json={"items": [{"sku": "A", "quantity": 1}]}), "pushing changes")
+    assert db.session.scalar(select(func.count()).select_from(PushRequest)) == 0
+    refused(client.get(f"/api/v1/accounts/{shopee_account}/webhooks"), "managing webhook subscriptions")
+    refused(client.post(f"/api/v1/accounts/{shopee_account}/webhooks/subscribe"), "managing webhook subscriptions")
+
+
+def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, shopee_account):
+    response = requests.post(f"{erp}/webhooks/shopee/{shopee_account}", data=b'{"code": 3}', timeout=10)
+    assert response.status_code == 501 and "does not receive webhooks" in response.text
+
+
+def test_the_scheduled_fan_out_skips_it_instead_of_failing(app, shopee_account):
+    from erp_integrations.jobs.tasks import sync_due_streams
+
+    outcome = sync_due_streams(shopee_account)
+    assert outcome["queued"] == 0 and "does not offer syncing" in outcome["skipped"]
+
+
+def test_the_pages_offer_only_what_it_can_do(app, admin, shopee_account):
+    page, token = page_client(app)
+    settings = page.get(f"/accounts/{shopee_account}/settings").get_data(as_text=True)
+    assert 'id="capability-note"' in settings and 'id="connect-authorize"' not in settings
+    assert "does not offer Connect &amp; Authorize, syncing, pushing changes" in settings
+    monitor = page.get(f"/accounts/{shopee_account}/monitor").get_data(as_text=True)
+    assert 'id="capability-note"' in monitor and 'id="sync-now"' not in monitor
+    listing = page.get("/accounts?connector=shopee").get_data(as_text=True)
+    assert "Shopee (configuration only)" in listing and 'id="capability-note"' in listing
+    # A form posted anyway (an old tab) gets the message, not a 500.
+    for path in (f"/accounts/{shopee_account}/authorize", f"/accounts/{shopee_account}/sync"):
+        answer = page.post(path, data={"csrf_token": token}, follow_redirects=True)
+        assert answer.status_code == 200 and "The Shopee connector does not offer" in answer.get_data(as_text=True)
+
+
+def test_the_cli_says_so_and_fails(cli_env, shopee_account):
+    for args in (["sync", str(shopee_account)], ["push", "stock", str(shopee_account), "SKU-1", "3"]):
+        result = subprocess.run([sys.executable, "-m", "erp_integrations", *args], env=cli_env, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 1, result
+        assert "The Shopee connector does not offer" in result.stderr and "Traceback" not in result.stderr
+
+
+class _Claims(Connector):
+    name = "claims"
+    display_name = "Claims"
+
+
+@pytest.mark.parametrize(
+    ("declared", "extra", "error", "words"),
+    [
+        ({"sync"}, {"streams": ("orders",)}, TypeError, "does not implement sync_stream"),
+        ({"authorize"}, {"authorization_url": lambda self, account, state: "https://x"}, TypeError, "does not implement complete_authorization"),
+        ({"push"}, {"push": lambda self, account, kind, items: {}}, TypeError, "'push' without push_kinds"),
+        ({"sync"}, {"sync_stream": lambda self, context: None}, TypeError, "'sync' without streams"),
+        ({"teleport"}, {}, ValueError, "unknown capabilities: teleport"),
+    ],
+)
+def test_a_connector_cannot_claim_more_than_it_implements(declared, extra, error, words):
+    claims = type("Claims", (_Claims,), {"capabilities": frozenset(declared), **extra})
+    with pytest.raises(error, match=words):
+        check_capabilities(claims)
+
+
+def test_a_connector_that_implements_what_it_claims_is_accepted():
+    honest = type("Honest", (_Claims,), {"capabilities": frozenset({"sync"}), "streams": ("orders",), "sync_stream": lambda self, context: None})
+    check_capabilities(honest)
+    assert honest.supports("sync") and not honest.supports("push")
