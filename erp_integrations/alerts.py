@@ -22,12 +22,24 @@ def raise_alert(account_id: int | None, kind: str, message: str, *, severity: st
     alert = Alert(account_id=account_id, kind=kind, message=message, severity=severity, data=data or {})
     db.session.add(alert)
     db.session.commit()
-    for impl in get_plugin_manager().hook.notify.get_hookimpls():
-        try:
-            impl.function(alert=alert)
-        except Exception:  # one broken notifier must not silence the others
-            log.exception("notifier %s failed", impl.plugin_name)
+    deliver(alert)
     return alert
+
+
+def deliver(alert: Alert) -> None:
+    """Hand ``alert`` to every ``notify`` implementation, each in a pluggy call of its own with
+    the other plugins' wrappers around it. One pluggy call stops at the first exception, so a
+    broken notifier would silence those after it; a call per notifier keeps them apart, and a
+    ``wrapper=True`` implementation (retry, timing, routing) still sees every delivery."""
+    pm = get_plugin_manager()
+    implementations = pm.hook.notify.get_hookimpls()
+    notifiers = [i for i in implementations if not (i.wrapper or i.hookwrapper)]
+    for notifier in notifiers:
+        others = {i.plugin for i in notifiers if i.plugin is not notifier.plugin}
+        try:
+            pm.subset_hook_caller("notify", remove_plugins=others)(alert=alert)
+        except Exception:  # one broken notifier must not silence the others
+            log.exception("notifier %s failed", notifier.plugin_name)
 
 
 def resolve_alerts(account_id: int | None, kind: str) -> int:

@@ -172,6 +172,38 @@ def test_notify_receives_alerts_and_a_failing_notifier_does_not_stop_others(plug
     assert plugin.alerts == ["needs_reauth"]
 
 
+def test_a_notify_wrapper_sees_every_delivery_and_the_failures(plugin_manager, app):
+    """Notifiers are called through pluggy, so ``wrapper=True`` implementations run: here one
+    that records each delivery's outcome, around a broken notifier and a working one."""
+    from erp_integrations.alerts import raise_alert
+
+    seen = []
+
+    class Broken:
+        @hookimpl
+        def notify(self, alert):
+            raise RuntimeError("smtp down")
+
+    class Audit:
+        @hookimpl(wrapper=True)
+        def notify(self, alert):
+            try:
+                result = yield
+            except RuntimeError as exc:
+                seen.append((alert.kind, f"failed: {exc}"))
+                raise
+            seen.append((alert.kind, "delivered"))
+            return result
+
+    plugin = EchoPlugin()
+    for name, instance in (("broken", Broken()), ("audit", Audit()), ("echo-plugin", plugin)):
+        plugin_manager.register(instance, name=name)
+    raise_alert(None, "sync_failing", "orders keep failing")
+    assert plugin.alerts == ["sync_failing"]
+    # Three notifiers (the host's log line, Broken, Echo): three deliveries, one failed.
+    assert sorted(seen) == [("sync_failing", "delivered"), ("sync_failing", "delivered"), ("sync_failing", "failed: smtp down")]
+
+
 def test_execute_job_wrappers_see_every_job(plugin_manager, app, tiktok_config):
     from erp_integrations.accounts import create_account
     from erp_integrations.jobs.queue import run_job

@@ -34,7 +34,12 @@ def erp_record_upserted(account, entity, records):
 @hookspec
 def notify(alert):
     """Deliver an :class:`~erp_integrations.models.Alert` (already stored in-app) elsewhere:
-    e-mail, chat, a pager. Exceptions are logged and never stop other notifiers."""
+    e-mail, chat, a pager. Exceptions are logged and never stop other notifiers.
+
+    Each notifier is called through pluggy on its own (``alerts.deliver``), with every
+    ``wrapper=True`` implementation of the other plugins around it: a wrapper sees each
+    delivery, and may retry or time it. Keep a wrapper in a plugin object of its own: in a plugin
+    that also notifies, it wraps only that plugin's own notifier."""
 
 
 @hookspec(firstresult=True)
