@@ -15,12 +15,24 @@ knowledge base shows it for reconnections
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
+
 RETRIES = 8  # waits of base * 2**n capped: 0.5 + 1 + 2 + 4 + 8 + 8 + 8 + 8 = 39.5 s of patience
 BACKOFF_BASE = 0.25
 BACKOFF_CAP = 8.0
 
 
 def redis_client(url: str):
+    """The process's client for ``url``: one connection pool shared by the queue, the locks,
+    the scheduler, the inbox and the rate limiter (a pool per call site held idle connections
+    and opened new ones per token lock). Keyed by the process too: a forked work horse gets
+    a pool of its own rather than sharing sockets with its parent."""
+    return _client(url, os.getpid())
+
+
+@lru_cache(maxsize=16)
+def _client(url: str, pid: int):
     from redis import Redis
     from redis.backoff import ExponentialBackoff
     from redis.exceptions import BusyLoadingError, ConnectionError, TimeoutError
