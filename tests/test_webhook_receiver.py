@@ -123,6 +123,19 @@ def test_a_delivery_for_an_account_deleted_elsewhere_after_its_secret_was_cached
     settle(app)
 
 
+def test_a_changed_app_secret_refuses_the_old_one_at_once(app, client, erp, account_id):
+    """The receiver caches each account's verifier for a while; changing the secret tells it
+    (``accounts.signals.credentials_changed``), so a delivery signed with the old secret is
+    refused at once rather than accepted until the cache expires."""
+    assert post(erp, account_id, delivery("7400000000000000010")).status_code == 200  # caches the verifier
+    changed = client.patch(f"/api/v1/accounts/{account_id}", json={"config": {"app_secret": "a-brand-new-secret"}})
+    assert changed.status_code == 200, changed.get_json()
+    assert post(erp, account_id, delivery("7400000000000000011")).status_code == 401
+    assert post(erp, account_id, delivery("7400000000000000012"), secret="a-brand-new-secret").status_code == 200
+    assert set(stored(app)) == {"7400000000000000010", "7400000000000000012"}
+    settle(app)
+
+
 def test_a_key_ring_that_cannot_open_the_app_secret_gets_503_so_the_delivery_is_retried(app, app_env, account_id):
     from erp_integrations.app import create_app, dispose
     from erp_integrations.crypto import generate_key_entry

@@ -20,6 +20,7 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..models import AccountStatus, IntegrationAccount
 from .binding import TOKEN_NAMES, check_shop_setting, rebind_from_settings
+from .signals import announce_credentials_changed
 
 # Columns of integration_accounts that the schema fills; everything else non-secret is config.
 HOST_COLUMNS = ("name", "region", "features", "sync_interval_minutes", "webhook_url")
@@ -154,14 +155,8 @@ def update_account(account: IntegrationAccount, changes: Any, *, may_change_endp
         if account.status in (AccountStatus.CONNECTED, AccountStatus.CHOOSE_SHOP):
             account.status = AccountStatus.NEEDS_REAUTH
     db.session.commit()
-    _forget_webhook_verifier(account.id)
+    announce_credentials_changed(account.id)
     return account
-
-
-def _forget_webhook_verifier(account_id: int) -> None:
-    from ..webhooks.receiver import forget_verifier
-
-    forget_verifier(account_id)
 
 
 def _current_config(account: IntegrationAccount, connector, secrets: dict[str, str]) -> dict[str, Any]:
@@ -178,7 +173,7 @@ def delete_account(account: IntegrationAccount) -> None:
     """Delete the account and everything synced for it, and its queued and failed jobs."""
     from ..jobs import get_queue_backend
 
-    _forget_webhook_verifier(account.id)
+    announce_credentials_changed(account.id)
     get_queue_backend().discard_account(account.id)
     was_default, connector_name = account.is_default, account.connector
     db.session.delete(account)

@@ -242,16 +242,12 @@ def _read_body(environ) -> bytes:
 
 
 def mount(app) -> None:
-    """Put the receiver in front of ``app``'s WSGI callable."""
+    """Put the receiver in front of ``app``'s WSGI callable; it drops a cached verifier when
+    the account's credentials change or it is deleted (``accounts.signals``)."""
+    from ..accounts.signals import credentials_changed
+
     receiver = WebhookReceiver(app, app.wsgi_app)
     app.wsgi_app = receiver
     app.extensions[EXTENSION] = receiver
-
-
-def forget_verifier(account_id: int) -> None:
-    """Drop the current app's cached verifier (its account's secrets changed or it was deleted)."""
-    from flask import current_app
-
-    receiver = current_app.extensions.get(EXTENSION)
-    if receiver is not None:
-        receiver.forget(account_id)
+    # Held strongly by blinker for the app's lifetime; only this app's changes reach it.
+    credentials_changed.connect(lambda _app, account_id: receiver.forget(account_id), sender=app, weak=False)
