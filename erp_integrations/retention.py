@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 
 from .extensions import db
+from .jobs import job_function
 from .models import (
     AffiliateOrder,
     AfterSale,
@@ -61,3 +62,11 @@ def purge_history(account: IntegrationAccount, now: datetime | None = None) -> d
     forget_before(account.id, cutoff)
     db.session.commit()
     return deleted
+
+
+@job_function("purge_history")
+def purge_history_job(account_id: int) -> dict:
+    """Purge the account's ERP rows older than its history window (the scheduler runs it daily)."""
+    from .accounts import get_account
+
+    return purge_history(get_account(account_id))

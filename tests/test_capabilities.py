@@ -64,7 +64,7 @@ def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, shopee
 
 
 def test_the_scheduled_fan_out_skips_it_instead_of_failing(app, shopee_account):
-    from erp_integrations.jobs.tasks import sync_due_streams
+    from erp_integrations.sync.jobs import sync_due_streams
 
     outcome = sync_due_streams(shopee_account)
     assert outcome["queued"] == 0 and "does not offer syncing" in outcome["skipped"]

@@ -204,6 +204,54 @@ def test_a_notify_wrapper_sees_every_delivery_and_the_failures(plugin_manager, a
     assert sorted(seen) == [("sync_failing", "delivered"), ("sync_failing", "delivered"), ("sync_failing", "failed: smtp down")]
 
 
+def test_register_jobs_adds_a_job_the_queue_runs_by_name(plugin_manager, app):
+    from erp_integrations.jobs import job_function, registered_jobs
+    from erp_integrations.jobs.queue import job_retries, run_job
+
+    calls = []
+
+    @job_function("echo_job", retries=(1, 2))
+    def echo_job(word):
+        calls.append(word)
+        return {"echoed": word}
+
+    class Jobs:
+        @hookimpl
+        def register_jobs(self, register):
+            register(echo_job)
+
+    plugin_manager.register(Jobs(), name="jobs-plugin")
+    assert run_job("echo_job", {"word": "hi"}) == {"echoed": "hi"} and calls == ["hi"]
+    assert job_retries("echo_job") == (1, 2)
+    # The host's own jobs come through the same hook.
+    assert {"check_connection", "sync_account", "sync_due_streams", "push_changes", "process_webhooks", "purge_history", "check_books"} <= set(
+        registered_jobs()
+    )
+
+
+@pytest.mark.parametrize(
+    ("job", "error", "words"),
+    [
+        (lambda: None, TypeError, "is not a job"),
+        ("sync_account", ValueError, "two jobs are named 'sync_account'"),
+    ],
+)
+def test_a_job_must_be_declared_and_its_name_unique(plugin_manager, job, error, words):
+    from erp_integrations.hooks.manager import collect_jobs
+    from erp_integrations.jobs import job_function
+
+    func = job_function(job)(lambda: None) if isinstance(job, str) else job
+
+    class Jobs:
+        @hookimpl
+        def register_jobs(self, register):
+            register(func)
+
+    plugin_manager.register(Jobs(), name="bad-jobs")
+    with pytest.raises(error, match=words):
+        collect_jobs(plugin_manager)
+
+
 def test_execute_job_wrappers_see_every_job(plugin_manager, app, tiktok_config):
     from erp_integrations.accounts import create_account
     from erp_integrations.jobs.queue import run_job

@@ -25,6 +25,20 @@ def time_job(job):
 
 
 @hookimpl
+def register_jobs(register):
+    # The host's jobs, each beside its domain; the queue itself imports none of them.
+    from ..accounts.jobs import check_connection
+    from ..push.jobs import push_changes
+    from ..reports.jobs import check_books
+    from ..retention import purge_history_job
+    from ..sync.jobs import sync_account, sync_due_streams
+    from ..webhooks.jobs import process_webhooks
+
+    for job in (check_connection, sync_account, sync_due_streams, push_changes, process_webhooks, purge_history_job, check_books):
+        register(job)
+
+
+@hookimpl
 def notify(alert):
     # In-app delivery is the stored row itself; this only makes alerts visible in logs.
     logging.getLogger("erp_integrations.alerts").warning("alert %s (account %s): %s", alert.kind, alert.account_id, alert.message)

@@ -32,6 +32,13 @@ def erp_record_upserted(account, entity, records):
 
 
 @hookspec
+def register_jobs(register):
+    """Register background jobs: call ``register(func)`` for each function decorated with
+    ``erp_integrations.jobs.job_function(name, retries)``. A job runs by its name, on the queue
+    the host chose (RQ or embedded), through ``execute_job``."""
+
+
+@hookspec
 def notify(alert):
     """Deliver an :class:`~erp_integrations.models.Alert` (already stored in-app) elsewhere:
     e-mail, chat, a pager. Exceptions are logged and never stop other notifiers.

@@ -15,11 +15,12 @@ from ..settings import blocked_plugins_from_env
 from . import builtin, hookspecs
 from .markers import PROJECT, hookimpl
 
-__all__ = ["get_plugin_manager", "get_connectors", "get_connector", "reset_plugin_manager", "hookimpl"]
+__all__ = ["get_plugin_manager", "get_connectors", "get_connector", "get_jobs", "reset_plugin_manager", "hookimpl"]
 
 _lock = threading.Lock()
 _pm: pluggy.PluginManager | None = None
 _connectors: dict | None = None
+_jobs: dict | None = None
 
 
 class UnknownConnector(LookupError):
@@ -50,9 +51,9 @@ def get_plugin_manager() -> pluggy.PluginManager:
 
 def reset_plugin_manager(pm: pluggy.PluginManager | None = None) -> None:
     """Forget the loaded plugins (tests), or install a prepared manager."""
-    global _pm, _connectors
+    global _pm, _connectors, _jobs
     with _lock:
-        _pm, _connectors = pm, None
+        _pm, _connectors, _jobs = pm, None, None
 
 
 def get_connectors() -> dict:
@@ -70,3 +71,26 @@ def get_connector(name: str):
         return get_connectors()[name]
     except KeyError:
         raise UnknownConnector(f"no connector named {name!r}; installed: {', '.join(sorted(get_connectors())) or 'none'}") from None
+
+
+def get_jobs() -> dict:
+    """Job name -> function, collected once through ``register_jobs``."""
+    global _jobs
+    if _jobs is None:
+        _jobs = collect_jobs(get_plugin_manager())
+    return _jobs
+
+
+def collect_jobs(pm: pluggy.PluginManager) -> dict:
+    found: dict = {}
+
+    def register(func) -> None:
+        name = getattr(func, "job_name", None)
+        if name is None:
+            raise TypeError(f"{func!r} is not a job: decorate it with @job_function(name)")
+        if found.get(name, func) is not func:
+            raise ValueError(f"two jobs are named {name!r}")
+        found[name] = func
+
+    pm.hook.register_jobs(register=register)
+    return found

@@ -24,31 +24,32 @@ log = logging.getLogger(__name__)
 
 QUEUES = ("webhooks", "push", "sync", "backfill", "default")  # highest priority first
 
-_JOBS: dict[str, Callable[..., Any]] = {}
-_RETRIES: dict[str, tuple[int, ...]] = {}
-
 
 def job_function(name: str, retries: tuple[int, ...] = ()):
-    """Register a function as a job under a stable name (the name, not the import path, is
-    what travels through the queue, so code can move without breaking queued jobs).
+    """Mark a function as the job ``name`` (the name, not the import path, is what travels
+    through the queue, so code can move without breaking queued jobs). The function joins the
+    queue when its module registers it through the ``register_jobs`` hook: jobs live beside
+    their domains, and the queue imports none of them.
 
     ``retries``: seconds to wait before each retry of a failed run (RQ); after the last one the
     job stays in the failed registry with its traceback."""
 
     def decorate(func):
-        if _JOBS.get(name, func) is not func:
-            raise ValueError(f"two jobs are named {name!r}")
-        _JOBS[name] = func
-        _RETRIES[name] = tuple(retries)
+        func.job_name, func.job_retries = name, tuple(retries)
         return func
 
     return decorate
 
 
 def registered_jobs() -> dict[str, Callable[..., Any]]:
-    from . import tasks  # noqa: F401  (registers the host's jobs)
+    """Job name -> function, collected once through the ``register_jobs`` hook."""
+    from ..hooks import get_jobs
 
-    return dict(_JOBS)
+    return get_jobs()
+
+
+def job_retries(name: str) -> tuple[int, ...]:
+    return getattr(registered_jobs().get(name), "job_retries", ())
 
 
 @dataclass
@@ -211,7 +212,8 @@ class RQQueue:
         from rq.job import Job, JobStatus
 
         rq_queue = self.queue(queue)
-        retry = Retry(max=len(_RETRIES[name]), interval=list(_RETRIES[name])) if _RETRIES.get(name) else None
+        retries = job_retries(name)
+        retry = Retry(max=len(retries), interval=list(retries)) if retries else None
 
         def submit(job_id):
             job = rq_queue.create_job(
