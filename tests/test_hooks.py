@@ -113,7 +113,7 @@ def test_register_connectors_rejects_a_class_that_is_not_a_connector(plugin_mana
 
 
 def test_register_commands_adds_plugin_commands(plugin_manager):
-    from erp_integrations.cli.commands import cli
+    from erp_integrations.cli import cli
 
     plugin_manager.register(EchoPlugin(), name="echo-plugin")
     plugin_manager.hook.register_commands(cli=cli)

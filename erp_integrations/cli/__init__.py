@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import click
 
-from .commands import cli
+# Each area's module adds its commands to the root group when imported.
+from . import accounts, reports, services, setup, sync  # noqa: F401
+from .base import cli
 
 _commands_loaded = False
 
