@@ -14,21 +14,12 @@ from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, missing, validate, validates
 
+from .marketplace_errors import MarketplaceError
+
+__all__ = ["MarketplaceError"]  # re-exported: the host's modules catch it from here
+
 SECRET_MASK = "********"
 SYNC_INTERVALS = (5, 15, 30, 60)
-
-
-class MarketplaceError(Exception):
-    """Base of every connector's API errors: what the marketplace answered, safe to show
-    (never a secret or token), with whether a retry can help."""
-
-    code: int | str | None = None
-    request_id: str | None = None
-    http_status: int | None = None
-    retryable: bool = False
-    # Only a person can fix it (authorize the account again): jobs do not retry it, and the
-    # account's scheduled syncs pause until then.
-    needs_reauthorization: bool = False
 
 
 # What a connector may do beyond its configuration and a connection test, and the methods

@@ -16,7 +16,7 @@ import uuid
 
 import pytest
 
-from erp_integrations.ratelimit import RateLimiter
+from erp_integrations.toolkit.ratelimit import RateLimiter
 
 LIMIT = 30
 WORKERS = 3
@@ -26,7 +26,7 @@ EACH = 30  # 90 requests: three seconds' worth, the first burst just before a bo
 # ended (the slot was taken somewhere in between).
 WORKER = """
 import json, sys, time
-from erp_integrations.ratelimit import RateLimiter
+from erp_integrations.toolkit.ratelimit import RateLimiter
 limiter = RateLimiter(int(sys.argv[1]), sys.argv[2])
 print("ready", flush=True)
 sys.stdin.readline()

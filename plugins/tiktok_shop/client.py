@@ -143,7 +143,7 @@ class TikTokShopClient:
                     raise
                 self.access_token = self.token_source.refresh(stale=self.access_token)
                 refreshed = True
-            except errors.TikTokShopError as exc:
+            except errors.MarketplaceError as exc:
                 attempt += 1
                 if not exc.retryable or attempt >= self.retry.attempts:
                     raise

@@ -64,7 +64,7 @@ class TikTokShopConnector(Connector):
         """A client for this account: its app credentials, the shared rate limiter and (unless
         asked not to) the token keeper that refreshes access tokens."""
         from erp_integrations.accounts import account_secrets
-        from erp_integrations.ratelimit import RateLimiter
+        from erp_integrations.toolkit.ratelimit import RateLimiter
 
         from .client import TikTokShopClient
         from .tokens import TokenKeeper
@@ -88,12 +88,12 @@ class TikTokShopConnector(Connector):
     def test_connection(self, account, secrets):
         if not secrets.get("access_token"):
             return ConnectionResult(False, "not_authorized", "Not authorized yet: use Connect & Authorize to link a shop.")
-        from .errors import TikTokShopError
+        from .errors import MarketplaceError
 
         client = self.client(account)
         try:
             shops = client.get_authorized_shops()
-        except TikTokShopError as exc:
+        except MarketplaceError as exc:
             return ConnectionResult(False, "rejected", exc.public_message(), {"code": exc.code, "request_id": exc.request_id})
         return ConnectionResult(True, "ok", f"Connected: {len(shops)} authorized shop(s).", {"shops": [s.get("name") for s in shops]})
 

@@ -1,4 +1,4 @@
-"""One error tree for everything the TikTok Shop API can answer with.
+"""TikTok Shop's error codes, mapped onto the host's error tree (``erp_integrations.marketplace_errors``).
 
 Every error carries the API's ``code``, ``message``, ``request_id`` and the HTTP status, and
 says whether a retry can help. Messages never contain secrets or tokens.
@@ -6,7 +6,30 @@ says whether a retry can help. Messages never contain secrets or tokens.
 
 from __future__ import annotations
 
-from erp_integrations.connectors import MarketplaceError
+from erp_integrations.marketplace_errors import (
+    AuthError,
+    MarketplaceError,
+    PermissionDenied,
+    RateLimited,
+    ReauthorizationRequired,
+    ServerError,
+    TokenExpired,
+    TransportError,
+    ValidationFailed,
+)
+
+__all__ = [
+    "AuthError",
+    "MarketplaceError",
+    "PermissionDenied",
+    "RateLimited",
+    "ReauthorizationRequired",
+    "ServerError",
+    "TokenExpired",
+    "TransportError",
+    "ValidationFailed",
+    "error_for",
+]
 
 # Codes that mean "the token is no good": refresh, or re-authorize.
 TOKEN_EXPIRED = 105002
@@ -22,64 +45,7 @@ WRONG_TOKEN_FOR_SHOP = 101000
 REAUTHORIZE_CODES = frozenset({REFRESH_TOKEN_EXPIRED, NO_AUTH_RECORD})
 
 
-class TikTokShopError(MarketplaceError):
-    retryable = False
-
-    def __init__(self, message: str, *, code: int | None = None, request_id: str | None = None, http_status: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.code = code
-        self.request_id = request_id
-        self.http_status = http_status
-
-    def public_message(self) -> str:
-        parts = [self.message]
-        if self.code is not None:
-            parts.append(f"(code {self.code}")
-            parts[-1] += f", request {self.request_id})" if self.request_id else ")"
-        return " ".join(parts)
-
-    def __str__(self) -> str:
-        return self.public_message()
-
-
-class AuthError(TikTokShopError):
-    """Signature, app key, timestamp or token rejected."""
-
-
-class TokenExpired(AuthError):
-    """The access token expired: refresh and try again."""
-
-
-class ReauthorizationRequired(AuthError):
-    """The refresh token expired or the seller revoked the app: a person must re-authorize."""
-
-    needs_reauthorization = True
-
-
-class PermissionDenied(TikTokShopError):
-    """Missing scope (105005) or a token not tied to this shop (101000)."""
-
-
-class RateLimited(TikTokShopError):
-    retryable = True
-
-
-class ServerError(TikTokShopError):
-    retryable = True
-
-
-class ValidationFailed(TikTokShopError):
-    """The API refused the request's content (4xx or a business error code)."""
-
-
-class TransportError(TikTokShopError):
-    """No usable answer: connection refused, timeout, truncated or non-JSON body."""
-
-    retryable = True
-
-
-def error_for(code: int, message: str, request_id: str | None, http_status: int) -> TikTokShopError:
+def error_for(code: int, message: str, request_id: str | None, http_status: int) -> MarketplaceError:
     kwargs = {"code": code, "request_id": request_id, "http_status": http_status}
     if code == TOKEN_EXPIRED:
         return TokenExpired(message, **kwargs)

@@ -13,7 +13,7 @@ from collections import defaultdict
 
 from erp_integrations.connectors import PushItem, PushOutcome
 
-from .errors import AuthError, TikTokShopError
+from .errors import AuthError, MarketplaceError
 
 
 def push(client, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
@@ -25,7 +25,7 @@ def _call(client, path: str, body: dict) -> tuple[dict | None, str | None]:
     problems are not the items' fault: they propagate."""
     try:
         return client.request("POST", path, body=body), None
-    except TikTokShopError as exc:
+    except MarketplaceError as exc:
         if exc.retryable or isinstance(exc, AuthError):
             raise
         return None, exc.public_message()

@@ -18,7 +18,7 @@ from erp_integrations.connectors import WebhookDelivery, WebhookOutcome, Webhook
 from erp_integrations.webhooks import RefetchContext
 
 from . import store
-from .errors import AuthError, TikTokShopError
+from .errors import AuthError, MarketplaceError
 from .signing import sign_webhook, signatures_match
 
 # Type codes (API.md section 8) and the names the Event API subscribes by.
@@ -200,7 +200,7 @@ def _refetch(connector, account, plan: _Plan) -> dict[int, WebhookOutcome]:
     def attempt(ids_by_key: dict[str, list[int]], keys: list[str], fetch) -> None:
         try:
             fetch(keys)
-        except TikTokShopError as exc:
+        except MarketplaceError as exc:
             if exc.retryable or isinstance(exc, AuthError):
                 raise  # the job retries; the events wait in the inbox
             for key in keys:

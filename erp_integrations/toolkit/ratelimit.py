@@ -35,7 +35,7 @@ class RateLimiter:
         self.per_second = per_second
         self.item = RateLimitItemPerSecond(per_second)
         if redis_url:
-            from .jobs.redis_client import redis_client
+            from ..jobs.redis_client import redis_client
 
             storage = RedisStorage(redis_url, connection_pool=redis_client(redis_url).connection_pool, key_prefix=KEY_PREFIX)
         else:

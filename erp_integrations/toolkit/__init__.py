@@ -1,0 +1,70 @@
+"""What a connector author uses, in one place.
+
+A connector is a ``Connector`` subclass registered through the ``register_connectors`` hook
+(``docs/hooks.md``): its configuration schema, feature toggles, streams and declared
+capabilities, and the methods behind each capability. Its client maps the marketplace's
+answers onto the error tree here and takes a slot from a shared ``RateLimiter`` before each
+request; its background work is jobs (``job_function``, the ``register_jobs`` hook).
+"""
+
+from __future__ import annotations
+
+from ..connectors import (
+    CAPABILITIES,
+    AccountConfigSchema,
+    ConnectionResult,
+    Connector,
+    Feature,
+    PushItem,
+    PushOutcome,
+    Unsupported,
+    WebhookDelivery,
+    WebhookOutcome,
+    WebhookRejected,
+    features_field,
+    validate_base_url,
+    validate_webhook_url,
+)
+from ..hooks import hookimpl
+from ..jobs import job_function
+from ..marketplace_errors import (
+    AuthError,
+    MarketplaceError,
+    PermissionDenied,
+    RateLimited,
+    ReauthorizationRequired,
+    ServerError,
+    TokenExpired,
+    TransportError,
+    ValidationFailed,
+)
+from .ratelimit import RateLimiter
+
+__all__ = [
+    "CAPABILITIES",
+    "AccountConfigSchema",
+    "AuthError",
+    "ConnectionResult",
+    "Connector",
+    "Feature",
+    "MarketplaceError",
+    "PermissionDenied",
+    "PushItem",
+    "PushOutcome",
+    "RateLimited",
+    "RateLimiter",
+    "ReauthorizationRequired",
+    "ServerError",
+    "TokenExpired",
+    "TransportError",
+    "Unsupported",
+    "ValidationFailed",
+    "WebhookDelivery",
+    "WebhookOutcome",
+    "WebhookRejected",
+    "features_field",
+    "hookimpl",
+    "job_function",
+    "validate_base_url",
+    "validate_webhook_url",
+]
