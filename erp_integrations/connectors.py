@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from marshmallow import Schema, ValidationError, fields, missing, validate, validates
+from marshmallow import Schema, ValidationError, fields, missing, post_load, validate, validates
 
 from .marketplace_errors import MarketplaceError
 
@@ -58,7 +58,11 @@ class Feature:
     key: str
     label: str
     default: bool
-    help: str = ""
+    help: str = ""  # exactly what turning it on syncs and allows: the dialog shows it
+    # False: the connector has nothing behind this toggle yet. The dialog shows it disabled
+    # with its help saying so, and loading a config turns it off: a toggle never claims more
+    # than the connector does.
+    available: bool = True
 
 
 @dataclass(frozen=True)
@@ -196,10 +200,26 @@ class AccountConfigSchema(Schema):
 
 
 def features_field(features: tuple[Feature, ...], name: str) -> fields.Nested:
-    """The nested boolean toggles of a connector, each defaulting as its Feature says."""
-    schema = Schema.from_dict({f.key: fields.Boolean(load_default=f.default, metadata={"label": f.label, "help": f.help}) for f in features}, name=name)
+    """The nested boolean toggles of a connector, each defaulting as its Feature says; a
+    toggle the connector cannot serve yet always loads as off."""
+    unavailable = [f.key for f in features if not f.available]
+
+    class Toggles(Schema):
+        @post_load
+        def _off_when_unavailable(self, data, **_):
+            return {**data, **dict.fromkeys(unavailable, False)}
+
+    schema = Toggles.from_dict(
+        {
+            f.key: fields.Boolean(load_default=f.default and f.available, metadata={"label": f.label, "help": f.help, "available": f.available})
+            for f in features
+        },
+        name=name,
+    )
     return fields.Nested(
-        schema, load_default=lambda: {f.key: f.default for f in features}, metadata={"label": "Features", "help": "What this account syncs.", "order": 70}
+        schema,
+        load_default=lambda: {f.key: f.default and f.available for f in features},
+        metadata={"label": "Features", "help": "What this account syncs.", "order": 70},
     )
 
 
@@ -252,7 +272,7 @@ class Connector:
 
     @classmethod
     def default_features(cls) -> dict[str, bool]:
-        return {f.key: f.default for f in cls.features}
+        return {f.key: f.default and f.available for f in cls.features}
 
     # The feature toggle(s) that switch each stream on: a name, or a tuple meaning any of them
     # (streams not listed always run).
@@ -334,7 +354,7 @@ class Connector:
             "display_name": cls.display_name,
             "version": cls.version,
             "regions": [{"value": code, "label": label} for code, label in cls.regions],
-            "features": [{"key": f.key, "label": f.label, "default": f.default, "help": f.help} for f in cls.features],
+            "features": [{"key": f.key, "label": f.label, "default": f.default, "help": f.help, "available": f.available} for f in cls.features],
             "streams": list(cls.streams),
             "capabilities": sorted(cls.capabilities),
             "push_kinds": list(cls.push_kinds) if cls.supports("push") else [],
@@ -369,6 +389,7 @@ def describe_schema(schema: Schema) -> list[dict[str, Any]]:
             "help": meta.get("help", ""),
             "required": field.required,
             "secret": bool(meta.get("secret")),
+            "available": meta.get("available", True),
             "endpoint": bool(meta.get("endpoint")),
             "nullable": bool(field.allow_none),
             "order": meta.get("order", 50),

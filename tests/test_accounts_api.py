@@ -203,3 +203,12 @@ def test_openapi_document_lists_every_route(client, app):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method) in documented, f"{method} {path} is not in the OpenAPI document"
     assert "Account" in spec["components"]["schemas"]
+
+
+def test_a_toggle_with_nothing_behind_it_stays_off(client, tiktok_config):
+    """TikTok's Promotions toggle is declared unavailable: it is described so, and an account
+    that asks for it gets it off rather than a toggle that silently does nothing."""
+    features = {f["key"]: f for f in client.get("/api/v1/connectors/tiktok_shop").get_json()["features"]}
+    assert features["promotions"]["available"] is False and features["orders"]["available"] is True
+    account = create(client, {**tiktok_config, "features": {"promotions": True, "returns": True}}).get_json()
+    assert account["config"]["features"]["promotions"] is False and account["config"]["features"]["returns"] is True

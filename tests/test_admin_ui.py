@@ -96,6 +96,10 @@ def test_an_admin_adds_a_shop_authorizes_it_syncs_and_reads_its_orders(open_page
     expect(dialog.get_by_label("App Secret")).to_have_attribute("type", "password")
     expect(dialog.locator("select[name=region] option")).to_have_count(16)
     expect(dialog.locator("fieldset.toggles input[type=checkbox]")).to_have_count(9)
+    # Each toggle says what it syncs; one with nothing behind it yet cannot be turned on.
+    expect(dialog.get_by_label("LIVE shopping")).to_have_accessible_description(re.compile("Syncs LIVE sessions"))
+    expect(dialog.get_by_label("Promotions")).to_be_disabled()
+    expect(dialog.get_by_label("Promotions")).to_have_accessible_description("Not available yet: nothing about promotions syncs or pushes.")
     dialog.get_by_label("App Key").fill("not a key!")
     dialog.get_by_label("Webhook URL").fill("http://example.com/hooks")
     dialog.get_by_role("button", name="Save").click()

@@ -28,15 +28,27 @@ REGIONS = (
 )
 
 FEATURES = (
-    Feature("product_catalog", "Product catalog", True, "Products and SKUs."),
-    Feature("orders", "Orders and fulfillment", True, "Orders, lines, status history, packages and shipments."),
-    Feature("inventory", "Inventory", True, "Stock per warehouse, and pushing ERP stock to TikTok Shop."),
-    Feature("logistics", "Logistics", False, "Warehouses, delivery options and shipping providers."),
-    Feature("promotions", "Promotions", False, "Promotion activities and coupons."),
-    Feature("returns", "Returns", False, "Returns, refunds and cancellations."),
-    Feature("live_shopping", "LIVE shopping", False, "LIVE sessions with GMV and viewer figures."),
-    Feature("affiliate", "Affiliate / creators", False, "Affiliate orders, creators and commissions."),
-    Feature("shop_analytics", "Shop analytics", False, "Daily shop performance."),
+    # Each help says exactly what the toggle syncs and where it shows (the dialog prints it).
+    Feature("product_catalog", "Product catalog", True, "Syncs products and their SKUs with prices: the Products page."),
+    Feature(
+        "orders",
+        "Orders and fulfillment",
+        True,
+        "Syncs orders with lines and status history, packages and shipments, and the money: statements, payouts, withdrawals and"
+        " unsettled transactions. Orders, Shipments and Finance pages, and the reports.",
+    ),
+    Feature("inventory", "Inventory", True, "Syncs warehouses and stock per warehouse and SKU. Stock pushed from the ERP needs no toggle."),
+    Feature("logistics", "Logistics", False, "Syncs the warehouse list only (Inventory syncs it too); carriers, tracking and labels are not available yet."),
+    Feature("promotions", "Promotions", False, "Not available yet: nothing about promotions syncs or pushes.", available=False),
+    Feature("returns", "Returns", False, "Syncs returns, refunds and cancellation requests: the Returns and cancellations page."),
+    Feature("live_shopping", "LIVE shopping", False, "Syncs LIVE sessions with their GMV and viewers: the LIVE sessions page and the dashboard."),
+    Feature("affiliate", "Affiliate / creators", False, "Syncs affiliate orders with their commissions, and the creators: their pages and the dashboard."),
+    Feature(
+        "shop_analytics",
+        "Shop analytics",
+        False,
+        "Syncs daily shop performance and customer-service figures; income verification reads them for shop quality (no page of its own yet).",
+    ),
 )
 
 DEFAULT_API_BASE_URL = "https://open-api.tiktokglobalshop.com"
