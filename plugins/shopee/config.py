@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate, validates
 
-from erp_integrations.connectors import AccountConfigSchema, Feature, features_field, validate_base_url
+from erp_integrations.toolkit import AccountConfigSchema, Feature, features_field, validate_base_url
 
 REGIONS = (
     ("SG", "Singapore"),

@@ -6,7 +6,7 @@ import time
 
 import requests
 
-from erp_integrations.connectors import ConnectionResult, Connector
+from erp_integrations.toolkit import ConnectionResult, Connector
 
 from . import __version__
 from .config import FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema

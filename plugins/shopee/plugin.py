@@ -1,6 +1,6 @@
 """Entry point of the Shopee connector."""
 
-from erp_integrations.hooks import hookimpl
+from erp_integrations.toolkit import hookimpl
 
 from .connector import ShopeeConnector
 

@@ -149,18 +149,38 @@ class TikTokShopClient:
                     raise
                 self.retry.sleep(self.retry.delay(attempt))
 
+    def page(
+        self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, token: str | None = None, shop_scoped: bool = True
+    ) -> tuple[list[dict], str | None]:
+        """One page: ``(items, next_page_token)``, None when it was the last. The one paging
+        call: the streams fetch page by page (resumable from a checkpointed token, and
+        prefetched on another thread), and ``paginate`` loops over it."""
+        query = dict(query or {})
+        if token:
+            query["page_token"] = token
+        data = self.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
+        return data.get(items_key) or [], data.get("next_page_token") or None
+
     def paginate(
-        self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, page_size: int = 100, shop_scoped: bool = True
+        self,
+        method: str,
+        path: str,
+        items_key: str,
+        *,
+        query: dict | None = None,
+        body: dict | None = None,
+        page_size: int = 100,
+        token: str | None = None,
+        shop_scoped: bool = True,
     ) -> Iterator[tuple[list[dict], str | None]]:
-        """Yield ``(items, next_page_token)`` per page, so callers can checkpoint after each."""
+        """Yield ``(items, next_page_token)`` per page from ``token`` (the start when None),
+        so callers can checkpoint after each."""
         query = dict(query or {}, page_size=page_size)
         while True:
-            data = self.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
-            token = data.get("next_page_token") or None
-            yield data.get(items_key) or [], token
+            items, token = self.page(method, path, items_key, query=query, body=body, token=token, shop_scoped=shop_scoped)
+            yield items, token
             if not token:
                 return
-            query["page_token"] = token
 
     # -- token host (not signed: the app secret travels in the query, over TLS) ------------
 

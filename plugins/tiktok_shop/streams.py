@@ -118,14 +118,6 @@ class Prefetcher:
             return self.fetch(*args)
 
 
-def _paged(client, method: str, path: str, items_key: str, query: dict, body: dict | None, token: str | None, shop_scoped: bool = True):
-    query = dict(query)
-    if token:
-        query["page_token"] = token
-    data = client.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
-    return data.get(items_key) or [], data.get("next_page_token") or None
-
-
 def _time_body(prefix_create: str, prefix_update: str, start: int, end: int, mode: str) -> dict:
     field = prefix_create if mode == "create" else prefix_update
     return {f"{field}_ge": start, f"{field}_lt": end}
@@ -143,7 +135,7 @@ def _search_stream(path: str, items_key: str, page_size: int, save: Callable, ma
         def fetch(start, end, token, mode):
             sort = "create_time" if mode == "create" else "update_time"
             query = {"page_size": page_size, "sort_field": sort, "sort_order": "ASC"}
-            return _paged(client, "POST", path, items_key, query, _time_body("create_time", "update_time", start, end, mode), token)
+            return client.page("POST", path, items_key, query=query, body=_time_body("create_time", "update_time", start, end, mode), token=token)
 
         account_id = context.account.id
         prepare = None if map_page is None else (lambda documents: map_page(account_id, documents))
@@ -162,8 +154,13 @@ sync_cancellations = _search_stream("/return_refund/202309/cancellations/search"
 def _products_fetch(client, with_inventory: bool):
     def fetch(start, end, token, mode):
         # Product filters take an inclusive upper bound (update_time_le), unlike orders.
-        products, next_token = _paged(
-            client, "POST", "/product/202502/products/search", "products", {"page_size": 100}, {"update_time_ge": start, "update_time_le": end - 1}, token
+        products, next_token = client.page(
+            "POST",
+            "/product/202502/products/search",
+            "products",
+            query={"page_size": 100},
+            body={"update_time_ge": start, "update_time_le": end - 1},
+            token=token,
         )
         inventory = None
         if with_inventory and products:
@@ -198,14 +195,12 @@ def sync_warehouses(context, client) -> None:
 
 def sync_statements(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(
-            client,
+        return client.page(
             "GET",
             "/finance/202309/statements",
             "statements",
-            {"page_size": 100, "sort_field": "statement_time", "sort_order": "ASC", "statement_time_ge": start, "statement_time_lt": end},
-            None,
-            token,
+            query={"page_size": 100, "sort_field": "statement_time", "sort_order": "ASC", "statement_time_ge": start, "statement_time_lt": end},
+            token=token,
         )
 
     def save(statements):
@@ -219,14 +214,12 @@ def sync_statements(context, client) -> None:
         for statement in (s for s in statements if s["id"] not in known):
             transactions, page = [], None
             while True:
-                items, page = _paged(
-                    client,
+                items, page = client.page(
                     "GET",
                     f"/finance/202501/statements/{statement['id']}/statement_transactions",
                     "transactions",
-                    {"page_size": 100, "sort_field": "order_create_time"},
-                    None,
-                    page,
+                    query={"page_size": 100, "sort_field": "order_create_time"},
+                    token=page,
                 )
                 transactions += items
                 if not page:
@@ -239,14 +232,12 @@ def sync_statements(context, client) -> None:
 
 def sync_payments(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(
-            client,
+        return client.page(
             "GET",
             "/finance/202309/payments",
             "payments",
-            {"page_size": 100, "sort_field": "create_time", "sort_order": "ASC", "create_time_ge": start, "create_time_lt": end},
-            None,
-            token,
+            query={"page_size": 100, "sort_field": "create_time", "sort_order": "ASC", "create_time_ge": start, "create_time_lt": end},
+            token=token,
         )
 
     # Payments move from PROCESSING to PAID a day after creation: re-read a trailing week.
@@ -255,14 +246,12 @@ def sync_payments(context, client) -> None:
 
 def sync_withdrawals(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(
-            client,
+        return client.page(
             "GET",
             "/finance/202309/withdrawals",
             "withdrawals",
-            {"page_size": 100, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE", "create_time_ge": start, "create_time_lt": end},
-            None,
-            token,
+            query={"page_size": 100, "types": "WITHDRAW,SETTLE,TRANSFER,REVERSE", "create_time_ge": start, "create_time_lt": end},
+            token=token,
         )
 
     windowed(context, client, fetch, lambda docs: store.store_withdrawals(context, docs), backfill_by_creation=False, trailing=DAY)
@@ -274,14 +263,12 @@ def sync_unsettled(context, client) -> None:
     seen = set(context.cursor.get("seen") or [])
     token = context.cursor.get("page_token")
     while True:
-        documents, token = _paged(
-            client,
+        documents, token = client.page(
             "GET",
             "/finance/202507/orders/unsettled",
             "transactions",
-            {"page_size": 100, "sort_field": "order_create_time", "sort_order": "ASC"},
-            None,
-            token,
+            query={"page_size": 100, "sort_field": "order_create_time", "sort_order": "ASC"},
+            token=token,
         )
         seen.update(store.store_unsettled(context, documents))
         context.api_calls = client.api_calls
@@ -298,7 +285,9 @@ def sync_affiliate_orders(context, client) -> None:
     creator_name = (context.account.auth_info or {}).get("seller_name") if creator else None
 
     def fetch(start, end, token, mode):
-        return _paged(client, "POST", path, "orders", {"page_size": 100}, {"create_time_ge": start, "create_time_lt": end}, token, shop_scoped=not creator)
+        return client.page(
+            "POST", path, "orders", query={"page_size": 100}, body={"create_time_ge": start, "create_time_lt": end}, token=token, shop_scoped=not creator
+        )
 
     windowed(
         context,
@@ -317,7 +306,9 @@ def _dates(start: int, end: int) -> dict:
 
 def sync_live_sessions(context, client) -> None:
     def fetch(start, end, token, mode):
-        return _paged(client, "GET", "/analytics/202508/shop_lives/performance", "live_stream_sessions", {"page_size": 100, **_dates(start, end)}, None, token)
+        return client.page(
+            "GET", "/analytics/202508/shop_lives/performance", "live_stream_sessions", query={"page_size": 100, **_dates(start, end)}, token=token
+        )
 
     windowed(context, client, fetch, lambda docs: store.store_live_sessions(context, docs), backfill_by_creation=False, trailing=ANALYTICS_TRAILING)
 
