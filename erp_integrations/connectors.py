@@ -274,6 +274,10 @@ class Connector:
     def default_features(cls) -> dict[str, bool]:
         return {f.key: f.default and f.available for f in cls.features}
 
+    # The marketplace API groups each stream calls: the circuit breaker's keys
+    # (``toolkit.breaker``). The scheduler skips a stream while one of its groups is paused.
+    stream_groups: ClassVar[dict[str, tuple[str, ...]]] = {}
+
     # The feature toggle(s) that switch each stream on: a name, or a tuple meaning any of them
     # (streams not listed always run).
     stream_features: ClassVar[dict[str, str | tuple[str, ...]]] = {}

@@ -214,6 +214,8 @@ def app(session_app):
         from redis import Redis
 
         Redis.from_url(session_app.config["ERP_SETTINGS"].redis_url).flushdb()
+    # In-process state kept on the app (the embedded mode's circuit breaker) starts fresh too.
+    session_app.extensions.pop("erp_integrations.breaker", None)
     with session_app.app_context():
         yield session_app
         db.session.remove()

@@ -408,6 +408,21 @@ def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client
     expect(cursor.locator("code")).to_contain_text(str(watermark))
     expect(page.locator("#runs tbody tr").first).to_contain_text(re.compile(r"Orders \d+, Order lines \d+"))
 
+    # An API group paused by the circuit breaker: said in words, and resumed with one click.
+    from erp_integrations.marketplace_errors import ServerError
+    from erp_integrations.toolkit.breaker import NO_TICKET, circuit_breaker
+
+    for _ in range(5):
+        circuit_breaker().failed(str(account_id), "finance", ServerError("HTTP 503"), NO_TICKET)
+    page.reload()
+    paused = page.locator("#paused-apis")
+    expect(paused).to_contain_text("Finance: paused since")
+    expect(paused).to_contain_text("after 5 server errors")
+    shot(page, "sync-monitor-paused")
+    paused.get_by_role("button", name="Resume now").click()
+    expect(page.locator(".flash.success")).to_have_text("Calls to the finance API resume now.")
+    expect(page.locator("#paused-apis")).to_have_count(0)
+
     # A day's orders through the page's own date fields, counted here from the table.
     day = db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id).order_by(SalesOrder.id).first()[0].date()
     expected = sum(1 for (created,) in db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id) if created.date() == day)

@@ -301,9 +301,19 @@ def build_spec() -> dict:
         "/api/v1/accounts/{account_id}/runs",
         operations={
             "get": {
-                "summary": "Sync runs, newest first, with each stream's cursor",
+                "summary": "Sync runs, newest first, with each stream's cursor and the API groups the circuit breaker has paused",
                 "parameters": [account_id, {"name": "limit", "in": "query", "schema": {"type": "integer", "maximum": 500}}],
-                "responses": {"200": {"description": "OK"}, **_errors(404)},
+                "responses": {"200": {"description": "runs, cursors, paused_apis (group, opened_at, until, failures, probe_due)"}, **_errors(404)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/paused-apis/{group}/resume",
+        operations={
+            "post": {
+                "summary": "Resume calls to a paused API group now (close its circuit)",
+                "parameters": [account_id, {"name": "group", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "account_id, group, paused"}, **_errors(403, 404)},
             }
         },
     )

@@ -15,6 +15,7 @@ from ..http_guards import int_arg
 from ..models import SyncCursor, SyncRun
 from ..oauth_state import InvalidState, consume_state, issue_state, state_return_to
 from ..sync.enqueue import NotSyncable, enqueue_sync
+from ..toolkit.breaker import circuit_breaker, paused_apis
 from . import api_blueprint
 from .errors import ApiError, error_response
 from .helpers import json_object
@@ -174,4 +175,16 @@ def list_runs(account_id: int):
             for r in runs
         ],
         cursors=cursors,
+        paused_apis=[{**p, "opened_at": p["opened_at"].isoformat(), "until": p["until"].isoformat()} for p in paused_apis(account.id)],
     )
+
+
+@api_blueprint.post("/accounts/<int:account_id>/paused-apis/<group>/resume")
+@requires("manage")
+def resume_paused_api(account_id: int, group: str):
+    """Close an API group's circuit now (the marketplace is known to be back)."""
+    account = get_account(account_id)
+    if group not in {p["group"] for p in paused_apis(account.id)}:
+        raise ApiError(404, f"the {group} API of this account is not paused")
+    circuit_breaker().reset(str(account.id), group)
+    return jsonify(account_id=account.id, group=group, paused=False)

@@ -39,6 +39,25 @@ def choose_streams(account, streams: list[str] | None = None) -> list[str]:
     return chosen
 
 
+def paused_streams(account) -> dict[str, str]:
+    """Streams an API group of which is paused by the account's circuit breaker and still
+    cooling: ``{stream: why}``. The scheduler skips them; a person can still ask for them."""
+    import time
+
+    from ..toolkit.breaker import circuit_breaker
+
+    connector = get_connector(account.connector)
+    if not connector.stream_groups:
+        return {}
+    now = time.time()
+    cooling = {group for group, state in circuit_breaker().open_circuits(str(account.id)).items() if state["until"] > now}
+    return {
+        stream: f"the marketplace's {', '.join(sorted(set(groups) & cooling))} API is paused"
+        for stream, groups in connector.stream_groups.items()
+        if set(groups) & cooling
+    }
+
+
 def enqueue_sync(account, streams: list[str] | None = None, *, full: bool = False, trigger: str = "manual") -> list[EnqueuedJob]:
     chosen = choose_streams(account, streams)
     queue = "backfill" if full else "sync"

@@ -63,10 +63,19 @@ def sync_due_streams(account_id: int) -> dict:
     still queued or running is not queued twice (deterministic job ids)."""
     from ..accounts import get_account
     from ..connectors import Unsupported
-    from .enqueue import NotSyncable, enqueue_sync
+    from .enqueue import NotSyncable, choose_streams, enqueue_sync, paused_streams
 
+    account = get_account(account_id)
     try:
-        jobs = enqueue_sync(get_account(account_id), trigger="schedule")
+        chosen = choose_streams(account)
     except (NotSyncable, Unsupported) as exc:  # disconnected since the tick, or a connector that cannot sync
         return {"queued": 0, "skipped": str(exc)}
-    return {"queued": sum(j.status == "queued" for j in jobs), "already_waiting": sum(j.status == "duplicate" for j in jobs)}
+    # A stream whose API group keeps failing on the marketplace's side waits for the circuit
+    # breaker's probe instead of failing a run every interval.
+    paused = paused_streams(account)
+    due = [s for s in chosen if s not in paused]
+    jobs = enqueue_sync(account, due, trigger="schedule") if due else []
+    outcome = {"queued": sum(j.status == "queued" for j in jobs), "already_waiting": sum(j.status == "duplicate" for j in jobs)}
+    if paused:
+        outcome["paused"] = {s: why for s, why in paused.items() if s in chosen}
+    return outcome

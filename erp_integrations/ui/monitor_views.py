@@ -20,6 +20,7 @@ from ..models import Alert, PushRequest, SyncCursor, SyncRun, WebhookEvent
 from ..push.outbox import retry_request
 from ..scheduler import next_sync_at
 from ..sync.enqueue import NotSyncable, enqueue_sync, sync_job_id
+from ..toolkit.breaker import circuit_breaker, paused_apis
 from ..webhooks.inbox import retry_event, skip_event
 from . import ui_blueprint
 from .pages import use_account
@@ -56,10 +57,13 @@ def monitor(account_id: int):
     delayed = delayed_settlements(account)
     failed_jobs = [j for j in get_queue_backend().failed_jobs() if job_account_id(j) == account.id]
     next_run = next_sync_at(account.id, account.sync_interval_minutes)
+    # Each paused API group with the streams the schedule skips because of it.
+    paused = [{**p, "streams": [s for s, groups in connector.stream_groups.items() if p["group"] in groups]} for p in paused_apis(account.id)]
     return render_template(
         "monitor.html",
         account=account,
         connector=connector,
+        paused=paused,
         streams=streams,
         runs=runs,
         failures=failures,
@@ -141,6 +145,15 @@ def retry_job(account_id: int):
         flash("That job is no longer in the failed list.", "error")
     else:
         flash("The job was queued again.", "success")
+    return redirect(url_for("ui.monitor", account_id=account_id))
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/paused-apis/<group>/resume")
+def resume_api(account_id: int, group: str):
+    """An operator who knows the marketplace is back: close the circuit now."""
+    check("manage", account_id)
+    circuit_breaker().reset(str(get_account(account_id).id), group)
+    flash(f"Calls to the {group} API resume now.", "success")
     return redirect(url_for("ui.monitor", account_id=account_id))
 
 

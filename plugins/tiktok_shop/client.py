@@ -54,6 +54,8 @@ class TikTokShopClient:
         clock: Callable[[], float] = time.time,
         token_source=None,
         rate_limiter=None,
+        breaker=None,
+        breaker_scope: str | None = None,
     ):
         self.app_key = app_key
         self._app_secret = app_secret
@@ -69,6 +71,9 @@ class TikTokShopClient:
         # token_source: current() -> token, refresh(stale) -> token (see tokens.TokenKeeper).
         self.token_source = token_source
         self.rate_limiter = rate_limiter
+        # A CircuitBreaker (erp_integrations.toolkit.breaker) keyed by the account: calls to an
+        # API group that keeps failing on TikTok's side pause for a while.
+        self.breaker, self.breaker_scope = breaker, breaker_scope
 
     @classmethod
     def for_account(cls, account, secrets: dict[str, str], **kwargs) -> TikTokShopClient:
@@ -131,9 +136,10 @@ class TikTokShopClient:
         attempt, refreshed = 0, False
         if self.token_source is not None:
             self.access_token = self.token_source.current()
+        group = path.strip("/").split("/", 1)[0]  # TikTok's API groups: order, finance, product...
         while True:
             try:
-                return self._send(method, path, dict(query or {}), body, shop_scoped)
+                return self._guarded_send(group, method, path, dict(query or {}), body, shop_scoped)
             except errors.ReauthorizationRequired:
                 raise
             except errors.AuthError as exc:
@@ -160,6 +166,20 @@ class TikTokShopClient:
             query["page_token"] = token
         data = self.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
         return data.get(items_key) or [], data.get("next_page_token") or None
+
+    def _guarded_send(self, group: str, method: str, path: str, query: dict, body: dict | None, shop_scoped: bool) -> dict:
+        """One exchange through the account's circuit breaker: an open circuit raises
+        ``CircuitOpen`` (not retried here) before anything is sent."""
+        if self.breaker is None:
+            return self._send(method, path, query, body, shop_scoped)
+        ticket = self.breaker.before(self.breaker_scope, group)
+        try:
+            data = self._send(method, path, query, body, shop_scoped)
+        except errors.MarketplaceError as exc:
+            self.breaker.failed(self.breaker_scope, group, exc, ticket)
+            raise
+        self.breaker.succeeded(self.breaker_scope, group, ticket)
+        return data
 
     def paginate(
         self,

@@ -11,7 +11,7 @@ from erp_integrations.connectors import ConnectionResult, Connector
 from . import __version__
 from .config import FEATURES, OWN_HOSTS, REGIONS, TikTokShopConfigSchema
 from .labels import LABELS
-from .streams import STREAM_FEATURES, STREAMS
+from .streams import STREAM_FEATURES, STREAM_GROUPS, STREAMS
 
 # TikTok allows 50 requests per second per API path, app and shop; 45 leaves a margin for the
 # clocks of several machines sharing the window.
@@ -31,6 +31,7 @@ class TikTokShopConnector(Connector):
     features = FEATURES
     streams = tuple(STREAMS)
     stream_features = STREAM_FEATURES
+    stream_groups = STREAM_GROUPS
     config_schema = TikTokShopConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_cipher"
@@ -64,6 +65,7 @@ class TikTokShopConnector(Connector):
         """A client for this account: its app credentials, the shared rate limiter and (unless
         asked not to) the token keeper that refreshes access tokens."""
         from erp_integrations.accounts import account_secrets
+        from erp_integrations.toolkit.breaker import circuit_breaker
         from erp_integrations.toolkit.ratelimit import RateLimiter
 
         from .client import TikTokShopClient
@@ -71,14 +73,19 @@ class TikTokShopConnector(Connector):
 
         secrets = account_secrets(account)
         # TIKTOK_SHOP_MAX_QPS: per path, app and shop; raise it only if TikTok granted more.
-        limit = int(os.environ.get("TIKTOK_SHOP_MAX_QPS", MAX_QPS))
-        limiter = current_app.extensions.setdefault("tiktok_shop.rate_limiter", RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url))
+        extensions = current_app.extensions
+        if "tiktok_shop.rate_limiter" not in extensions:
+            limit = int(os.environ.get("TIKTOK_SHOP_MAX_QPS", MAX_QPS))
+            extensions["tiktok_shop.rate_limiter"] = RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url)
+        limiter, breaker = extensions["tiktok_shop.rate_limiter"], circuit_breaker()
 
         # TIKTOK_SHOP_TIMEOUT: seconds to wait for an answer before the request is retried.
         timeout = float(os.environ.get("TIKTOK_SHOP_TIMEOUT", 30))
 
         def app_client():
-            return TikTokShopClient.for_account(account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter, timeout=timeout)
+            return TikTokShopClient.for_account(
+                account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter, timeout=timeout, breaker=breaker, breaker_scope=str(account.id)
+            )
 
         client = app_client()
         if with_tokens:

@@ -356,6 +356,24 @@ STREAMS: dict[str, Callable] = {
     "shop_performance": sync_shop_performance,
     "service_performance": sync_service_performance,
 }
+# The API groups (the first segment of the paths) each stream calls: the circuit breaker's keys.
+STREAM_GROUPS = {
+    "warehouses": ("logistics",),
+    "products": ("product",),
+    "inventory": ("product",),
+    "orders": ("order",),
+    "packages": ("fulfillment",),
+    "returns": ("return_refund",),
+    "cancellations": ("return_refund",),
+    "statements": ("finance",),
+    "payments": ("finance",),
+    "withdrawals": ("finance",),
+    "unsettled": ("finance",),
+    "affiliate_orders": ("affiliate_seller", "affiliate_creator"),
+    "live_sessions": ("analytics",),
+    "shop_performance": ("analytics",),
+    "service_performance": ("customer_service",),
+}
 # The feature toggles that switch each stream on (any of them). Finance follows orders: it is
 # the money side of the same sales.
 STREAM_FEATURES = {
