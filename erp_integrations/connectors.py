@@ -14,9 +14,8 @@ from urllib.parse import urlsplit
 
 from marshmallow import Schema, ValidationError, fields, missing, post_load, validate, validates
 
-from .marketplace_errors import MarketplaceError
-
-__all__ = ["MarketplaceError"]  # re-exported: the host's modules catch it from here
+# Re-exported: the host's modules catch it from here.
+from .marketplace_errors import MarketplaceError as MarketplaceError
 
 SECRET_MASK = "********"
 SYNC_INTERVALS = (5, 15, 30, 60)

@@ -212,3 +212,16 @@ def test_a_toggle_with_nothing_behind_it_stays_off(client, tiktok_config):
     assert features["promotions"]["available"] is False and features["orders"]["available"] is True
     account = create(client, {**tiktok_config, "features": {"promotions": True, "returns": True}}).get_json()
     assert account["config"]["features"]["promotions"] is False and account["config"]["features"]["returns"] is True
+
+
+def test_a_toggle_turned_off_hides_its_pages_from_the_menu(client, app, admin, tiktok_config):
+    from auth_support import page_client
+
+    features = {"live_shopping": False, "affiliate": True}
+    account = create(client, {**tiktok_config, "features": features}).get_json()
+    page, _ = page_client(app)
+    menu = page.get(f"/accounts/{account['id']}/monitor").get_data(as_text=True).split('<aside class="side">')[1].split("</aside>")[0]
+    assert "Affiliate orders" in menu and "LIVE sessions" not in menu
+    # Reached by its address anyway, the page says why it is empty.
+    live = page.get(f"/accounts/{account['id']}/data/live_sessions")
+    assert live.status_code == 200 and "feature is off for this account" in live.get_data(as_text=True)

@@ -24,13 +24,19 @@ SECTIONS = (
 )
 
 
-def data_menu(account_id: int) -> list[tuple[str, list]]:
+def data_menu(account) -> list[tuple[str, list]]:
+    """The side menu's listings the user may read, without those whose feature toggle is off
+    (their pages stay reachable, and say so)."""
     menu = []
     for title, names in SECTIONS:
-        allowed = [LISTINGS[n] for n in names if may(LISTINGS[n].verb, account_id)]
+        allowed = [LISTINGS[n] for n in names if may(LISTINGS[n].verb, account.id) and feature_on(account, LISTINGS[n])]
         if allowed:
             menu.append((title, allowed))
     return menu
+
+
+def feature_on(account, listing) -> bool:
+    return listing.feature is None or bool((account.features or {}).get(listing.feature, False))
 
 
 @ui_blueprint.app_context_processor
@@ -58,7 +64,7 @@ def data(account_id: int, listing_name: str):
         page, extra = fetch(listing, account.id, request.args, get_connector(account.connector).listing_values.get(listing.name))
     except InvalidQuery as exc:
         page, extra, error = None, {}, exc.message
-    feature_off = listing.feature is not None and not (account.features or {}).get(listing.feature, False)
+    feature_off = not feature_on(account, listing)
     return render_template(
         "data.html",
         account=account,
