@@ -417,7 +417,7 @@ def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client
     page.reload()
     paused = page.locator("#paused-apis")
     expect(paused).to_contain_text("Finance: paused since")
-    expect(paused).to_contain_text("after 5 server errors")
+    expect(paused).to_contain_text("after 5 failed calls")
     shot(page, "sync-monitor-paused")
     paused.get_by_role("button", name="Resume now").click()
     expect(page.locator(".flash.success")).to_have_text("Calls to the finance API resume now.")

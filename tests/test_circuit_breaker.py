@@ -24,10 +24,13 @@ ORDERS_DOWN = {"unavailable_rate": 1.0, "paths": ["/order/"]}
 def breaker(app):
     """The app's breaker, with a cooling short enough for the probe to come within the test and
     no jitter (the production policy comes from the environment; see the README)."""
-    breaker = CircuitBreaker.for_redis_url(app.config["ERP_SETTINGS"].redis_url, BreakerPolicy(failures=5, cooling=0.5, jitter=0.0))
+    breaker = CircuitBreaker.for_redis_url(app.config["ERP_SETTINGS"].redis_url, BreakerPolicy(failures=2, cooling=0.5, jitter=0.0))
     app.extensions["erp_integrations.breaker"] = breaker
     yield breaker
     app.extensions.pop("erp_integrations.breaker", None)
+
+
+TRIES = 5  # the client's own tries of one call
 
 
 def injected(server) -> int:
@@ -48,16 +51,18 @@ def test_a_burst_of_server_errors_pauses_one_group_until_a_probe_succeeds(client
     account_id = connect(client, fresh_sandbox)
     control(fresh_sandbox, "PUT", "/faults", json=ORDERS_DOWN)
 
-    # Five 503s in a row (the client's own retries): the order group's circuit opens.
-    with pytest.raises(ServerError):
-        run(account_id, "orders")
-    assert injected(fresh_sandbox) == 5
+    # Two calls in a row fail, each after the client's five tries: the order group's circuit opens.
+    for _ in range(breaker.policy.failures):
+        assert paused_apis(account_id) == []
+        with pytest.raises(ServerError):
+            run(account_id, "orders")
+    assert injected(fresh_sandbox) == breaker.policy.failures * TRIES
     assert [p["group"] for p in paused_apis(account_id)] == ["order"]
 
     # While it is open, a sync of orders sends nothing and says why; products go on.
     with pytest.raises(CircuitOpen):
         run(account_id, "orders")
-    assert injected(fresh_sandbox) == 5
+    assert injected(fresh_sandbox) == breaker.policy.failures * TRIES
     assert "paused" in last_run(client, account_id, "orders")["error"]
     assert run(account_id, "products").status == "succeeded"
 
@@ -76,15 +81,18 @@ def test_a_burst_of_server_errors_pauses_one_group_until_a_probe_succeeds(client
 def test_a_failed_probe_pauses_again_for_twice_as_long(client, app, fresh_sandbox, breaker):
     account_id = connect(client, fresh_sandbox)
     control(fresh_sandbox, "PUT", "/faults", json=ORDERS_DOWN)
-    with pytest.raises(ServerError):
-        run(account_id, "orders")
+    for _ in range(breaker.policy.failures):
+        with pytest.raises(ServerError):
+            run(account_id, "orders")
     first = breaker.open_circuits(str(account_id))["order"]
     wait_for(lambda: paused_apis(account_id)[0]["probe_due"], timeout=30, what="the cooling to pass")
-    with pytest.raises(CircuitOpen):  # the probe fails; the client's next try finds it open again
+    with pytest.raises(ServerError):  # the probe: one call (with its tries), and it fails
         run(account_id, "orders")
-    assert injected(fresh_sandbox) == 6  # exactly one probe went out
+    assert injected(fresh_sandbox) == (breaker.policy.failures + 1) * TRIES
     again = breaker.open_circuits(str(account_id))["order"]
-    assert again["cooling"] == 2 * first["cooling"] and again["failures"] == 6
+    assert again["cooling"] == 2 * first["cooling"] and again["failures"] == breaker.policy.failures + 1
+    with pytest.raises(CircuitOpen):  # and it is paused again
+        run(account_id, "orders")
 
 
 def test_authorization_errors_never_open_a_circuit(client, app, fresh_sandbox, breaker):
@@ -107,8 +115,8 @@ def test_the_schedule_skips_paused_streams(client, app, fresh_sandbox, breaker):
 
     account_id = connect(client, fresh_sandbox)
     groups = {g for gs in get_connector("tiktok_shop").stream_groups.values() for g in gs}
-    for group in groups:  # every group of the account fails five times on the marketplace's side
-        for _ in range(5):
+    for group in groups:  # every group of the account keeps failing on the marketplace's side
+        for _ in range(breaker.policy.failures):
             breaker.failed(str(account_id), group, ServerError("HTTP 503"), NO_TICKET)
     outcome = sync_due_streams(account_id)
     # Nothing queued: every stream the account would sync is paused, each saying why.
@@ -119,18 +127,18 @@ def test_the_schedule_skips_paused_streams(client, app, fresh_sandbox, breaker):
 
 def test_the_monitor_and_the_api_show_a_paused_group_and_resume_it(client, app, admin, fresh_sandbox, breaker):
     account_id = connect(client, fresh_sandbox)
-    for _ in range(5):
+    for _ in range(breaker.policy.failures):
         breaker.failed(str(account_id), "finance", ServerError("HTTP 500"), NO_TICKET)
     page, token = page_client(app)
     monitor = page.get(f"/accounts/{account_id}/monitor").get_data(as_text=True)
-    assert 'id="paused-apis"' in monitor and "after 5 server errors" in monitor
+    assert 'id="paused-apis"' in monitor and f"after {breaker.policy.failures} failed calls" in monitor
     runs = client.get(f"/api/v1/accounts/{account_id}/runs").get_json()
     assert [p["group"] for p in runs["paused_apis"]] == ["finance"]
     assert client.post(f"/api/v1/accounts/{account_id}/paused-apis/order/resume").status_code == 404
     assert client.post(f"/api/v1/accounts/{account_id}/paused-apis/finance/resume").get_json()["paused"] is False
     assert paused_apis(account_id) == []
     # The page's button does the same.
-    for _ in range(5):
+    for _ in range(breaker.policy.failures):
         breaker.failed(str(account_id), "finance", ServerError("HTTP 500"), NO_TICKET)
     answer = page.post(f"/accounts/{account_id}/paused-apis/finance/resume", data={"csrf_token": token}, follow_redirects=True)
     assert answer.status_code == 200 and "Calls to the finance API resume now." in answer.get_data(as_text=True)
@@ -140,11 +148,11 @@ def test_the_monitor_and_the_api_show_a_paused_group_and_resume_it(client, app, 
 def test_only_failures_in_a_row_open_it(app, breaker):
     """Any success, from any worker, starts the count again: a marketplace answering 95% of
     calls is not paused, one that stopped answering is."""
-    scope, error = "4242", ServerError("HTTP 500")
-    for _ in range(4):
+    scope, error, almost = "4242", ServerError("HTTP 500"), breaker.policy.failures - 1
+    for _ in range(almost):
         breaker.failed(scope, "order", error, breaker.before(scope, "order"))
     breaker.succeeded(scope, "order", breaker.before(scope, "order"))
-    for _ in range(4):
+    for _ in range(almost):
         breaker.failed(scope, "order", error, breaker.before(scope, "order"))
     assert breaker.open_circuits(scope) == {}
     breaker.failed(scope, "order", error, breaker.before(scope, "order"))

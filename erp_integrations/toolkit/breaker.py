@@ -2,9 +2,9 @@
 
 When a marketplace's API group (TikTok: ``order``, ``finance``, ``product``...) keeps failing on
 its side, every worker calling it again only adds load and fills the monitor with the same
-failure each interval. After ``failures`` server-side failures in a row (any success, from any
-worker, starts the count again; a count older than ``window`` seconds is forgotten) the circuit
-opens: calls to that group stop for a cooling period (with jitter, so many accounts do
+failure each interval. After ``failures`` calls in a row that failed on the marketplace's side
+(each counted once, after the client's own retries; any success, from any worker, starts the
+count again; a count older than ``window`` seconds is forgotten) the circuit opens: calls to that group stop for a cooling period (with jitter, so many accounts do
 not come back in lockstep). When it has passed, one call is let through as a probe (one across
 all workers): success closes the circuit, failure opens it again for twice as long (up to
 ``max_cooling``). The pattern is Nygard's ("Release It!", stability patterns), as Martin Fowler
@@ -55,7 +55,7 @@ NO_TICKET = Ticket(probe=False, counting=False)
 
 @dataclass(frozen=True)
 class BreakerPolicy:
-    failures: int = 5  # server-side failures in a row that open the circuit
+    failures: int = 5  # calls in a row that failed on the marketplace's side (after their retries)
     window: float = 120.0  # seconds a count of failures is kept without a new one
     cooling: float = 60.0  # seconds open before the first probe
     max_cooling: float = 900.0

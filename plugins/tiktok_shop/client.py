@@ -133,13 +133,28 @@ class TikTokShopClient:
         return data if isinstance(data, dict) else {}
 
     def request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None, shop_scoped: bool = True) -> dict:
+        """One API call, with its retries, through the account's circuit breaker: an open
+        circuit raises ``CircuitOpen`` before anything is sent, and the breaker counts the call
+        once, by its final outcome (its own retries are not failures of their own)."""
+        if self.breaker is None:
+            return self._request(method, path, query, body, shop_scoped)
+        group = path.strip("/").split("/", 1)[0]  # TikTok's API groups: order, finance, product...
+        ticket = self.breaker.before(self.breaker_scope, group)
+        try:
+            data = self._request(method, path, query, body, shop_scoped)
+        except errors.MarketplaceError as exc:
+            self.breaker.failed(self.breaker_scope, group, exc, ticket)
+            raise
+        self.breaker.succeeded(self.breaker_scope, group, ticket)
+        return data
+
+    def _request(self, method: str, path: str, query: dict | None, body: dict | None, shop_scoped: bool) -> dict:
         attempt, refreshed = 0, False
         if self.token_source is not None:
             self.access_token = self.token_source.current()
-        group = path.strip("/").split("/", 1)[0]  # TikTok's API groups: order, finance, product...
         while True:
             try:
-                return self._guarded_send(group, method, path, dict(query or {}), body, shop_scoped)
+                return self._send(method, path, dict(query or {}), body, shop_scoped)
             except errors.ReauthorizationRequired:
                 raise
             except errors.AuthError as exc:
@@ -166,20 +181,6 @@ class TikTokShopClient:
             query["page_token"] = token
         data = self.request(method, path, query=query, body=body, shop_scoped=shop_scoped)
         return data.get(items_key) or [], data.get("next_page_token") or None
-
-    def _guarded_send(self, group: str, method: str, path: str, query: dict, body: dict | None, shop_scoped: bool) -> dict:
-        """One exchange through the account's circuit breaker: an open circuit raises
-        ``CircuitOpen`` (not retried here) before anything is sent."""
-        if self.breaker is None:
-            return self._send(method, path, query, body, shop_scoped)
-        ticket = self.breaker.before(self.breaker_scope, group)
-        try:
-            data = self._send(method, path, query, body, shop_scoped)
-        except errors.MarketplaceError as exc:
-            self.breaker.failed(self.breaker_scope, group, exc, ticket)
-            raise
-        self.breaker.succeeded(self.breaker_scope, group, ticket)
-        return data
 
     def paginate(
         self,
