@@ -159,3 +159,35 @@ def test_only_failures_in_a_row_open_it(app, breaker):
     assert set(breaker.open_circuits(scope)) == {"order"}
     with pytest.raises(CircuitOpen, match="order API are paused until"):
         breaker.before(scope, "order")
+
+
+def test_a_change_pushed_while_paused_stays_pending_and_goes_out_after(client, app, app_env, fresh_sandbox):
+    from test_tiktok_push import outbox, push, skus_of
+
+    from erp_integrations.jobs import get_queue_backend
+    from erp_integrations.jobs.queue import EmbeddedQueue
+
+    from sync_support import run_jobs
+
+    account_id = connect(client, fresh_sandbox)
+    sync(client, app, app_env, account_id, streams=["warehouses", "products", "inventory"])
+    sku = next(iter(skus_of(app, account_id).values()))[0].external_id
+    # A pause long enough to outlast the worker's start (the workers read it from Redis).
+    breaker = CircuitBreaker.for_redis_url(app.config["ERP_SETTINGS"].redis_url, BreakerPolicy(failures=1, cooling=600, jitter=0.0))
+    app.extensions["erp_integrations.breaker"] = breaker
+    breaker.failed(str(account_id), "product", ServerError("HTTP 503"), NO_TICKET)
+    push(client, account_id, "stock", {"sku": sku, "quantity": 17})
+    backend = get_queue_backend(app)
+    if isinstance(backend, EmbeddedQueue):
+        known = len(backend.failures)
+        backend.join()
+        assert "paused" in backend.failures[known]["error"]
+    else:
+        run_jobs(app, app_env)  # the job fails and waits for its retry in RQ's scheduled registry
+    pending = outbox(client, account_id)[0]
+    assert pending["status"] == "pending" and "paused" in pending["error"]  # kept, not failed
+
+    assert client.post(f"/api/v1/accounts/{account_id}/paused-apis/product/resume").status_code == 200
+    assert client.post(f"/api/v1/accounts/{account_id}/push/requests/{pending['id']}/retry").status_code == 202
+    run_jobs(app, app_env)
+    assert outbox(client, account_id)[0]["status"] == "sent"

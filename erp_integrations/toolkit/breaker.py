@@ -34,8 +34,11 @@ PREFIX = "erp_integrations:breaker"
 
 
 class CircuitOpen(MarketplaceError):
-    """A call not made: the API group's circuit is open. Not retried by the client (that is
-    the point); the job's own retries and the next scheduled run come after the cooling."""
+    """A call not made: the API group's circuit is open. Retryable, later: a push keeps its
+    changes pending and a webhook its event, for the job's retries. The client itself does not
+    retry it: it is raised before the client's retry loop starts."""
+
+    retryable = True
 
     def __init__(self, group: str, until: float):
         when = datetime.fromtimestamp(until, UTC).strftime("%H:%M:%S UTC")
