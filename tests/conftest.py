@@ -222,6 +222,18 @@ def app(session_app):
 
 
 @pytest.fixture
+def plugin_manager():
+    """The installed plugins plus whatever a test registers (a notifier, a job, a connector),
+    for this test alone."""
+    from erp_integrations.hooks.manager import build_plugin_manager, reset_plugin_manager
+
+    manager = build_plugin_manager()
+    reset_plugin_manager(manager)
+    yield manager
+    reset_plugin_manager()
+
+
+@pytest.fixture
 def rq_app(app_env, redis_url, app):
     """The test database with jobs going to Redis, whatever mode the session's app uses."""
     from redis import Redis

@@ -41,15 +41,6 @@ def test_every_hook_has_a_docstring():
         assert (getattr(hookspecs, name).__doc__ or "").strip(), f"hookspec {name} has no docstring"
 
 
-@pytest.fixture
-def plugin_manager():
-    """A manager with the installed connectors plus whatever a test registers."""
-    pm = build_plugin_manager()
-    reset_plugin_manager(pm)
-    yield pm
-    reset_plugin_manager()
-
-
 class EchoConnector(Connector):
     name = "echo"
     display_name = "Echo"

@@ -171,9 +171,10 @@ def test_a_delayed_job_is_scheduled_once_and_asking_without_delay_runs_it_now(rq
 _gate = {}
 
 
-def _register_gated_job():
+def _register_gated_job(plugin_manager):
     import threading
 
+    from erp_integrations.hooks import hookimpl
     from erp_integrations.jobs.queue import job_function
 
     _gate.setdefault("started", threading.Event())
@@ -186,12 +187,19 @@ def _register_gated_job():
         _gate["started"].set()
         _gate["release"].wait(timeout=60)
 
+    class GatedJob:
+        @hookimpl
+        def register_jobs(self, register):
+            register(gated)
 
-def test_embedded_queue_debounces_and_follows_up_a_running_job(app_env, app):
+    plugin_manager.register(GatedJob(), name="gated-job")
+
+
+def test_embedded_queue_debounces_and_follows_up_a_running_job(app_env, app, plugin_manager):
     from erp_integrations.app import create_app, dispose
     from erp_integrations.jobs import enqueue, get_queue_backend
 
-    _register_gated_job()
+    _register_gated_job(plugin_manager)
     embedded = create_app({k: v for k, v in app_env.items() if k != "REDIS_URL"})
     with embedded.app_context():
         assert enqueue("test_gated", job_id="gate", label="first").status == "queued"

@@ -35,17 +35,6 @@ def summary(client, **params):
     return response.get_json()
 
 
-@pytest.fixture
-def plugin_manager():
-    """The installed plugins plus what a test registers (a notifier), for this test alone."""
-    from erp_integrations.hooks.manager import build_plugin_manager, reset_plugin_manager
-
-    manager = build_plugin_manager()
-    reset_plugin_manager(manager)
-    yield manager
-    reset_plugin_manager()
-
-
 def test_every_figure_matches_the_ground_truth(client, app, app_env, fresh_sandbox):
     account_id = connect(client, fresh_sandbox)
     sync(client, app, app_env, account_id)

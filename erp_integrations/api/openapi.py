@@ -38,6 +38,7 @@ class ConfigField(Schema):
     nullable = fields.Boolean()
     order = fields.Integer()
     group = fields.String(metadata={"description": "advanced: shown collapsed in the dialog."})
+    available = fields.Boolean(metadata={"description": "False: a feature toggle the connector has nothing behind yet; it always loads as off."})
     default = fields.Raw()
     choices = fields.List(fields.Dict())
     fields_ = fields.List(fields.Dict(), data_key="fields")
