@@ -50,7 +50,13 @@ def wait_for(condition, timeout: float = 120.0, what: str = "condition"):
 def kill_worker(process: subprocess.Popen) -> None:
     """SIGKILL a worker and its work horse at once, as a lost machine would stop them (the horse
     runs in a process group of its own, RQ's ``os.setpgrp()``, so killing the worker's group
-    leaves it running)."""
+    leaves it running).
+
+    The orphaned horse is re-parented to this test process, made a child subreaper here, which
+    never reaps it: it stays a zombie, as it does under a PID 1 that reaps nothing (a container
+    without an init). Whatever this machine's PID 1 does, the takeover of the dead horse's lock
+    and job is tested against the worst case."""
+    _become_child_subreaper()
     horses = [int(stat.parent.name) for stat in Path("/proc").glob("[0-9]*/stat") if _parent_of(stat) == process.pid]
     for pid in [process.pid, *horses]:
         try:
@@ -58,6 +64,14 @@ def kill_worker(process: subprocess.Popen) -> None:
         except ProcessLookupError:
             pass
     process.wait(timeout=30)
+
+
+def _become_child_subreaper() -> None:
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36  # prctl(2)
+    if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
 
 
 def _parent_of(stat: Path) -> int | None:
@@ -229,3 +243,30 @@ if os.environ.get("TEST_DATABASE_URL"):  # PostgreSQL backends to terminate; SQL
         db.session.remove()
         run = db.session.scalars(select(SyncRun).where(SyncRun.account_id == account_id, SyncRun.stream == "orders")).one()
         assert run.status == "failed" and run.finished_at is not None, (run.status, run.error)
+
+
+def test_a_lock_whose_holder_died_unreaped_is_taken_over(rq_app, redis_url):
+    """A killed work horse whose worker was killed too is re-parented to PID 1; where PID 1
+    reaps nothing (a container's first process that is not an init) it stays a zombie, which
+    still answers ``kill(pid, 0)``. The lock it held must be taken over all the same, not
+    waited out for its fifteen minutes."""
+    from erp_integrations.jobs.processes import process_is_gone
+    from erp_integrations.sync.locks import HOST, stream_lock
+
+    holder = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE)
+    key = "erp_integrations:lock:sync:1:orders"
+    Redis.from_url(redis_url).set(key, f"{HOST}:{holder.pid}:feedc0de")
+    try:
+        assert not process_is_gone(holder.pid)
+        with stream_lock(1, "orders") as lock:
+            assert lock is None  # a live holder keeps its lock
+
+        holder.stdin.close()  # it exits; wait for that without reaping it (it stays a zombie)
+        os.waitid(os.P_PID, holder.pid, os.WEXITED | os.WNOWAIT)
+        os.kill(holder.pid, 0)  # the zombie still answers the signal probe...
+        assert process_is_gone(holder.pid)  # ...but is gone
+        with stream_lock(1, "orders") as lock:
+            assert lock is not None
+    finally:
+        holder.wait()
+        Redis.from_url(redis_url).delete(key)

@@ -326,11 +326,12 @@ class RQQueue:
     def _orphaned(self, job_id: str) -> bool:
         """A started job whose worker is gone: its worker's key expired, or the worker ran on
         this machine and its process no longer exists."""
-        import os
         import socket
 
         from rq import Worker
         from rq.job import Job
+
+        from .processes import process_is_gone
 
         job = Job.fetch(job_id, connection=self.connection)
         if not job.worker_name:
@@ -340,13 +341,7 @@ class RQQueue:
             return True
         if worker.hostname != socket.gethostname() or not worker.pid:
             return False
-        try:
-            os.kill(worker.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
-        return False
+        return process_is_gone(worker.pid)
 
 
 def get_queue_backend(app: Flask | None = None):

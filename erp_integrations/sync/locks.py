@@ -17,6 +17,8 @@ from contextlib import contextmanager
 
 from flask import current_app
 
+from ..jobs.processes import process_is_gone
+
 LOCK_SECONDS = 15 * 60
 _local_locks: dict[str, threading.Lock] = {}
 _local_guard = threading.Lock()
@@ -68,13 +70,7 @@ def _owner_is_gone(holder: str) -> bool:
     pid = rest.partition(":")[0]
     if host != HOST or not pid.isdigit() or int(pid) == os.getpid():
         return False  # another machine's worker: only the key's expiry can tell
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except PermissionError:
-        return False
-    return False
+    return process_is_gone(int(pid))
 
 
 @contextmanager
