@@ -174,7 +174,7 @@ def test_orders_placed_at_once_from_many_threads_are_all_distinct(fresh_sandbox)
 
 
 def test_faults(fresh_sandbox):
-    from erp_integrations_tiktok_shop import errors
+    from erp_integrations import toolkit as errors
 
     client = client_for(fresh_sandbox)
     control(fresh_sandbox, "PUT", "/faults", json={"error_rate": 1.0, "paths": ["/order/"]})
@@ -209,7 +209,7 @@ def test_latency_fault_delays_answers(fresh_sandbox):
 
 
 def test_revoked_authorization(fresh_sandbox):
-    from erp_integrations_tiktok_shop import errors
+    from erp_integrations import toolkit as errors
 
     client = client_for(fresh_sandbox)
     control(fresh_sandbox, "POST", f"/shops/{shops_of(fresh_sandbox)[0]['cipher']}/deauthorize")

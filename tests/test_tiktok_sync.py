@@ -175,7 +175,7 @@ def test_refused_refresh_marks_the_account_for_reauthorization(client, app, serv
     from erp_integrations.extensions import db
     from erp_integrations.models import Alert
     from erp_integrations.sync import run_sync
-    from erp_integrations_tiktok_shop.errors import ReauthorizationRequired
+    from erp_integrations.toolkit import ReauthorizationRequired
 
     account_id = connect(client, server)
     control(server, "POST", "/tokens/expire", json={"refresh": True})

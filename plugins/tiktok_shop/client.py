@@ -17,8 +17,10 @@ from urllib.parse import urlencode
 import orjson
 import requests
 
-from . import errors
+from erp_integrations.toolkit import AuthError, MarketplaceError, ReauthorizationRequired, TokenExpired, TransportError, ValidationFailed
+
 from .config import DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL
+from .errors import error_for
 from .signing import sign_request
 
 USER_AGENT = "erp-integrations-tiktok-shop/0.1"
@@ -99,7 +101,7 @@ class TikTokShopClient:
         params["timestamp"] = str(int(self.clock()))
         if shop_scoped:
             if not self.shop_cipher:
-                raise errors.ValidationFailed("this account has no shop cipher yet: authorize a shop first")
+                raise ValidationFailed("this account has no shop cipher yet: authorize a shop first")
             params["shop_cipher"] = self.shop_cipher
         raw_body = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode() if body is not None else None
         params["sign"] = sign_request(self._app_secret, path, params, raw_body, "application/json")
@@ -116,19 +118,19 @@ class TikTokShopClient:
         try:
             response = self.session.request(method, url, data=raw_body, headers=headers, timeout=self.timeout)
         except requests.Timeout:
-            raise errors.TransportError("the request timed out") from None
+            raise TransportError("the request timed out") from None
         except requests.ConnectionError as exc:
-            raise errors.TransportError(f"connection failed: {type(exc).__name__}") from None
+            raise TransportError(f"connection failed: {type(exc).__name__}") from None
         try:
             payload = orjson.loads(response.content)
         except ValueError:
             if response.status_code >= 500 or response.status_code == 429:
-                raise errors.error_for(0, f"HTTP {response.status_code} without a JSON body", None, response.status_code) from None
-            raise errors.TransportError(f"HTTP {response.status_code}: the body is not JSON (truncated?)") from None
+                raise error_for(0, f"HTTP {response.status_code} without a JSON body", None, response.status_code) from None
+            raise TransportError(f"HTTP {response.status_code}: the body is not JSON (truncated?)") from None
         if not isinstance(payload, dict) or "code" not in payload:
-            raise errors.TransportError(f"HTTP {response.status_code}: not a TikTok Shop response envelope")
+            raise TransportError(f"HTTP {response.status_code}: not a TikTok Shop response envelope")
         if payload["code"] != 0 or response.status_code >= 400:
-            raise errors.error_for(int(payload["code"]), str(payload.get("message", "")), payload.get("request_id"), response.status_code)
+            raise error_for(int(payload["code"]), str(payload.get("message", "")), payload.get("request_id"), response.status_code)
         data = payload.get("data")
         return data if isinstance(data, dict) else {}
 
@@ -142,7 +144,7 @@ class TikTokShopClient:
         ticket = self.breaker.before(self.breaker_scope, group)
         try:
             data = self._request(method, path, query, body, shop_scoped)
-        except errors.MarketplaceError as exc:
+        except MarketplaceError as exc:
             self.breaker.failed(self.breaker_scope, group, exc, ticket)
             raise
         self.breaker.succeeded(self.breaker_scope, group, ticket)
@@ -155,16 +157,16 @@ class TikTokShopClient:
         while True:
             try:
                 return self._send(method, path, dict(query or {}), body, shop_scoped)
-            except errors.ReauthorizationRequired:
+            except ReauthorizationRequired:
                 raise
-            except errors.AuthError as exc:
+            except AuthError as exc:
                 # 105002, or a token TikTok no longer knows: refresh once, then give up.
-                token_problem = isinstance(exc, errors.TokenExpired) or (exc.code == 36009004 and "token" in exc.message.lower())
+                token_problem = isinstance(exc, TokenExpired) or (exc.code == 36009004 and "token" in exc.message.lower())
                 if refreshed or self.token_source is None or not token_problem:
                     raise
                 self.access_token = self.token_source.refresh(stale=self.access_token)
                 refreshed = True
-            except errors.MarketplaceError as exc:
+            except MarketplaceError as exc:
                 attempt += 1
                 if not exc.retryable or attempt >= self.retry.attempts:
                     raise

@@ -95,7 +95,7 @@ class TikTokShopConnector(Connector):
     def test_connection(self, account, secrets):
         if not secrets.get("access_token"):
             return ConnectionResult(False, "not_authorized", "Not authorized yet: use Connect & Authorize to link a shop.")
-        from .errors import MarketplaceError
+        from erp_integrations.toolkit import MarketplaceError
 
         client = self.client(account)
         try:

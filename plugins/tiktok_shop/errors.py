@@ -1,12 +1,14 @@
 """TikTok Shop's error codes, mapped onto the host's error tree (``erp_integrations.marketplace_errors``).
 
-Every error carries the API's ``code``, ``message``, ``request_id`` and the HTTP status, and
-says whether a retry can help. Messages never contain secrets or tokens.
+The classes are the host's, and the plugin's modules import them from ``erp_integrations.toolkit``;
+this module only says which class each code is. Every error carries the API's ``code``,
+``message``, ``request_id`` and the HTTP status, and says whether a retry can help. Messages
+never contain secrets or tokens.
 """
 
 from __future__ import annotations
 
-from erp_integrations.marketplace_errors import (
+from erp_integrations.toolkit import (
     AuthError,
     MarketplaceError,
     PermissionDenied,
@@ -14,22 +16,8 @@ from erp_integrations.marketplace_errors import (
     ReauthorizationRequired,
     ServerError,
     TokenExpired,
-    TransportError,
     ValidationFailed,
 )
-
-__all__ = [
-    "AuthError",
-    "MarketplaceError",
-    "PermissionDenied",
-    "RateLimited",
-    "ReauthorizationRequired",
-    "ServerError",
-    "TokenExpired",
-    "TransportError",
-    "ValidationFailed",
-    "error_for",
-]
 
 # Codes that mean "the token is no good": refresh, or re-authorize.
 TOKEN_EXPIRED = 105002

@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from erp_integrations.connectors import PushItem, PushOutcome
-
-from .errors import AuthError, MarketplaceError
+from erp_integrations.toolkit import AuthError, MarketplaceError
 
 
 def push(client, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:

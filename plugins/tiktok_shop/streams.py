@@ -15,8 +15,9 @@ import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from erp_integrations.toolkit import AuthError, ReauthorizationRequired, TokenExpired
+
 from . import store
-from .errors import AuthError, ReauthorizationRequired, TokenExpired
 from .mappers.finance import StatementMapper
 
 LOOKBACK = 15 * 60

@@ -18,8 +18,7 @@ from erp_integrations.alerts import raise_alert
 from erp_integrations.crypto.vault import CredentialVault
 from erp_integrations.extensions import db
 from erp_integrations.models import AccountStatus, IntegrationAccount
-
-from .errors import ReauthorizationRequired
+from erp_integrations.toolkit import ReauthorizationRequired
 
 REFRESH_MARGIN = timedelta(minutes=30)
 _local_locks: dict[int, threading.Lock] = {}

@@ -15,10 +15,10 @@ import orjson
 
 from erp_integrations.alerts import raise_alert
 from erp_integrations.connectors import WebhookDelivery, WebhookOutcome, WebhookRejected
+from erp_integrations.toolkit import AuthError, MarketplaceError
 from erp_integrations.webhooks import RefetchContext
 
 from . import store
-from .errors import AuthError, MarketplaceError
 from .signing import sign_webhook, signatures_match
 
 # Type codes (API.md section 8) and the names the Event API subscribes by.
