@@ -294,6 +294,16 @@ class Connector:
         ``MarketplaceError`` when the whole call should be tried again later."""
         raise Unsupported(self.display_name, "push")
 
+    # For the ``return_decision`` and ``cancellation_decision`` pushes: the statuses (as the
+    # marketplace names them in the synced ``erp_after_sales`` rows) of a request the seller
+    # can still approve or reject. A decision on any other is refused before it is recorded.
+    after_sale_open_statuses: ClassVar[dict[str, frozenset[str]]] = {}
+
+    def reject_reasons(self, account, kind: str, external_id: str) -> list[dict[str, str]]:
+        """The reasons (``{"name", "text"}``) the marketplace accepts for rejecting this return
+        or cancellation request."""
+        raise Unsupported(self.display_name, "push")
+
     # -- Connect & Authorize: the marketplace's consent page, and its callback's code -------------
 
     def authorization_url(self, account, state: str) -> str:

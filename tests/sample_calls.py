@@ -282,7 +282,16 @@ CALLS = [
     (
         "reject return",
         DOCS + "return_refund_202309_returns_return_id_reject.response.json",
-        lambda c: c.call("POST", f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/reject"),
+        lambda c: c.call(
+            "POST",
+            f"/return_refund/202309/returns/{pending_return_ids(c)[0]}/reject",
+            body={"reject_reason": "seller_reject_apply_you_have_reached_an_agreement_with_the_buyer", "comment": "agreed with the buyer"},
+        ),
+    ),
+    (
+        "reject reasons",
+        DOCS + "return_refund_202309_reject_reasons.response.json",
+        lambda c: c.call("GET", "/return_refund/202309/reject_reasons", query={"return_or_cancel_id": c.cancel_id}),
     ),
     (
         "approve cancellation",

@@ -273,3 +273,166 @@ def test_push_cli(app, app_env, cli_env, server, shop, reader):
         [sys.executable, "-m", "erp_integrations", "push", "stock", str(shop), "nope", "1"], env=cli_env, capture_output=True, text=True, timeout=120
     )
     assert refused.returncode == 2 and "sku: no synced SKU" in refused.stderr
+
+
+# -- the seller's answers to return and cancellation requests ----------------------------------
+
+
+@pytest.fixture
+def requests_pending(client, app, app_env, server, shop):
+    """Two returns (a refund, a return-and-refund) and a cancellation request opened by buyers in
+    the sandbox, then synced: their ids in the ERP."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    cipher = control(server, "GET", "/shops").json()["shops"][0]["cipher"]
+    by_status = lambda status: db.session.scalars(  # noqa: E731
+        select(SalesOrder.external_id).where(SalesOrder.account_id == shop, SalesOrder.status == status).order_by(SalesOrder.id)
+    ).all()
+    # The sandbox lives for the module: take orders no earlier test opened a request on.
+    refund = _open(server, cipher, by_status("DELIVERED"), "return", {"type": "REFUND"})
+    return_ = _open(server, cipher, by_status("DELIVERED"), "return", {"type": "RETURN_AND_REFUND"})
+    cancelled = _open(server, cipher, by_status("AWAITING_SHIPMENT"), "cancel", {"request": True})
+    sync(client, app, app_env, shop, streams=["returns", "cancellations"])
+    return {
+        "refund": _after_sale(shop, "return", refund),
+        "return": _after_sale(shop, "return", return_),
+        "cancellation": _after_sale(shop, "cancellation", cancelled),
+    }
+
+
+def _open(server, cipher, order_ids, action, body) -> str:
+    """The first of ``order_ids`` on which the buyer's request could be opened (409: it has one)."""
+    for order_id in order_ids:
+        response = control(server, "POST", f"/shops/{cipher}/orders/{order_id}/{action}", json=body)
+        if response.status_code == 200:
+            return order_id
+        assert response.status_code == 409, response.text
+    raise AssertionError(f"no order left to {action}")
+
+
+def _after_sale(account_id, kind, order_id):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import AfterSale
+
+    db.session.expire_all()
+    return db.session.scalars(
+        select(AfterSale)
+        .where(AfterSale.account_id == account_id, AfterSale.kind == kind, AfterSale.order_external_id == order_id)
+        .order_by(AfterSale.id.desc())
+    ).first()
+
+
+def tiktok_return_status(reader, return_id) -> str:
+    return reader.request("POST", "/return_refund/202309/returns/search", body={"return_ids": [return_id]})["return_orders"][0]["return_status"]
+
+
+def test_approving_returns_in_the_erp_decides_them_on_tiktok_and_syncs_back(client, app, app_env, shop, reader, requests_pending):
+    from erp_integrations.extensions import db
+
+    refund, return_ = requests_pending["refund"], requests_pending["return"]
+    assert refund.status == return_.status == "RETURN_OR_REFUND_REQUEST_PENDING"
+    push(client, shop, "return-decisions", {"return": refund.external_id, "decision": "approve"}, {"return": return_.external_id, "decision": "approve"})
+    run_jobs(app, app_env)  # the pushes, then the returns and orders syncs they enqueue
+
+    # A refund completes at once; a return-and-refund waits for the buyer to send the item back.
+    assert tiktok_return_status(reader, refund.external_id) == "RETURN_OR_REFUND_REQUEST_COMPLETE"
+    assert tiktok_return_status(reader, return_.external_id) == "AWAITING_BUYER_SHIP"
+    db.session.expire_all()
+    assert db.session.get(type(refund), refund.id).status == "RETURN_OR_REFUND_REQUEST_COMPLETE"
+    assert db.session.get(type(return_), return_.id).status == "AWAITING_BUYER_SHIP"
+
+    # Deciding again is refused before anything is recorded: the ERP knows it is no longer pending.
+    again = client.post(
+        f"/api/v1/accounts/{shop}/push/return-decisions", json={"items": [{"return": refund.external_id, "decision": "reject", "reject_reason": "x"}]}
+    )
+    assert again.status_code == 422
+    assert "only a pending request" in again.get_json()["error"]["fields"]["items[0].return"][0]
+
+
+def test_rejecting_a_return_takes_one_of_tiktoks_reasons(client, app, app_env, shop, reader, requests_pending):
+    from erp_integrations.extensions import db
+
+    refund = requests_pending["refund"]
+    reasons = client.get(f"/api/v1/accounts/{shop}/after-sales/return/{refund.external_id}/reject-reasons").get_json()["reasons"]
+    assert reasons and all(r["name"] and r["text"] for r in reasons)
+
+    # A reason TikTok does not know fails the change with TikTok's message, and changes nothing there.
+    push(client, shop, "return-decisions", {"return": refund.external_id, "decision": "reject", "reject_reason": "because"})
+    run_jobs(app, app_env)
+    failed = [r for r in outbox(client, shop, kind="return_decision") if r["target"] == refund.external_id][0]
+    assert failed["status"] == "failed" and "is not a reason for rejecting" in failed["error"]
+    assert tiktok_return_status(reader, refund.external_id) == "RETURN_OR_REFUND_REQUEST_PENDING"
+
+    push(
+        client,
+        shop,
+        "return-decisions",
+        {"return": refund.external_id, "decision": "reject", "reject_reason": reasons[0]["name"], "comment": "agreed with the buyer"},
+    )
+    run_jobs(app, app_env)
+    assert tiktok_return_status(reader, refund.external_id) == "REFUND_OR_RETURN_REQUEST_REJECT"
+    db.session.expire_all()
+    assert db.session.get(type(refund), refund.id).status == "REFUND_OR_RETURN_REQUEST_REJECT"
+    sent = [r for r in outbox(client, shop, kind="return_decision") if r["target"] == refund.external_id][0]
+    assert sent["status"] == "sent" and sent["payload"]["reject_reason"] == reasons[0]["name"]
+
+
+def test_approving_a_cancellation_request_cancels_the_order(client, app, app_env, shop, reader, requests_pending):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    cancellation = requests_pending["cancellation"]
+    assert cancellation.status == "CANCELLATION_REQUEST_PENDING"
+    reasons = client.get(f"/api/v1/accounts/{shop}/after-sales/cancellation/{cancellation.external_id}/reject-reasons").get_json()["reasons"]
+    assert "seller_reject_apply_product_has_been_packed" in [r["name"] for r in reasons]  # a cancellation's own reasons
+
+    push(client, shop, "cancellation-decisions", {"cancellation": cancellation.external_id, "decision": "approve"})
+    run_jobs(app, app_env)
+    order = reader.request("GET", "/order/202309/orders", query={"ids": cancellation.order_external_id})["orders"][0]
+    assert order["status"] == "CANCELLED"
+    db.session.expire_all()
+    assert db.session.get(type(cancellation), cancellation.id).status == "CANCELLATION_REQUEST_COMPLETE"
+    erp_order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.external_id == cancellation.order_external_id)).one()
+    assert erp_order.status == "CANCELLED"
+
+
+@pytest.mark.parametrize(
+    "item, field, message",
+    [
+        ({"decision": "approve"}, "items[0].return", "required"),
+        ({"return": "R", "decision": "maybe"}, "items[0].decision", "approve or reject"),
+        ({"return": "R", "decision": "reject"}, "items[0].reject_reason", "is required to reject"),
+        ({"return": "R", "decision": "approve", "reject_reason": "x"}, "items[0].reject_reason", "only with a rejection"),
+        ({"return": "R", "decision": "approve", "comment": 5}, "items[0].comment", "text of at most"),
+        ({"return": "no-such-return", "decision": "approve"}, "items[0].return", "no synced return"),
+    ],
+)
+def test_invalid_decisions_get_a_message_per_field_and_record_nothing(client, shop, requests_pending, item, field, message):
+    if item.get("return") == "R":
+        item = {**item, "return": requests_pending["refund"].external_id}
+    response = client.post(f"/api/v1/accounts/{shop}/push/return-decisions", json={"items": [item]})
+    assert response.status_code == 422
+    assert message in " ".join(response.get_json()["error"]["fields"][field])
+    assert outbox(client, shop) == []
+    assert client.get(f"/api/v1/accounts/{shop}/after-sales/return/no-such-return/reject-reasons").status_code == 404
+    assert client.get(f"/api/v1/accounts/{shop}/after-sales/refund/x/reject-reasons").status_code == 404
+
+
+def test_decisions_from_the_cli(app, app_env, cli_env, shop, reader, requests_pending):
+    """``erp-integrations push return|cancellation``: a rejection without a reason is a usage
+    error; with one it reaches TikTok."""
+    refund = requests_pending["refund"]
+
+    def cli(*args):
+        return subprocess.run([sys.executable, "-m", "erp_integrations", "push", *args], env=cli_env, capture_output=True, text=True, timeout=120)
+
+    refused = cli("return", str(shop), refund.external_id, "reject")
+    assert refused.returncode == 2 and "reject_reason: is required to reject" in refused.stderr
+    done = cli("return", str(shop), refund.external_id, "reject", "--reason", "seller_reject_apply_you_have_reached_an_agreement_with_the_buyer")
+    assert done.returncode == 0, done.stderr[-2000:]
+    if "REDIS_URL" in app_env:
+        run_jobs(app, app_env)
+    else:
+        assert "sent 1, failed 0" in done.stdout
+    assert tiktok_return_status(reader, refund.external_id) == "REFUND_OR_RETURN_REQUEST_REJECT"

@@ -15,6 +15,7 @@ from ..browse import LISTINGS
 from ..connectors import CAPABILITIES
 from . import api_blueprint
 from .openapi_listings import ORDER_DETAIL, listing_parameters, register_listings
+from .push import KINDS as PUSH_PATHS
 
 
 class ErrorBody(Schema):
@@ -320,7 +321,12 @@ def build_spec() -> dict:
     )
     push_item = {
         "type": "object",
-        "description": "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; shipments: package or order, tracking_number, shipping_provider_id?, handover_method?",
+        "description": (
+            "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; "
+            "shipments: package or order, tracking_number, shipping_provider_id?, handover_method?; "
+            "return-decisions / cancellation-decisions: return or cancellation (its id), decision (approve or reject), "
+            "reject_reason (required to reject: one of reject-reasons), comment?"
+        ),
     }
     spec.path(
         "/api/v1/accounts/{account_id}/push/{kind}",
@@ -329,13 +335,27 @@ def build_spec() -> dict:
                 "summary": "Push ERP changes (debounced, latest wins per SKU/warehouse, price or package; unchanged values are not sent again)",
                 "parameters": [
                     account_id,
-                    {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["stock", "prices", "shipments"]}},
+                    {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": list(PUSH_PATHS)}},
                 ],
                 "requestBody": {
                     "required": True,
                     "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": push_item}}}}},
                 },
                 "responses": {"202": {"description": "Per item: target, status (queued or unchanged), request_id, note"}, **_errors(400, 404, 422, 501)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/after-sales/{kind}/{external_id}/reject-reasons",
+        operations={
+            "get": {
+                "summary": "The reasons the marketplace accepts for rejecting this synced return or cancellation request",
+                "parameters": [
+                    account_id,
+                    {"name": "kind", "in": "path", "required": True, "schema": {"type": "string", "enum": ["return", "cancellation"]}},
+                    {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                ],
+                "responses": {"200": {"description": "reasons: [{name, text}]"}, **_errors(404, 501, 502)},
             }
         },
     )
@@ -347,7 +367,7 @@ def build_spec() -> dict:
                 "parameters": [
                     account_id,
                     {"name": "status", "in": "query", "schema": {"type": "string", "enum": ["pending", "sent", "failed"]}},
-                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": ["stock", "price", "shipment"]}},
+                    {"name": "kind", "in": "query", "schema": {"type": "string", "enum": list(PUSH_PATHS.values())}},
                 ],
                 "responses": {"200": {"description": "OK"}, **_errors(404, 422)},
             }

@@ -1,4 +1,5 @@
-"""Push ERP changes to a marketplace: stock, prices, shipments; the outbox and its retries."""
+"""Push ERP changes to a marketplace: stock, prices, shipments, the seller's answers to return
+and cancellation requests; the outbox and its retries."""
 
 from __future__ import annotations
 
@@ -8,14 +9,22 @@ from sqlalchemy import select
 from ..accounts import get_account
 from ..auth import requires
 from ..extensions import db
-from ..models import PushRequest
+from ..hooks import get_connector
+from ..models import AfterSale, PushRequest
 from ..push import PushRequestInvalid, request_changes
 from ..push.outbox import retry_request
 from . import api_blueprint
 from .errors import ApiError
 from .helpers import filter_by_choice, json_object
 
-KINDS = {"stock": "stock", "prices": "price", "shipments": "shipment"}
+KINDS = {
+    "stock": "stock",
+    "prices": "price",
+    "shipments": "shipment",
+    "return-decisions": "return_decision",
+    "cancellation-decisions": "cancellation_decision",
+}
+AFTER_SALE_KINDS = ("return", "cancellation")
 STATUSES = ("pending", "sent", "failed")
 
 
@@ -24,7 +33,8 @@ STATUSES = ("pending", "sent", "failed")
 def push_changes(account_id: int, kind: str):
     """``{"items": [...]}``; stock items ``{"sku", "warehouse"?, "quantity"}``, prices
     ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
-    "shipping_provider_id"?, "handover_method"?}``."""
+    "shipping_provider_id"?, "handover_method"?}``, return and cancellation decisions
+    ``{"return" | "cancellation", "decision": "approve" | "reject", "reject_reason"?, "comment"?}``."""
     account = get_account(account_id)
     if kind not in KINDS:
         raise ApiError(404, f"nothing to push called {kind!r}; use one of: {', '.join(KINDS)}")
@@ -33,6 +43,22 @@ def push_changes(account_id: int, kind: str):
     except PushRequestInvalid as exc:
         raise ApiError(422, "invalid push request", exc.fields) from None
     return jsonify(items=results), 202
+
+
+@api_blueprint.get("/accounts/<int:account_id>/after-sales/<kind>/<external_id>/reject-reasons")
+@requires("read")
+def after_sale_reject_reasons(account_id: int, kind: str, external_id: str):
+    """The reasons the marketplace accepts for rejecting this return or cancellation request,
+    asked of the marketplace (they differ by request and by region)."""
+    account = get_account(account_id)
+    if kind not in AFTER_SALE_KINDS:
+        raise ApiError(404, f"no after-sale kind {kind!r}; use one of: {', '.join(AFTER_SALE_KINDS)}")
+    connector = get_connector(account.connector)()
+    connector.require("push")
+    synced = select(AfterSale.id).where(AfterSale.account_id == account.id, AfterSale.kind == kind, AfterSale.external_id == external_id)
+    if db.session.scalar(synced) is None:
+        raise ApiError(404, f"no synced {kind} {external_id!r} for account {account.id} (sync {kind}s first)")
+    return jsonify(reasons=connector.reject_reasons(account, kind, external_id))
 
 
 @api_blueprint.get("/accounts/<int:account_id>/push")

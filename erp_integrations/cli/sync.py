@@ -70,7 +70,8 @@ def purge_history_command(account):
 
 @cli.group()
 def push():
-    """Push ERP changes to a marketplace (stock, prices, shipments)."""
+    """Push ERP changes to a marketplace (stock, prices, shipments, decisions on returns and
+    cancellation requests)."""
 
 
 def _push(account: str, kind: str, item: dict) -> None:
@@ -139,6 +140,23 @@ def push_ship_command(account, package, order, tracking_number, shipping_provide
             "handover_method": handover_method,
         },
     )
+
+
+def _decision_command(kind: str):
+    @click.argument("account")
+    @click.argument(kind.upper())
+    @click.argument("decision", type=click.Choice(["approve", "reject"]))
+    @click.option("--reason", "reject_reason", help="To reject: one of the marketplace's reasons (GET .../reject-reasons lists them).")
+    @click.option("--comment", help="To reject: a note for the buyer and the marketplace.")
+    def command(account, decision, reject_reason, comment, **ids):
+        _push(account, f"{kind}_decision", {kind: ids[kind], "decision": decision, "reject_reason": reject_reason, "comment": comment})
+
+    command.__doc__ = f"Approve or reject the buyer's {kind} request {kind.upper()} (its marketplace id)."
+    return push.command(kind)(command)
+
+
+push_return_command = _decision_command("return")
+push_cancellation_command = _decision_command("cancellation")
 
 
 def _sync_through_workers(account, streams, full, wait):

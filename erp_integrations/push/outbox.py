@@ -8,6 +8,7 @@ SKU must have been synced before its stock can be pushed.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +21,7 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..jobs import enqueue, make_job_id
 from ..models import (
+    AfterSale,
     OrderLine,
     Product,
     ProductVariant,
@@ -32,6 +34,7 @@ from ..models.base import utcnow
 
 MAX_ITEMS = 1000
 MAX_QUANTITY = 999_999  # what marketplaces accept for one SKU at one warehouse
+MAX_COMMENT = 1000
 
 
 class PushRequestInvalid(ValueError):
@@ -256,4 +259,56 @@ def resolve_shipment(account, item: dict) -> Resolved:
     return Resolved(package, payload, {"tracking_number": tracking, "shipping_provider_id": provider})
 
 
-RESOLVERS = {"stock": resolve_stock, "price": resolve_price, "shipment": resolve_shipment}
+def _after_sale_decision(kind: str):
+    """A seller's answer to a buyer's return or cancellation request: ``{"return" |
+    "cancellation": id, "decision": "approve" | "reject", "reject_reason"?, "comment"?}``.
+    The request must be synced and still open (``Connector.after_sale_open_statuses``); a
+    rejection names one of the marketplace's reasons (``GET .../reject-reasons``)."""
+
+    def resolve(account, item: dict) -> Resolved:
+        external_id = _text(item, kind)
+        decision = _text(item, "decision")
+        if decision not in ("approve", "reject"):
+            raise PushRequestInvalid({"decision": ["must be approve or reject"]})
+        reason = _text(item, "reject_reason", required=False)
+        if decision == "reject" and reason is None:
+            raise PushRequestInvalid(
+                {"reject_reason": [f"is required to reject; GET /accounts/{account.id}/after-sales/{kind}/{external_id}/reject-reasons lists them"]}
+            )
+        if decision == "approve" and reason is not None:
+            raise PushRequestInvalid({"reject_reason": ["goes only with a rejection"]})
+        comment = item.get("comment")
+        if comment is not None and (not isinstance(comment, str) or len(comment) > MAX_COMMENT):
+            raise PushRequestInvalid({"comment": [f"must be text of at most {MAX_COMMENT} characters"]})
+        row = db.session.scalars(
+            select(AfterSale).where(AfterSale.account_id == account.id, AfterSale.kind == kind, AfterSale.external_id == external_id)
+        ).first()
+        if row is None:
+            raise PushRequestInvalid({kind: [f"no synced {kind} {external_id!r} (sync {kind}s first)"]})
+        if row.status not in get_connector(account.connector).after_sale_open_statuses.get(kind, ()):
+            raise PushRequestInvalid(
+                {kind: [f"{kind} {external_id} is {row.status or 'in no known status'}: only a pending request can be approved or rejected"]}
+            )
+        payload = {
+            "id": external_id,
+            "type": row.type,
+            "decision": decision,
+            "reject_reason": reason,
+            "comment": comment,
+            # Sent as the marketplace's idempotency key: a retry after a lost answer cannot
+            # decide twice, and a new request (a changed mind before it was sent) gets its own.
+            "idempotency_key": secrets.token_hex(16),
+            "after_sale_row": row.id,
+        }
+        return Resolved(external_id, payload, {"decision": decision, "reject_reason": reason})
+
+    return resolve
+
+
+RESOLVERS = {
+    "stock": resolve_stock,
+    "price": resolve_price,
+    "shipment": resolve_shipment,
+    "return_decision": _after_sale_decision("return"),
+    "cancellation_decision": _after_sale_decision("cancellation"),
+}

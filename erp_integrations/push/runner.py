@@ -84,7 +84,7 @@ def _settle(account, kind: str, row_id: int, version: int, payload: dict, outcom
     settled = db.session.execute(update(PushRequest).where(PushRequest.id == row_id, PushRequest.version == version).values(**values)).rowcount
     if not settled:
         return False
-    if outcome.ok:
+    if outcome.ok and kind in MIRRORS:
         MIRRORS[kind](payload)
     db.session.add(
         IntegrationLog(
@@ -104,6 +104,8 @@ COMPARED = {
     "stock": lambda p: {"quantity": p["quantity"]},
     "price": lambda p: {"amount": p["amount"], "currency": p["currency"]},
     "shipment": lambda p: {"tracking_number": p["tracking_number"], "shipping_provider_id": p["shipping_provider_id"]},
+    "return_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
+    "cancellation_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
 }
 
 
@@ -116,6 +118,8 @@ DESCRIBE = {
     "stock": _describe_stock,
     "price": lambda p: f"price of SKU {p['sku_id']} ({p.get('seller_sku') or 'no seller SKU'}) set to {p['amount']} {p['currency']}",
     "shipment": lambda p: f"package {p['package_id']} shipped with tracking number {p['tracking_number']}",
+    "return_decision": lambda p: f"return {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
+    "cancellation_decision": lambda p: f"cancellation {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
 }
 
 
@@ -137,4 +141,6 @@ def _mirror_shipment(p: dict) -> None:
         db.session.execute(update(Shipment).where(Shipment.id == p["shipment_row"]).values(tracking_number=p["tracking_number"]))
 
 
+# A decision has no mirror: what the marketplace made of it (completed, awaiting the buyer's
+# parcel) comes with the refresh sync the connector asks for.
 MIRRORS = {"stock": _mirror_stock, "price": _mirror_price, "shipment": _mirror_shipment}

@@ -55,9 +55,10 @@ class TikTokShopConnector(Connector):
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
     capabilities = frozenset({"authorize", "sync", "push", "webhooks", "webhook_subscriptions"})
-    push_kinds = ("stock", "price", "shipment")
+    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision")
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
-    push_refresh_streams = {"shipment": ("orders", "packages")}
+    push_refresh_streams = {"shipment": ("orders", "packages"), "return_decision": ("returns", "orders"), "cancellation_decision": ("cancellations", "orders")}
+    after_sale_open_statuses = {"return": frozenset({"RETURN_OR_REFUND_REQUEST_PENDING"}), "cancellation": frozenset({"CANCELLATION_REQUEST_PENDING"})}
 
     # -- clients ----------------------------------------------------------------------------
 
@@ -136,6 +137,11 @@ class TikTokShopConnector(Connector):
         from .push import push
 
         return push(self.client(account), kind, items)
+
+    def reject_reasons(self, account, kind, external_id):
+        from .push import reject_reasons
+
+        return reject_reasons(self.client(account), external_id)
 
     # -- webhooks ---------------------------------------------------------------------------
 

@@ -1,4 +1,5 @@
-"""Pushing ERP changes to TikTok Shop: inventory, prices and package shipment.
+"""Pushing ERP changes to TikTok Shop: inventory, prices, package shipment, and the seller's
+answers to return and cancellation requests.
 
 Inventory and prices are updated per product (one call carries every SKU and warehouse of
 that product); TikTok answers inventory updates with per-SKU errors in ``data.errors``, so one
@@ -19,11 +20,11 @@ def push(client, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
     return PUSHERS[kind](client, items)
 
 
-def _call(client, path: str, body: dict) -> tuple[dict | None, str | None]:
+def _call(client, path: str, body: dict, query: dict | None = None) -> tuple[dict | None, str | None]:
     """The call's data, or the message that fails its items. Retryable and authorization
     problems are not the items' fault: they propagate."""
     try:
-        return client.request("POST", path, body=body), None
+        return client.request("POST", path, body=body, query=query), None
     except MarketplaceError as exc:
         if exc.retryable or isinstance(exc, AuthError):
             raise
@@ -89,4 +90,55 @@ def push_shipment(client, items: list[PushItem]) -> dict[int, PushOutcome]:
     return outcomes
 
 
-PUSHERS = {"stock": push_stock, "price": push_price, "shipment": push_shipment}
+# Approve Return / Reject Return take the seller's ``decision``, which depends on what the buyer
+# asked for (node_sdk_catalog.md, "POST /return_refund/202309/returns/{return_id}/approve"):
+# approving a return-and-refund means "send it back" (a returnless refund is a choice this
+# push does not make for the seller).
+RETURN_DECISIONS = {
+    ("approve", "REFUND"): "APPROVE_REFUND",
+    ("approve", "RETURN_AND_REFUND"): "APPROVE_RETURN",
+    ("approve", "REPLACEMENT"): "APPROVE_REPLACEMENT",
+    ("reject", "REFUND"): "REJECT_REFUND",
+    ("reject", "RETURN_AND_REFUND"): "REJECT_RETURN",
+    ("reject", "REPLACEMENT"): "REJECT_REPLACEMENT",
+}
+
+
+def _decide(client, items: list[PushItem], path: str, with_decision: bool) -> dict[int, PushOutcome]:
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        p = item.payload
+        body: dict = {}
+        decision = RETURN_DECISIONS.get((p["decision"], p["type"])) if with_decision else None
+        if decision:
+            body["decision"] = decision
+        if p["decision"] == "reject":
+            body["reject_reason"] = p["reject_reason"]
+            if p.get("comment"):
+                body["comment"] = p["comment"]
+        # The idempotency key is a query parameter on these calls (node_sdk_catalog.md, same entries).
+        _, failure = _call(client, path.format(id=p["id"], decision=p["decision"]), body, query={"idempotency_key": p["idempotency_key"]})
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
+def push_return_decision(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    return _decide(client, items, "/return_refund/202309/returns/{id}/{decision}", with_decision=True)
+
+
+def push_cancellation_decision(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    return _decide(client, items, "/return_refund/202309/cancellations/{id}/{decision}", with_decision=False)
+
+
+def reject_reasons(client, external_id: str) -> list[dict[str, str]]:
+    data = client.request("GET", "/return_refund/202309/reject_reasons", query={"return_or_cancel_id": external_id})
+    return [{"name": str(r.get("name", "")), "text": str(r.get("text", ""))} for r in data.get("reasons") or []]
+
+
+PUSHERS = {
+    "stock": push_stock,
+    "price": push_price,
+    "shipment": push_shipment,
+    "return_decision": push_return_decision,
+    "cancellation_decision": push_cancellation_decision,
+}

@@ -16,6 +16,25 @@ RETURNS_PARAM_ERROR = 25001001
 FULFILLMENT_PARAM_ERROR = 11001002
 ALREADY_SHIPPED = (11006021, "Package has been shipped. Please not ship the package again.", 200)
 PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
+# What a pending request of each return type may be answered with (``decision`` of Approve
+# Return / Reject Return, node_sdk_catalog.md "POST /return_refund/202309/returns/{return_id}/approve"
+# and ".../reject"). The request at hand is pending, so the decisions about a received package
+# do not fit it yet.
+APPROVE_DECISIONS = {"REFUND": ("APPROVE_REFUND", "OFFER_PARTIAL_REFUND"), "RETURN_AND_REFUND": ("APPROVE_RETURN", "APPROVE_REFUND", "OFFER_PARTIAL_REFUND")}
+REJECT_DECISIONS = {"REFUND": ("REJECT_REFUND",), "RETURN_AND_REFUND": ("REJECT_RETURN",)}
+# Get Reject Reasons (``GET /return_refund/202309/reject_reasons``): the reason names the
+# official samples use (return_refund_202309_*reject*.request.json, reject_reasons.response.json),
+# per kind of request.
+REJECT_REASONS = {
+    "return": (
+        ("seller_reject_apply_you_have_reached_an_agreement_with_the_buyer", "You have reached an agreement with the buyer"),
+        ("seller_reject_apply_package_has_not_exceeded_estimated_delivery_time", "The package has not exceeded its estimated delivery time"),
+    ),
+    "cancellation": (
+        ("seller_reject_apply_you_have_reached_an_agreement_with_the_buyer", "You have reached an agreement with the buyer"),
+        ("seller_reject_apply_product_has_been_packed", "The product has been packed"),
+    ),
+}
 _PACKAGE_CODES = {
     "PROCESSING": [STATUS_CODE[s] for s in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")],
     "FULFILLING": [STATUS_CODE[s] for s in ("PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT")],
@@ -274,18 +293,52 @@ def register(app: Flask) -> None:
         return i
 
     def decide_return(return_id: str, approve: bool):
-        box, shop = sandbox(), g.shop
+        box, shop, body = sandbox(), g.shop, g.body or {}
         i = return_index(return_id)
         core = box.data.order_core(shop, i)
         if core.return_stages[-1][0] != "RETURN_OR_REFUND_REQUEST_PENDING":
             raise invalid_param("only a pending return can be approved or rejected", RETURNS_PARAM_ERROR)
-        if approve:
-            # A refund completes at once; a return waits for the buyer to ship the item.
-            following = "AWAITING_BUYER_SHIP" if core.return_type == "RETURN_AND_REFUND" else "RETURN_OR_REFUND_REQUEST_COMPLETE"
-        else:
+        decision = body.get("decision")
+        allowed = (APPROVE_DECISIONS if approve else REJECT_DECISIONS)[core.return_type]
+        if decision is not None and decision not in allowed:
+            raise invalid_param(
+                f"decision {decision!r} does not fit a pending {core.return_type} request; use one of {', '.join(allowed)}", RETURNS_PARAM_ERROR
+            )
+        if not approve:
+            check_reject_reason(body, "return")
+        if not approve:
             following = "REFUND_OR_RETURN_REQUEST_REJECT"
+        elif core.return_type == "RETURN_AND_REFUND" and decision in (None, "APPROVE_RETURN"):
+            following = "AWAITING_BUYER_SHIP"  # the buyer ships the item back first
+        else:
+            following = "RETURN_OR_REFUND_REQUEST_COMPLETE"  # a refund (whole or partial) completes at once
         box.webhooks.return_status_changed(shop, box.data.move_return(shop, i, following, box.clock()))
         return ok({})
+
+    def check_reject_reason(body: dict, kind: str) -> None:
+        reason = body.get("reject_reason")
+        names = [name for name, _ in REJECT_REASONS[kind]]
+        if not reason:
+            raise invalid_param("reject_reason is required: take one from Get Reject Reasons", RETURNS_PARAM_ERROR)
+        if reason not in names:
+            raise invalid_param(f"reject_reason {reason!r} is not a reason for rejecting a {kind} request", RETURNS_PARAM_ERROR)
+        comment = body.get("comment")
+        if comment is not None and (not isinstance(comment, str) or len(comment) > 1000):
+            raise invalid_param("comment must be text of at most 1000 characters", RETURNS_PARAM_ERROR)
+
+    @api_route(app, "GET", "/return_refund/202309/reject_reasons", Endpoint("Return & Refund Basic"))
+    def reject_reasons():
+        box, shop = sandbox(), g.shop
+        wanted = request.args.get("return_or_cancel_id")
+        if not wanted:
+            raise invalid_param("return_or_cancel_id is required", RETURNS_PARAM_ERROR)
+        if _decode_return(box, shop, wanted) is not None:
+            kind = "return"
+        elif _decode_cancel(box, shop, wanted) is not None:
+            kind = "cancellation"
+        else:
+            raise invalid_param(f"{wanted} is neither a return nor a cancellation of this shop", RETURNS_PARAM_ERROR)
+        return ok({"reasons": [{"name": name, "text": text} for name, text in REJECT_REASONS[kind]]})
 
     @api_route(app, "POST", "/return_refund/202309/returns/{return_id}/approve", Endpoint("Return & Refund Basic"))
     def return_approve(return_id):
@@ -336,6 +389,8 @@ def register(app: Flask) -> None:
         i = cancel_index(cancel_id)
         if cancellation_state(box, shop, i)[0] != "CANCELLATION_REQUEST_PENDING":
             raise invalid_param("only a pending cancellation can be approved or rejected", RETURNS_PARAM_ERROR)
+        if outcome == "CANCELLATION_REQUEST_CANCEL":
+            check_reject_reason(g.body or {}, "cancellation")
         now = box.clock()
         box.data.cancellation_requests[(shop.index, i)].append((outcome, now))
         box.data.version += 1
