@@ -536,3 +536,52 @@ def test_the_dashboard_its_downloads_and_the_books_pages(open_page, client, app,
     expect(partner.locator("[data-figure=gmv]")).to_have_count(0)
     expect(partner.locator("table[data-report=orders_by_status]")).to_have_count(0)
     assert partner.goto(f"/reports/reconciliation?account={first}").status == 403
+
+
+def test_a_seller_answers_a_buyers_return_from_the_order_page(open_page, client, app, app_env, server):
+    """The order page offers Approve and Reject on an open return, the reasons TikTok gives,
+    and the decision reaches the sandbox through the outbox; a viewer sees no buttons."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    from sandbox_support import authorize, client_for, control
+
+    account_id = connect(client, server, name="Returns shop")
+    sync(client, app, app_env, account_id, streams=["orders"])
+    cipher = shops_of(server)[0]["cipher"]
+    delivered = db.session.scalars(
+        db.select(SalesOrder.external_id).where(SalesOrder.account_id == account_id, SalesOrder.status == "DELIVERED").order_by(SalesOrder.id.desc())
+    ).all()
+    order_id = next(o for o in delivered if control(server, "POST", f"/shops/{cipher}/orders/{o}/return", json={"type": "REFUND"}).status_code == 200)
+    sync(client, app, app_env, account_id, streams=["returns"])
+
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/orders/{order_id}")
+    expect(page.locator("#after-sales tbody tr").first).to_contain_text("Awaiting your decision")
+    return_id = page.locator("#after-sales tbody tr td").first.inner_text()
+    row = page.locator(f"#decide-{return_id}")
+    expect(row.get_by_role("heading")).to_contain_text(f"The buyer's return request {return_id} (Refund only,")
+    expect(row.get_by_role("button", name="Approve")).to_be_visible()
+    row.locator("summary", has_text="Reject").click()
+    # Submitting without a reason is stopped by the form itself; then one of TikTok's reasons.
+    reason = row.get_by_label("Reason")
+    expect(reason.locator("option")).to_contain_text(["Choose a reason", "You have reached an agreement with the buyer"])
+    reason.select_option(label="You have reached an agreement with the buyer")
+    row.get_by_label("Comment for the buyer (optional)").fill("We agreed on a discount instead.")
+    shot(page, "order-return-decision")
+    page.set_viewport_size(PHONE)  # the open form still fits a phone (the table scrolls in its card)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the order page is {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+    shot(page, "phone-order-return-decision")
+    page.set_viewport_size({"width": 1360, "height": 900})
+    row.get_by_role("button", name="Reject return").click()
+    expect(page.locator(".flash.success")).to_contain_text("The rejection of return")
+    expect(row).to_contain_text("Reject sent; waiting for TikTok Shop.")
+
+    run_jobs(app, app_env)  # the push, then the returns and orders syncs it asks for
+    reader = client_for(server, authorize(server))
+    found = reader.request("POST", "/return_refund/202309/returns/search", body={"return_ids": [return_id]})["return_orders"][0]
+    assert found["return_status"] == "REFUND_OR_RETURN_REQUEST_REJECT"
+    page.reload()
+    expect(page.locator("#after-sales tbody tr").first).to_contain_text("Rejected")
+    expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # decided: nothing left to offer

@@ -8,4 +8,4 @@ from flask import Blueprint
 
 ui_blueprint = Blueprint("ui", __name__, template_folder="templates", static_folder="static", static_url_path="/admin-static")
 
-from . import account_views, data_views, income_views, monitor_views, pages, report_views, session_views, user_views  # noqa: E402,F401  (routes register on import)
+from . import account_views, data_views, decision_views, income_views, monitor_views, pages, report_views, session_views, user_views  # noqa: E402,F401  (routes register on import)

@@ -13,6 +13,7 @@ from ..hooks import get_connector
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
 from . import ui_blueprint
+from .decision_views import open_decisions
 from .pages import error_page, use_account
 
 # How the data menu groups the listings.
@@ -85,7 +86,8 @@ def order(account_id: int, external_id: str):
     detail = order_detail(account.id, external_id)
     if detail is None:
         return error_page(404, "Order not found", f"{account.name} has no order {external_id!r}. It may not be synced yet.")
-    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"])
+    decisions = open_decisions(account, detail["after_sales"]) if may("manage", account.id) else {}
+    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"], decisions=decisions)
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/statements/<external_id>")
