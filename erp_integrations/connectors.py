@@ -299,6 +299,12 @@ class Connector:
     # can still approve or reject. A decision on any other is refused before it is recorded.
     after_sale_open_statuses: ClassVar[dict[str, frozenset[str]]] = {}
 
+    def cancel_reasons(self, account, order_status: str) -> list[dict[str, str]]:
+        """For the ``order_cancel`` push: the reasons (``{"name", "text"}``) the marketplace
+        accepts for the seller cancelling an order in ``order_status``; none when the seller
+        cannot cancel such an order (shipped, delivered)."""
+        raise Unsupported(self.display_name, "push")
+
     def reject_reasons(self, account, kind: str, external_id: str) -> list[dict[str, str]]:
         """The reasons (``{"name", "text"}``) the marketplace accepts for rejecting this return
         or cancellation request."""

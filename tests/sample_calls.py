@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 import requests
 
+from erp_integrations_tiktok_shop.cancel_reasons import seller_cancel_reasons
+
 from sandbox_support import APP_KEY, APP_SECRET, SandboxServer, control, raw_call
 
 
@@ -24,6 +26,8 @@ class Context:
     ship_package_id: str
     return_id: str
     cancel_id: str
+    cancel_order_id: str  # an order awaiting shipment for the seller to cancel
+    region: str
     statement_id: str
     warehouse_id: str
 
@@ -45,7 +49,7 @@ def make_context(server: SandboxServer, token: dict, creator: dict, cipher: str)
     completed = call("POST", "/order/202309/orders/search", {"page_size": 1, "sort_field": "create_time", "sort_order": "ASC"}, {"order_status": "COMPLETED"})[
         "orders"
     ][0]
-    awaiting = call("POST", "/order/202309/orders/search", {"page_size": 2}, {"order_status": "AWAITING_SHIPMENT"})["orders"]
+    awaiting = call("POST", "/order/202309/orders/search", {"page_size": 3}, {"order_status": "AWAITING_SHIPMENT"})["orders"]
     products = call("POST", "/product/202502/products/search", {"page_size": 1}, {"status": "ACTIVATE"})["products"]
     returns = call("POST", "/return_refund/202309/returns/search", {"page_size": 10}, {"return_status": ["RETURN_OR_REFUND_REQUEST_COMPLETE"]})["return_orders"]
     statements = call("GET", "/finance/202309/statements", {"sort_field": "statement_time", "page_size": 1})["statements"]
@@ -77,6 +81,8 @@ def make_context(server: SandboxServer, token: dict, creator: dict, cipher: str)
             ship_package_id=awaiting[0]["packages"][0]["id"],
             return_id=returns[0]["return_id"] if returns else pending_returns[0]["return_id"],
             cancel_id=pending_cancel["cancel_id"],
+            cancel_order_id=awaiting[2]["id"],
+            region=next(s["region"] for s in control(server, "GET", "/shops").json()["shops"] if s["cipher"] == cipher),
             statement_id=statements[0]["id"],
             warehouse_id=warehouses[0]["id"],
         )
@@ -297,6 +303,15 @@ CALLS = [
         "approve cancellation",
         DOCS + "return_refund_202309_cancellations_cancel_id_approve.response.json",
         lambda c: c.call("POST", f"/return_refund/202309/cancellations/{c.cancel_id}/approve"),
+    ),
+    (
+        "cancel order",
+        DOCS + "return_refund_202309_cancellations.response.json",
+        lambda c: c.call(
+            "POST",
+            "/return_refund/202309/cancellations",
+            body={"order_id": c.cancel_order_id, "cancel_reason": seller_cancel_reasons(c.region, "AWAITING_SHIPMENT")[0][0]},
+        ),
     ),
     ("token refresh", F + "auth_api_v2_token_refresh.response.json", lambda c: token_call(c, "refresh")),
 ]

@@ -585,3 +585,34 @@ def test_a_seller_answers_a_buyers_return_from_the_order_page(open_page, client,
     page.reload()
     expect(page.locator("#after-sales tbody tr").first).to_contain_text("Rejected")
     expect(page.get_by_role("button", name="Approve")).to_have_count(0)  # decided: nothing left to offer
+
+
+def test_a_seller_cancels_an_order_from_its_page(open_page, client, app, app_env, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    from sandbox_support import authorize, client_for
+
+    account_id = connect(client, server, name="Cancelling shop")
+    sync(client, app, app_env, account_id, streams=["orders"])
+    order_id = db.session.scalars(
+        db.select(SalesOrder.external_id).where(SalesOrder.account_id == account_id, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id.desc())
+    ).first()
+
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/orders/{order_id}")
+    card = page.locator("#cancel-order")
+    card.locator("summary", has_text="Cancel the order").click()
+    card.get_by_label("Reason").select_option(label="Out of stock")
+    shot(page, "order-cancel")
+    card.get_by_role("button", name="Cancel order").click()
+    expect(page.locator(".flash.success")).to_contain_text(f"The cancellation of order {order_id} is on its way")
+    expect(page.locator("#cancel-order")).to_contain_text("Cancellation sent; waiting for TikTok Shop.")
+
+    run_jobs(app, app_env)
+    reader = client_for(server, authorize(server))
+    assert reader.request("GET", "/order/202309/orders", query={"ids": order_id})["orders"][0]["status"] == "CANCELLED"
+    page.reload()
+    expect(page.locator(".page-head .badge")).to_have_text("Cancelled")
+    expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)  # nothing left to cancel
+    expect(page.locator("#cancel-order")).to_contain_text("Cancelled from the ERP; TikTok Shop accepted it")

@@ -436,3 +436,61 @@ def test_decisions_from_the_cli(app, app_env, cli_env, shop, reader, requests_pe
     else:
         assert "sent 1, failed 0" in done.stdout
     assert tiktok_return_status(reader, refund.external_id) == "REFUND_OR_RETURN_REQUEST_REJECT"
+
+
+# -- the seller cancels an order ---------------------------------------------------------------
+
+
+def test_the_seller_cancels_an_order_not_yet_shipped(client, app, app_env, shop, reader):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import AfterSale, SalesOrder
+
+    def orders_in(status):
+        return db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == status).order_by(SalesOrder.id.desc())).all()
+
+    order = orders_in("AWAITING_SHIPMENT")[0]
+    offered = client.get(f"/api/v1/accounts/{shop}/orders/{order.external_id}/cancel-reasons").get_json()
+    assert offered["order_status"] == "AWAITING_SHIPMENT" and offered["reasons"]
+    names = [r["name"] for r in offered["reasons"]]
+    # A reason for unpaid orders does not fit one awaiting shipment: refused here, with the right ones listed.
+    wrong = client.post(
+        f"/api/v1/accounts/{shop}/push/order-cancellations",
+        json={"items": [{"order": order.external_id, "cancel_reason": "seller_cancel_unpaid_reason_out_of_stock"}]},
+    )
+    assert wrong.status_code == 422 and names[0] in wrong.get_json()["error"]["fields"]["items[0].cancel_reason"][0]
+
+    push(client, shop, "order-cancellations", {"order": order.external_id, "cancel_reason": names[0]})
+    run_jobs(app, app_env)  # the push, then the orders and cancellations syncs it asks for
+    assert reader.request("GET", "/order/202309/orders", query={"ids": order.external_id})["orders"][0]["status"] == "CANCELLED"
+    db.session.expire_all()
+    assert db.session.get(SalesOrder, order.id).status == "CANCELLED"
+    cancellation = db.session.scalars(
+        select(AfterSale).where(AfterSale.account_id == shop, AfterSale.kind == "cancellation", AfterSale.order_external_id == order.external_id)
+    ).one()
+    assert (cancellation.role, cancellation.status) == ("SELLER", "CANCELLATION_REQUEST_COMPLETE")
+
+    # Cancelled, or delivered: nothing to offer, and a request is refused before it is recorded.
+    for done in (order, orders_in("DELIVERED")[0]):
+        assert client.get(f"/api/v1/accounts/{shop}/orders/{done.external_id}/cancel-reasons").get_json()["reasons"] == []
+        refused = client.post(f"/api/v1/accounts/{shop}/push/order-cancellations", json={"items": [{"order": done.external_id, "cancel_reason": names[0]}]})
+        assert refused.status_code == 422 and "can cancel only an order that has not shipped" in refused.get_json()["error"]["fields"]["items[0].order"][0]
+    assert client.get(f"/api/v1/accounts/{shop}/orders/no-such-order/cancel-reasons").status_code == 404
+
+
+def test_a_cancellation_tiktok_refuses_is_recorded_with_its_message(client, app, app_env, server, shop, reader):
+    """The ERP's copy of the order is behind: it was paid-then-shipped on TikTok meanwhile. The
+    reason fits the status the ERP knows; TikTok refuses, and the change fails with its message."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    order = db.session.scalars(
+        select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)
+    ).first()
+    cipher = control(server, "GET", "/shops").json()["shops"][0]["cipher"]
+    assert control(server, "POST", f"/shops/{cipher}/orders/{order.external_id}/status", json={"status": "AWAITING_COLLECTION"}).status_code == 200
+    reason = client.get(f"/api/v1/accounts/{shop}/orders/{order.external_id}/cancel-reasons").get_json()["reasons"][0]["name"]
+    push(client, shop, "order-cancellations", {"order": order.external_id, "cancel_reason": reason})
+    run_jobs(app, app_env)
+    failed = [r for r in outbox(client, shop, kind="order_cancel") if r["target"] == order.external_id][0]
+    assert failed["status"] == "failed" and "cannot be cancelled by the seller" in failed["error"]
+    assert reader.request("GET", "/order/202309/orders", query={"ids": order.external_id})["orders"][0]["status"] == "AWAITING_COLLECTION"

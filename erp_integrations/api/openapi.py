@@ -325,7 +325,8 @@ def build_spec() -> dict:
             "stock: sku, warehouse?, quantity (never pushed below 0); prices: sku, amount (decimal string), currency?; "
             "shipments: package or order, tracking_number, shipping_provider_id?, handover_method?; "
             "return-decisions / cancellation-decisions: return or cancellation (its id), decision (approve or reject), "
-            "reject_reason (required to reject: one of reject-reasons), comment?"
+            "reject_reason (required to reject: one of reject-reasons), comment?; "
+            "order-cancellations: order, cancel_reason (one of the order's cancel-reasons)"
         ),
     }
     spec.path(
@@ -356,6 +357,16 @@ def build_spec() -> dict:
                     {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}},
                 ],
                 "responses": {"200": {"description": "reasons: [{name, text}]"}, **_errors(404, 501, 502)},
+            }
+        },
+    )
+    spec.path(
+        "/api/v1/accounts/{account_id}/orders/{order_id}/cancel-reasons",
+        operations={
+            "get": {
+                "summary": "The reasons the seller may give for cancelling this synced order now (none once it has shipped)",
+                "parameters": [account_id, {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "order_status, reasons: [{name, text}]"}, **_errors(404, 501)},
             }
         },
     )

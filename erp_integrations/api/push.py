@@ -10,7 +10,7 @@ from ..accounts import get_account
 from ..auth import requires
 from ..extensions import db
 from ..hooks import get_connector
-from ..models import AfterSale, PushRequest
+from ..models import AfterSale, PushRequest, SalesOrder
 from ..push import PushRequestInvalid, request_changes
 from ..push.outbox import retry_request
 from . import api_blueprint
@@ -23,6 +23,7 @@ KINDS = {
     "shipments": "shipment",
     "return-decisions": "return_decision",
     "cancellation-decisions": "cancellation_decision",
+    "order-cancellations": "order_cancel",
 }
 AFTER_SALE_KINDS = ("return", "cancellation")
 STATUSES = ("pending", "sent", "failed")
@@ -34,7 +35,8 @@ def push_changes(account_id: int, kind: str):
     """``{"items": [...]}``; stock items ``{"sku", "warehouse"?, "quantity"}``, prices
     ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
     "shipping_provider_id"?, "handover_method"?}``, return and cancellation decisions
-    ``{"return" | "cancellation", "decision": "approve" | "reject", "reject_reason"?, "comment"?}``."""
+    ``{"return" | "cancellation", "decision": "approve" | "reject", "reject_reason"?, "comment"?}``,
+    order cancellations ``{"order", "cancel_reason"}``."""
     account = get_account(account_id)
     if kind not in KINDS:
         raise ApiError(404, f"nothing to push called {kind!r}; use one of: {', '.join(KINDS)}")
@@ -59,6 +61,20 @@ def after_sale_reject_reasons(account_id: int, kind: str, external_id: str):
     if db.session.scalar(synced) is None:
         raise ApiError(404, f"no synced {kind} {external_id!r} for account {account.id} (sync {kind}s first)")
     return jsonify(reasons=connector.reject_reasons(account, kind, external_id))
+
+
+@api_blueprint.get("/accounts/<int:account_id>/orders/<order_id>/cancel-reasons")
+@requires("read")
+def order_cancel_reasons(account_id: int, order_id: str):
+    """The reasons the seller may give for cancelling this synced order now; an empty list
+    when it can no longer be cancelled (shipped)."""
+    account = get_account(account_id)
+    connector = get_connector(account.connector)()
+    connector.require("push")
+    status = db.session.scalar(select(SalesOrder.status).where(SalesOrder.account_id == account.id, SalesOrder.external_id == order_id))
+    if status is None:
+        raise ApiError(404, f"no synced order {order_id!r} for account {account.id} (sync orders first)")
+    return jsonify(order_status=status, reasons=connector.cancel_reasons(account, status))
 
 
 @api_blueprint.get("/accounts/<int:account_id>/push")

@@ -155,6 +155,15 @@ def _decision_command(kind: str):
     return push.command(kind)(command)
 
 
+@push.command("cancel-order")
+@click.argument("account")
+@click.argument("order")
+@click.option("--reason", "cancel_reason", required=True, help="One of the marketplace's reasons for the order's status (GET .../cancel-reasons lists them).")
+def push_cancel_order_command(account, order, cancel_reason):
+    """Cancel ORDER (not yet shipped) as the seller."""
+    _push(account, "order_cancel", {"order": order, "cancel_reason": cancel_reason})
+
+
 push_return_command = _decision_command("return")
 push_cancellation_command = _decision_command("cancellation")
 

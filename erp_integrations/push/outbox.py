@@ -305,10 +305,30 @@ def _after_sale_decision(kind: str):
     return resolve
 
 
+def resolve_order_cancel(account, item: dict) -> Resolved:
+    """The seller cancels a synced order not yet shipped: ``{"order", "cancel_reason"}``, the
+    reason one of those the marketplace accepts for the order's status (``GET
+    /accounts/{id}/orders/{order}/cancel-reasons``)."""
+    order_id = _text(item, "order")
+    reason = _text(item, "cancel_reason")
+    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == account.id, SalesOrder.external_id == order_id)).first()
+    if order is None:
+        raise PushRequestInvalid({"order": [f"no synced order {order_id!r} (sync orders first)"]})
+    reasons = get_connector(account.connector)().cancel_reasons(account, order.status)
+    if not reasons:
+        raise PushRequestInvalid({"order": [f"order {order_id} is {order.status}: the seller can cancel only an order that has not shipped"]})
+    if reason not in {r["name"] for r in reasons}:
+        names = ", ".join(r["name"] for r in reasons)
+        raise PushRequestInvalid({"cancel_reason": [f"{reason!r} is not a reason for cancelling an order in {order.status}; use one of: {names}"]})
+    payload = {"order_id": order_id, "cancel_reason": reason, "order_row": order.id}
+    return Resolved(order_id, payload, {"cancel_reason": reason})
+
+
 RESOLVERS = {
     "stock": resolve_stock,
     "price": resolve_price,
     "shipment": resolve_shipment,
     "return_decision": _after_sale_decision("return"),
     "cancellation_decision": _after_sale_decision("cancellation"),
+    "order_cancel": resolve_order_cancel,
 }

@@ -106,6 +106,7 @@ COMPARED = {
     "shipment": lambda p: {"tracking_number": p["tracking_number"], "shipping_provider_id": p["shipping_provider_id"]},
     "return_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
     "cancellation_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
+    "order_cancel": lambda p: {"cancel_reason": p["cancel_reason"]},
 }
 
 
@@ -120,6 +121,7 @@ DESCRIBE = {
     "shipment": lambda p: f"package {p['package_id']} shipped with tracking number {p['tracking_number']}",
     "return_decision": lambda p: f"return {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
     "cancellation_decision": lambda p: f"cancellation {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
+    "order_cancel": lambda p: f"order {p['order_id']} cancelled by the seller ({p['cancel_reason']})",
 }
 
 

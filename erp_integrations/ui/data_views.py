@@ -13,7 +13,7 @@ from ..hooks import get_connector
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
 from . import ui_blueprint
-from .decision_views import open_decisions
+from .decision_views import cancel_option, open_decisions
 from .pages import error_page, use_account
 
 # How the data menu groups the listings.
@@ -86,8 +86,10 @@ def order(account_id: int, external_id: str):
     detail = order_detail(account.id, external_id)
     if detail is None:
         return error_page(404, "Order not found", f"{account.name} has no order {external_id!r}. It may not be synced yet.")
-    decisions = open_decisions(account, detail["after_sales"]) if may("manage", account.id) else {}
-    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"], decisions=decisions)
+    manages = may("manage", account.id)
+    decisions = open_decisions(account, detail["after_sales"]) if manages else {}
+    cancel = cancel_option(account, detail["order"]) if manages else None
+    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"], decisions=decisions, cancel=cancel)
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/statements/<external_id>")

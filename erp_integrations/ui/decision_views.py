@@ -1,6 +1,7 @@
-"""The seller's answers to a buyer's return or cancellation request, from the order's page:
-approve, or reject with one of the marketplace's reasons. The decision goes through the push
-outbox like every other write (retried, logged, retryable from the monitor)."""
+"""The seller's actions on an order, from its page: answer a buyer's return or cancellation
+request (approve, or reject with one of the marketplace's reasons), or cancel the order. Each
+goes through the push outbox like every other write (retried, logged, retryable from the
+monitor)."""
 
 from __future__ import annotations
 
@@ -37,12 +38,40 @@ def open_decisions(account, after_sales) -> dict[str, dict]:
     return found
 
 
+def cancel_option(account, order) -> dict | None:
+    """The reasons the seller may cancel this order with now, and a cancellation already on its
+    way; None when the connector cannot cancel orders or this one is past cancelling."""
+    connector = get_connector(account.connector)()
+    if not connector.supports("push") or "order_cancel" not in connector.push_kinds:
+        return None
+    reasons = connector.cancel_reasons(account, order.status)
+    request = _request(account.id, "order_cancel", order.external_id)
+    if not reasons and request is None:
+        return None
+    return {"reasons": reasons, "request": request, "marketplace": connector.display_name}
+
+
 def _latest_request(account_id: int, after_sale) -> PushRequest | None:
-    return db.session.scalars(
-        select(PushRequest).where(
-            PushRequest.account_id == account_id, PushRequest.kind == f"{after_sale.kind}_decision", PushRequest.target == after_sale.external_id
-        )
-    ).first()
+    return _request(account_id, f"{after_sale.kind}_decision", after_sale.external_id)
+
+
+def _request(account_id: int, kind: str, target: str) -> PushRequest | None:
+    return db.session.scalars(select(PushRequest).where(PushRequest.account_id == account_id, PushRequest.kind == kind, PushRequest.target == target)).first()
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/orders/<external_id>/cancel")
+def cancel_order(account_id: int, external_id: str):
+    check("manage", account_id)
+    account = get_account(account_id)
+    try:
+        request_changes(account, "order_cancel", [{"order": external_id, "cancel_reason": request.form.get("cancel_reason") or None}])
+    except Unsupported as exc:
+        flash(f"{exc}.", "error")
+    except PushRequestInvalid as exc:
+        flash("The order was not cancelled: " + "; ".join(" ".join(m) for m in exc.fields.values()) + ".", "error")
+    else:
+        flash(f"The cancellation of order {external_id} is on its way to {get_connector(account.connector).display_name}.", "success")
+    return redirect(url_for("ui.order", account_id=account.id, external_id=external_id))
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/after-sales/<kind>/<external_id>/decide")

@@ -55,9 +55,14 @@ class TikTokShopConnector(Connector):
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
     capabilities = frozenset({"authorize", "sync", "push", "webhooks", "webhook_subscriptions"})
-    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision")
+    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel")
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
-    push_refresh_streams = {"shipment": ("orders", "packages"), "return_decision": ("returns", "orders"), "cancellation_decision": ("cancellations", "orders")}
+    push_refresh_streams = {
+        "shipment": ("orders", "packages"),
+        "return_decision": ("returns", "orders"),
+        "cancellation_decision": ("cancellations", "orders"),
+        "order_cancel": ("orders", "cancellations"),
+    }
     after_sale_open_statuses = {"return": frozenset({"RETURN_OR_REFUND_REQUEST_PENDING"}), "cancellation": frozenset({"CANCELLATION_REQUEST_PENDING"})}
 
     # -- clients ----------------------------------------------------------------------------
@@ -137,6 +142,12 @@ class TikTokShopConnector(Connector):
         from .push import push
 
         return push(self.client(account), kind, items)
+
+    def cancel_reasons(self, account, order_status):
+        from .cancel_reasons import seller_cancel_reasons
+
+        region = account.region or (account.config or {}).get("region") or ""
+        return [{"name": name, "text": text} for name, text in seller_cancel_reasons(region, order_status)]
 
     def reject_reasons(self, account, kind, external_id):
         from .push import reject_reasons

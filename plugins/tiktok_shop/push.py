@@ -130,6 +130,17 @@ def push_cancellation_decision(client, items: list[PushItem]) -> dict[int, PushO
     return _decide(client, items, "/return_refund/202309/cancellations/{id}/{decision}", with_decision=False)
 
 
+def push_order_cancel(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Cancel Order (``POST /return_refund/202309/cancellations``): the whole order, with the
+    seller's reason."""
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        p = item.payload
+        _, failure = _call(client, "/return_refund/202309/cancellations", {"order_id": p["order_id"], "cancel_reason": p["cancel_reason"]})
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
 def reject_reasons(client, external_id: str) -> list[dict[str, str]]:
     data = client.request("GET", "/return_refund/202309/reject_reasons", query={"return_or_cancel_id": external_id})
     return [{"name": str(r.get("name", "")), "text": str(r.get("text", ""))} for r in data.get("reasons") or []]
@@ -141,4 +152,5 @@ PUSHERS = {
     "shipment": push_shipment,
     "return_decision": push_return_decision,
     "cancellation_decision": push_cancellation_decision,
+    "order_cancel": push_order_cancel,
 }

@@ -340,6 +340,7 @@ class ShopData:
         self.shipments: dict[tuple[int, int], dict] = {}
         # Buyer cancellation requests opened through the control API: key -> [(status, time)]
         self.cancellation_requests: dict[tuple[int, int], list[tuple[str, int]]] = {}
+        self.seller_cancellations: dict[tuple[int, int], str] = {}  # Cancel Order: key -> its reason
         self.settled_now: dict[tuple[int, int], int] = {}  # settled through the control API
         self.version = 0  # bumped by every mutation; caches of aggregates key on it
         self.shops = [self._make_shop(s) for s in range(shops)]

@@ -6,6 +6,7 @@ Personal data is synthetic and masked the way TikTok masks it.
 
 from __future__ import annotations
 
+from ..cancel_reasons import seller_cancel_reasons
 from .data import (
     CANCEL_ID_BASE,
     CANCEL_REASONS,
@@ -20,6 +21,11 @@ from .data import (
     statement_time,
 )
 from .money import fmt
+
+# The text TikTok shows for a seller's cancel reason, from the same table the reasons come from.
+SELLER_REASON_TEXT = {
+    name: text for table in (seller_cancel_reasons(m, s) for m in ("US", "GB", "ID") for s in ("UNPAID", "AWAITING_SHIPMENT")) for name, text in table
+}
 
 FIRST_NAMES = ("Alex", "Sam", "Jordan", "Taylor", "Morgan", "Casey", "Riley", "Jamie")
 LAST_NAMES = ("Lee", "Kim", "Garcia", "Nguyen", "Smith", "Tan", "Rossi", "Okafor")
@@ -450,16 +456,17 @@ def return_document(data: ShopData, shop: Shop, core: OrderCore, return_type: st
     }
 
 
-def cancellation_document(data: ShopData, shop: Shop, core: OrderCore, status: str, created: int, updated: int) -> dict:
+def cancellation_document(data: ShopData, shop: Shop, core: OrderCore, status: str, created: int, updated: int, seller_reason: str | None = None) -> dict:
+    """A buyer's cancellation, or (``seller_reason``) the seller's own through Cancel Order."""
     i = core.index
     lines = _after_sale_lines(data, shop, core, "cancel_line_item_id", int(cancel_id(shop, i)))
     return {
         "order_id": data.order_id(shop, i),
-        "cancel_type": "BUYER_CANCEL",
+        "cancel_type": "SELLER_CANCEL" if seller_reason else "BUYER_CANCEL",
         "cancel_status": status,
-        "role": "BUYER",
-        "cancel_reason": "buyer_changed_mind",
-        "cancel_reason_text": CANCEL_REASONS[i % len(CANCEL_REASONS)],
+        "role": "SELLER" if seller_reason else "BUYER",
+        "cancel_reason": seller_reason or "buyer_changed_mind",
+        "cancel_reason_text": SELLER_REASON_TEXT.get(seller_reason, seller_reason) if seller_reason else CANCEL_REASONS[i % len(CANCEL_REASONS)],
         "create_time": created,
         "update_time": updated,
         "seller_next_action_response": [{"action": "SELLER_RESPOND_CANCEL", "deadline": created + 86_400}] if status == "CANCELLATION_REQUEST_PENDING" else [],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from flask import Flask, g, request
 
+from ..cancel_reasons import CANCELLATION_REJECT_REASONS, REASON_NOT_MATCH_ORDER_STATUS, seller_cancel_reasons
 from . import documents as D
 from .api_errors import ApiError, invalid_param, ok
 from .data import ORDER_STATUSES, STATUS_CODE, statement_time
@@ -22,18 +23,15 @@ PACKAGE_STATUSES = ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")
 # do not fit it yet.
 APPROVE_DECISIONS = {"REFUND": ("APPROVE_REFUND", "OFFER_PARTIAL_REFUND"), "RETURN_AND_REFUND": ("APPROVE_RETURN", "APPROVE_REFUND", "OFFER_PARTIAL_REFUND")}
 REJECT_DECISIONS = {"REFUND": ("REJECT_REFUND",), "RETURN_AND_REFUND": ("REJECT_RETURN",)}
-# Get Reject Reasons (``GET /return_refund/202309/reject_reasons``): the reason names the
-# official samples use (return_refund_202309_*reject*.request.json, reject_reasons.response.json),
-# per kind of request.
+# Get Reject Reasons (``GET /return_refund/202309/reject_reasons``), per kind of request: for
+# returns the reason names the official samples use (return_refund_202309_*reject*.request.json,
+# reject_reasons.response.json), for cancellations TikTok's "Cancel reasons" table.
 REJECT_REASONS = {
     "return": (
         ("seller_reject_apply_you_have_reached_an_agreement_with_the_buyer", "You have reached an agreement with the buyer"),
         ("seller_reject_apply_package_has_not_exceeded_estimated_delivery_time", "The package has not exceeded its estimated delivery time"),
     ),
-    "cancellation": (
-        ("seller_reject_apply_you_have_reached_an_agreement_with_the_buyer", "You have reached an agreement with the buyer"),
-        ("seller_reject_apply_product_has_been_packed", "The product has been packed"),
-    ),
+    "cancellation": CANCELLATION_REJECT_REASONS,
 }
 _PACKAGE_CODES = {
     "PROCESSING": [STATUS_CODE[s] for s in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT")],
@@ -370,7 +368,8 @@ def register(app: Flask) -> None:
 
         def build(i: int) -> dict:
             status, made, changed = cancellation_state(box, shop, i)
-            return D.cancellation_document(box.data, shop, box.data.order_core(shop, i), status, made, changed)
+            seller_reason = box.data.seller_cancellations.get((shop.index, i))
+            return D.cancellation_document(box.data, shop, box.data.order_core(shop, i), status, made, changed, seller_reason)
 
         cancellations, token, total = paged_search(
             args, filters, indices, keys, low=1, high=50, default_size=10, descending=descending, code=RETURNS_PARAM_ERROR, build=build
@@ -399,6 +398,38 @@ def register(app: Flask) -> None:
             box.webhooks.order_status_changed(shop, core)
         box.webhooks.cancellation_status_changed(shop, box.data.order_core(shop, i), outcome)
         return ok({})
+
+    @api_route(app, "POST", "/return_refund/202309/cancellations", Endpoint("Return & Refund Basic"))
+    def cancel_order():
+        """Cancel Order: the seller cancels a whole order not yet shipped, with one of the reasons
+        for its status. Cancelling single lines (US and UK, out of stock) is not simulated: a
+        request naming only some of the order's lines is refused as such."""
+        box, shop, body = sandbox(), g.shop, g.body or {}
+        order_id, reason = body.get("order_id"), body.get("cancel_reason")
+        if not order_id or not isinstance(order_id, str):
+            raise invalid_param("order_id is required", RETURNS_PARAM_ERROR)
+        if not reason or not isinstance(reason, str):
+            raise invalid_param("cancel_reason is required", RETURNS_PARAM_ERROR)
+        i = box.data.order_index(shop, order_id)
+        if i is None:
+            raise invalid_param(f"order {order_id} does not exist in this shop", RETURNS_PARAM_ERROR)
+        core = box.data.order_core(shop, i)
+        allowed = [name for name, _ in seller_cancel_reasons(shop.region, core.status)]
+        if not allowed:
+            raise ApiError((25001006, f"an order in {core.status} cannot be cancelled by the seller", 200))
+        if reason not in allowed:
+            raise ApiError((REASON_NOT_MATCH_ORDER_STATUS, "Reason not match order status", 200))
+        named = _id_list(body, "order_line_item_ids", code=RETURNS_PARAM_ERROR)
+        if named is not None and set(named) != {line["id"] for line in D.order_document(box.data, shop, core)["line_items"]}:
+            raise invalid_param("cancelling single order lines is not simulated by this sandbox; name every line or none", RETURNS_PARAM_ERROR)
+        now = box.clock()
+        box.data.seller_cancellations[(shop.index, i)] = reason
+        box.data.cancellation_requests[(shop.index, i)] = [("CANCELLATION_REQUEST_COMPLETE", now)]
+        box.data.version += 1
+        core = box.data.move_order(shop, i, "CANCELLED", now)
+        box.webhooks.order_status_changed(shop, core)
+        box.webhooks.cancellation_status_changed(shop, core, "CANCELLATION_REQUEST_COMPLETE")
+        return ok({"cancel_id": D.cancel_id(shop, i), "cancel_status": "CANCELLATION_REQUEST_SUCCESS"})
 
     @api_route(app, "POST", "/return_refund/202309/cancellations/{cancel_id}/approve", Endpoint("Return & Refund Basic"))
     def cancellation_approve(cancel_id):
