@@ -9,6 +9,7 @@ network (clients, sync, webhooks) hangs off the same class in later layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
@@ -71,6 +72,14 @@ class PushItem:
     id: int
     target: str
     payload: dict
+
+
+@dataclass(frozen=True)
+class TrackingEvent:
+    """One step of a parcel's journey as the carrier reports it (aware UTC)."""
+
+    at: datetime
+    description: str
 
 
 @dataclass(frozen=True)
@@ -298,6 +307,15 @@ class Connector:
     # marketplace names them in the synced ``erp_after_sales`` rows) of a request the seller
     # can still approve or reject. A decision on any other is refused before it is recorded.
     after_sale_open_statuses: ClassVar[dict[str, frozenset[str]]] = {}
+
+    # The feature toggle that shows an order's tracking (asked of the marketplace when its page
+    # opens: it changes by the hour, per order, and syncing it for every order would cost a
+    # call per order per run for events almost nobody reads).
+    tracking_feature: ClassVar[str | None] = None
+
+    def order_tracking(self, account, order_external_id: str) -> list[TrackingEvent]:
+        """The carrier's events for the order's parcels, oldest first."""
+        raise Unsupported(self.display_name, "sync")
 
     def cancel_reasons(self, account, order_status: str) -> list[dict[str, str]]:
         """For the ``order_cancel`` push: the reasons (``{"name", "text"}``) the marketplace

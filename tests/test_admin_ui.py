@@ -557,6 +557,9 @@ def test_a_seller_answers_a_buyers_return_from_the_order_page(open_page, client,
 
     page = open_page()
     page.goto(f"/accounts/{account_id}/orders/{order_id}")
+    # Delivered: the carrier's three steps, asked of the sandbox as the page opened.
+    expect(page.locator("#tracking li")).to_have_count(3)
+    expect(page.locator("#tracking li").last).to_contain_text("Package delivered")
     expect(page.locator("#after-sales tbody tr").first).to_contain_text("Awaiting your decision")
     return_id = page.locator("#after-sales tbody tr td").first.inner_text()
     row = page.locator(f"#decide-{return_id}")

@@ -4,6 +4,7 @@ pages, as JSON."""
 from __future__ import annotations
 
 from flask import jsonify, request, url_for
+from sqlalchemy import select
 
 from ..accounts import get_account
 from ..auth import check, may, requires
@@ -17,7 +18,10 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
+from ..browse.tracking import TrackingOff, order_tracking
+from ..extensions import db
 from ..hooks import get_connector
+from ..models import SalesOrder
 from ..reports.export import FORMATS, choose_format
 from ..reports.responses import listing_download
 from . import api_blueprint
@@ -76,3 +80,19 @@ def order_detail_endpoint(account_id: int, external_id: str):
     if detail is None:
         raise ApiError(404, f"no order {external_id!r} in account {account_id}")
     return jsonify(serialize_order_detail(detail))
+
+
+@api_blueprint.get("/accounts/<int:account_id>/orders/<external_id>/tracking")
+@requires("read")
+def order_tracking_endpoint(account_id: int, external_id: str):
+    """The carrier's events for a synced order, asked of the marketplace now (none before it
+    ships); 409 while the account's Logistics toggle is off."""
+    account = get_account(account_id)
+    order = db.session.scalar(select(SalesOrder).where(SalesOrder.account_id == account.id, SalesOrder.external_id == external_id))
+    if order is None:
+        raise ApiError(404, f"no order {external_id!r} in account {account_id}")
+    try:
+        events = order_tracking(account, order)
+    except TrackingOff as exc:
+        raise ApiError(409, str(exc)) from None
+    return jsonify(order_id=external_id, events=[{"at": e.at.isoformat(), "description": e.description} for e in events])

@@ -361,6 +361,16 @@ def build_spec() -> dict:
         },
     )
     spec.path(
+        "/api/v1/accounts/{account_id}/orders/{order_id}/tracking",
+        operations={
+            "get": {
+                "summary": "The carrier's tracking events for a synced order, asked of the marketplace now (none before it ships)",
+                "parameters": [account_id, {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "order_id, events: [{at, description}], oldest first"}, **_errors(404, 409, 501, 502)},
+            }
+        },
+    )
+    spec.path(
         "/api/v1/accounts/{account_id}/orders/{order_id}/cancel-reasons",
         operations={
             "get": {

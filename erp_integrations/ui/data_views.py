@@ -9,6 +9,8 @@ from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
 from ..browse.statements import statement_detail
+from ..browse.tracking import TrackingOff, has_shipped, order_tracking
+from ..connectors import MarketplaceError, Unsupported
 from ..hooks import get_connector
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
@@ -89,7 +91,30 @@ def order(account_id: int, external_id: str):
     manages = may("manage", account.id)
     decisions = open_decisions(account, detail["after_sales"]) if manages else {}
     cancel = cancel_option(account, detail["order"]) if manages else None
-    return render_template("order.html", account=account, detail=detail, listing=LISTINGS["orders"], decisions=decisions, cancel=cancel)
+    return render_template(
+        "order.html",
+        account=account,
+        detail=detail,
+        listing=LISTINGS["orders"],
+        decisions=decisions,
+        cancel=cancel,
+        tracking=_tracking(account, detail["order"]),
+    )
+
+
+def _tracking(account, order) -> dict | None:
+    """The tracking card: the carrier's events, or why there are none; None when the
+    connector has no tracking or the order has not shipped."""
+    if not has_shipped(order):
+        return None
+    try:
+        return {"events": order_tracking(account, order), "error": None}
+    except Unsupported:
+        return None
+    except TrackingOff as exc:
+        return {"events": [], "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
+    except MarketplaceError as exc:
+        return {"events": [], "error": f"Tracking could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/statements/<external_id>")

@@ -38,7 +38,15 @@ FEATURES = (
         " unsettled transactions. Orders, Shipments and Finance pages, and the reports.",
     ),
     Feature("inventory", "Inventory", True, "Syncs warehouses and stock per warehouse and SKU. Stock pushed from the ERP needs no toggle."),
-    Feature("logistics", "Logistics", False, "Syncs the warehouse list only (Inventory syncs it too); carriers, tracking and labels are not available yet."),
+    Feature(
+        "logistics",
+        "Logistics",
+        False,
+        (
+            "Syncs the warehouse list (Inventory syncs it too) and shows a shipped order's carrier tracking on its page,"
+            " asked of TikTok when the page opens. Carriers, labels and handover slots are not available yet."
+        ),
+    ),
     Feature("promotions", "Promotions", False, "Not available yet: nothing about promotions syncs or pushes.", available=False),
     Feature("returns", "Returns", False, "Syncs returns, refunds and cancellation requests: the Returns and cancellations page."),
     Feature("live_shopping", "LIVE shopping", False, "Syncs LIVE sessions with their GMV and viewers: the LIVE sessions page and the dashboard."),

@@ -143,6 +143,23 @@ class TikTokShopConnector(Connector):
 
         return push(self.client(account), kind, items)
 
+    tracking_feature = "logistics"
+
+    def order_tracking(self, account, order_external_id):
+        """Get Tracking (``GET /fulfillment/202309/orders/{order_id}/tracking``): the carrier's
+        events, newest first in TikTok's answer, returned oldest first."""
+        from datetime import UTC, datetime
+
+        from erp_integrations.toolkit import TrackingEvent
+
+        data = self.client(account).request("GET", f"/fulfillment/202309/orders/{order_external_id}/tracking")
+        events = [
+            TrackingEvent(datetime.fromtimestamp(int(e["update_time_millis"]) / 1000, UTC), str(e.get("description") or ""))
+            for e in data.get("tracking") or []
+            if e.get("update_time_millis") is not None
+        ]
+        return sorted(events, key=lambda e: e.at)
+
     def cancel_reasons(self, account, order_status):
         from .cancel_reasons import seller_cancel_reasons
 
