@@ -83,6 +83,15 @@ class TrackingEvent:
 
 
 @dataclass(frozen=True)
+class DocumentFile:
+    """A shipping document as the marketplace serves it."""
+
+    content: bytes
+    content_type: str
+    tracking_number: str | None = None
+
+
+@dataclass(frozen=True)
 class PushOutcome:
     ok: bool
     message: str = ""
@@ -311,10 +320,17 @@ class Connector:
     # The feature toggle that shows an order's tracking (asked of the marketplace when its page
     # opens: it changes by the hour, per order, and syncing it for every order would cost a
     # call per order per run for events almost nobody reads).
-    tracking_feature: ClassVar[str | None] = None
+    logistics_feature: ClassVar[str | None] = None
 
     def order_tracking(self, account, order_external_id: str) -> list[TrackingEvent]:
         """The carrier's events for the order's parcels, oldest first."""
+        raise Unsupported(self.display_name, "sync")
+
+    # Shipping documents the marketplace draws for a shipped package (labels, packing slips).
+    document_types: ClassVar[tuple[str, ...]] = ()
+
+    def shipping_document(self, account, package_external_id: str, document_type: str) -> DocumentFile:
+        """The document itself (not a link to it: the host keeps the file)."""
         raise Unsupported(self.display_name, "sync")
 
     def cancel_reasons(self, account, order_status: str) -> list[dict[str, str]]:

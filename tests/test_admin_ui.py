@@ -547,7 +547,7 @@ def test_a_seller_answers_a_buyers_return_from_the_order_page(open_page, client,
     from sandbox_support import authorize, client_for, control
 
     account_id = connect(client, server, name="Returns shop")
-    sync(client, app, app_env, account_id, streams=["orders"])
+    sync(client, app, app_env, account_id, streams=["orders", "packages"])
     cipher = shops_of(server)[0]["cipher"]
     delivered = db.session.scalars(
         db.select(SalesOrder.external_id).where(SalesOrder.account_id == account_id, SalesOrder.status == "DELIVERED").order_by(SalesOrder.id.desc())
@@ -560,6 +560,9 @@ def test_a_seller_answers_a_buyers_return_from_the_order_page(open_page, client,
     # Delivered: the carrier's three steps, asked of the sandbox as the page opened.
     expect(page.locator("#tracking li")).to_have_count(3)
     expect(page.locator("#tracking li").last).to_contain_text("Package delivered")
+    # Its label prints from the packages table: a PDF, fetched through the ERP.
+    label = page.request.get(page.locator("#packages a", has_text="Label").get_attribute("href"))
+    assert label.ok and label.headers["content-type"] == "application/pdf" and label.body().startswith(b"%PDF")
     expect(page.locator("#after-sales tbody tr").first).to_contain_text("Awaiting your decision")
     return_id = page.locator("#after-sales tbody tr td").first.inner_text()
     row = page.locator(f"#decide-{return_id}")

@@ -38,7 +38,7 @@ def refused(response, words: str) -> None:
 def test_the_connectors_say_what_they_offer(client):
     connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
     assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
-    assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision"]
+    assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel"]
     assert connectors["shopee"]["capabilities"] == [] and connectors["shopee"]["push_kinds"] == []
 
 

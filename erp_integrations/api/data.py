@@ -3,7 +3,9 @@ pages, as JSON."""
 
 from __future__ import annotations
 
-from flask import jsonify, request, url_for
+import io
+
+from flask import jsonify, request, send_file, url_for
 from sqlalchemy import select
 
 from ..accounts import get_account
@@ -18,6 +20,7 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
+from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.tracking import TrackingOff, order_tracking
 from ..extensions import db
 from ..hooks import get_connector
@@ -80,6 +83,21 @@ def order_detail_endpoint(account_id: int, external_id: str):
     if detail is None:
         raise ApiError(404, f"no order {external_id!r} in account {account_id}")
     return jsonify(serialize_order_detail(detail))
+
+
+@api_blueprint.get("/accounts/<int:account_id>/packages/<package_id>/documents/<document_type>")
+@requires("read")
+def package_document_endpoint(account_id: int, package_id: str, document_type: str):
+    """A shipped package's label or packing slip, as a file: the ERP's copy, fetched from the
+    marketplace the first time (``?refresh=1``: fetched again)."""
+    account = get_account(account_id)
+    try:
+        document = shipping_document(account, package_id, document_type.upper(), refresh=request.args.get("refresh") in ("1", "true"))
+    except DocumentRefused as exc:
+        raise ApiError(exc.status, exc.message) from None
+    except TrackingOff as exc:
+        raise ApiError(409, str(exc)) from None
+    return send_file(io.BytesIO(document.content), mimetype=document.content_type, download_name=file_name(document), max_age=0)
 
 
 @api_blueprint.get("/accounts/<int:account_id>/orders/<external_id>/tracking")

@@ -361,6 +361,26 @@ def build_spec() -> dict:
         },
     )
     spec.path(
+        "/api/v1/accounts/{account_id}/packages/{package_id}/documents/{document_type}",
+        operations={
+            "get": {
+                "summary": "A shipped package's shipping document as a file (the ERP's copy, fetched from the marketplace the first time)",
+                "parameters": [
+                    account_id,
+                    {"name": "package_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {
+                        "name": "document_type",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string", "enum": ["SHIPPING_LABEL", "PACKING_SLIP", "SHIPPING_LABEL_AND_PACKING_SLIP", "SHIPPING_LABEL_PICTURE"]},
+                    },
+                    {"name": "refresh", "in": "query", "schema": {"type": "boolean"}, "description": "fetch it from the marketplace again"},
+                ],
+                "responses": {"200": {"description": "application/pdf or image/png"}, **_errors(404, 409, 501, 502)},
+            }
+        },
+    )
+    spec.path(
         "/api/v1/accounts/{account_id}/orders/{order_id}/tracking",
         operations={
             "get": {

@@ -25,7 +25,7 @@ def order_tracking(account, order) -> list[TrackingEvent]:
     account's toggle is off, ``MarketplaceError`` when the marketplace cannot answer."""
     connector = get_connector(account.connector)()
     connector.require("sync")
-    feature = connector.tracking_feature  # None: no toggle stands in front of it
+    feature = connector.logistics_feature  # None: no toggle stands in front of it
     if feature is not None and not (account.features or {}).get(feature, False):
         label = next((f.label for f in connector.features if f.key == feature), feature)
         raise TrackingOff(f"turn on {label} in the shop's settings to see tracking")

@@ -15,6 +15,7 @@ from .erp import (
     ProductVariant,
     SalesOrder,
     Shipment,
+    ShippingDocument,
     ShopPerformanceDay,
     ShopServiceDay,
     StatementTransaction,

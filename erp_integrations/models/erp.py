@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from .base import Base, Currency, utcnow
@@ -169,6 +169,23 @@ class Shipment(SyncedRecord, Base):
     handover_method: Mapped[str | None] = mapped_column(String(40))
     remote_created_at: Mapped[datetime | None]
     shipped_at: Mapped[datetime | None]
+
+
+class ShippingDocument(Base):
+    """A package's shipping label or packing slip, kept as the file itself: the marketplace's
+    link to it expires (TikTok's after 24 hours), a printed label must be printable again."""
+
+    __tablename__ = "erp_shipping_documents"
+    __table_args__ = (UniqueConstraint("account_id", "package_external_id", "document_type", name="uq_erp_shipping_documents_package_type"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("integration_accounts.id", ondelete="CASCADE"))
+    package_external_id: Mapped[str] = mapped_column(String(128))
+    document_type: Mapped[str] = mapped_column(String(40))
+    content_type: Mapped[str] = mapped_column(String(100))
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    tracking_number: Mapped[str | None] = mapped_column(String(128))
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AfterSale(SyncedRecord, Base):

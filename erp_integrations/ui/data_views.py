@@ -3,11 +3,14 @@ and an order's own page."""
 
 from __future__ import annotations
 
-from flask import render_template, request
+import io
+
+from flask import render_template, request, send_file
 
 from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
+from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.statements import statement_detail
 from ..browse.tracking import TrackingOff, has_shipped, order_tracking
 from ..connectors import MarketplaceError, Unsupported
@@ -99,7 +102,35 @@ def order(account_id: int, external_id: str):
         decisions=decisions,
         cancel=cancel,
         tracking=_tracking(account, detail["order"]),
+        documents=_documents(account, detail["order"]),
     )
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/packages/<package_id>/documents/<document_type>")
+def package_document(account_id: int, package_id: str, document_type: str):
+    """Print a shipped package's label or packing slip (the ERP's copy; fetched the first time)."""
+    check("read", account_id)
+    account = use_account(get_account(account_id))
+    try:
+        document = shipping_document(account, package_id, document_type)
+    except DocumentRefused as exc:
+        return error_page(exc.status, "No such document", exc.message[:1].upper() + exc.message[1:] + ".")
+    except (TrackingOff, Unsupported) as exc:
+        return error_page(409, "Shipping documents are off", str(exc)[:1].upper() + str(exc)[1:] + ".")
+    except MarketplaceError as exc:
+        name = get_connector(account.connector).display_name
+        return error_page(502, "The document could not be fetched", f"{name} answered: {exc.public_message()}. Try again in a minute.")
+    return send_file(io.BytesIO(document.content), mimetype=document.content_type, download_name=file_name(document), max_age=0)
+
+
+def _documents(account, order) -> tuple[str, ...]:
+    """The document types the packages table links to: none before the order ships, without
+    the Logistics toggle, or for a connector that draws none."""
+    connector = get_connector(account.connector)
+    feature = connector.logistics_feature
+    if not has_shipped(order) or (feature is not None and not (account.features or {}).get(feature, False)):
+        return ()
+    return tuple(t for t in connector.document_types if t in ("SHIPPING_LABEL", "PACKING_SLIP"))
 
 
 def _tracking(account, order) -> dict | None:

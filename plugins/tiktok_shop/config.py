@@ -43,8 +43,9 @@ FEATURES = (
         "Logistics",
         False,
         (
-            "Syncs the warehouse list (Inventory syncs it too) and shows a shipped order's carrier tracking on its page,"
-            " asked of TikTok when the page opens. Carriers, labels and handover slots are not available yet."
+            "Syncs the warehouse list (Inventory syncs it too). On a shipped order's page: the carrier's tracking, asked of"
+            " TikTok when the page opens, and the shipping label and packing slip to print (kept once fetched)."
+            " Carriers and handover slots are not available yet."
         ),
     ),
     Feature("promotions", "Promotions", False, "Not available yet: nothing about promotions syncs or pushes.", available=False),

@@ -143,7 +143,7 @@ class TikTokShopConnector(Connector):
 
         return push(self.client(account), kind, items)
 
-    tracking_feature = "logistics"
+    logistics_feature = "logistics"
 
     def order_tracking(self, account, order_external_id):
         """Get Tracking (``GET /fulfillment/202309/orders/{order_id}/tracking``): the carrier's
@@ -159,6 +159,17 @@ class TikTokShopConnector(Connector):
             if e.get("update_time_millis") is not None
         ]
         return sorted(events, key=lambda e: e.at)
+
+    # Get Package Shipping Document's types a merchant prints (HAZMAT_LABEL only exists for
+    # packages with hazmat items).
+    document_types = ("SHIPPING_LABEL", "PACKING_SLIP", "SHIPPING_LABEL_AND_PACKING_SLIP", "SHIPPING_LABEL_PICTURE")
+
+    def shipping_document(self, account, package_external_id, document_type):
+        from .shipping_documents import download_document
+
+        client = self.client(account)
+        data = client.request("GET", f"/fulfillment/202309/packages/{package_external_id}/shipping_documents", query={"document_type": document_type})
+        return download_document(client.session, data.get("doc_url") or "", data.get("tracking_number"))
 
     def cancel_reasons(self, account, order_status):
         from .cancel_reasons import seller_cancel_reasons

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import hmac
+
 import numpy as np
-from flask import Flask, g, request
+from flask import Flask, Response, g, request
 
 from ..cancel_reasons import CANCELLATION_REJECT_REASONS, REASON_NOT_MATCH_ORDER_STATUS, seller_cancel_reasons
 from . import documents as D
+from . import shipping_documents as SD
 from .api_errors import ApiError, invalid_param, ok
 from .data import ORDER_STATUSES, STATUS_CODE, statement_time
 from .search import check_times, paged_search, slice_page, time_range
@@ -234,6 +237,55 @@ def register(app: Flask) -> None:
         box.webhooks.order_status_changed(shop, core)
         box.webhooks.package_updated(shop, core)
         return ok({})
+
+    @api_route(app, "GET", "/fulfillment/202309/packages/{package_id}/shipping_documents", Endpoint("Fulfillment Basic"))
+    def package_shipping_documents(package_id):
+        box, shop, args = sandbox(), g.shop, request.args
+        i = package_index(package_id)
+        document_type = args.get("document_type")
+        if document_type not in SD.DOCUMENT_TYPES:
+            raise invalid_param(f"document_type must be one of {', '.join(SD.DOCUMENT_TYPES)}", FULFILLMENT_PARAM_ERROR)
+        if document_type == "HAZMAT_LABEL":
+            raise invalid_param("this package holds no hazmat items", FULFILLMENT_PARAM_ERROR)
+        if args.get("document_size", "A6") not in SD.SIZES:
+            raise invalid_param("document_size must be A6 or A5", FULFILLMENT_PARAM_ERROR)
+        if args.get("document_format", "PDF") != "PDF":
+            raise invalid_param("document_format ZPL is only for the BR market", FULFILLMENT_PARAM_ERROR)
+        core = box.data.order_core(shop, i)
+        if core.status in ("UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "CANCELLED"):
+            raise invalid_param("ship the package first: its documents exist once it has shipped", FULFILLMENT_PARAM_ERROR)
+        shipment = box.data.shipments.get((shop.index, i)) or {}
+        tracking = shipment.get("tracking_number") or D.tracking_number(shop, i)
+        expires = box.clock() + SD.URL_LIFETIME
+        payload = f"{shop.index}:{i}:{document_type}:{expires}"
+        url = f"{request.host_url}sandbox/v1/documents/{payload.replace(':', '-')}-{SD.sign(box.config.app_secret.encode(), payload)}"
+        return ok({"doc_url": url, "tracking_number": tracking})
+
+    @app.get("/sandbox/v1/documents/<token>")
+    def shipping_document_file(token):
+        """What a doc_url points at: TikTok's file host, without an API signature (the URL is
+        the credential), refused once expired or altered."""
+        box = sandbox()
+        try:
+            shop_index, i, document_type, expires, signature = token.split("-")
+            payload = f"{shop_index}:{i}:{document_type}:{expires}"
+            valid = hmac.compare_digest(signature, SD.sign(box.config.app_secret.encode(), payload)) and int(expires) > box.clock()
+        except ValueError:
+            valid = False
+        if not valid:
+            return Response("This document link has expired or is not valid.", status=403, mimetype="text/plain")
+        shop, i = box.data.shops[int(shop_index)], int(i)
+        shipment = box.data.shipments.get((shop.index, i)) or {}
+        tracking = shipment.get("tracking_number") or D.tracking_number(shop, i)
+        if document_type == "SHIPPING_LABEL_PICTURE":
+            return Response(SD.png(), mimetype="image/png")
+        lines = [
+            f"TikTok Shop {document_type.replace('_', ' ').lower()}",
+            f"Package {D.package_id(shop, i)}",
+            f"Order {box.data.order_id(shop, i)}",
+            f"Tracking {tracking}",
+        ]
+        return Response(SD.pdf(lines), mimetype="application/pdf")
 
     @api_route(app, "GET", "/fulfillment/202309/orders/{order_id}/tracking", Endpoint("Fulfillment Basic"))
     def order_tracking(order_id):
