@@ -40,6 +40,7 @@ from ..marketplace_errors import (
     TransportError,
     ValidationFailed,
 )
+from .conformance import contract_problems
 from .ratelimit import RateLimiter
 
 __all__ = [
@@ -66,6 +67,7 @@ __all__ = [
     "WebhookDelivery",
     "WebhookOutcome",
     "WebhookRejected",
+    "contract_problems",
     "features_field",
     "hookimpl",
     "job_function",
