@@ -623,3 +623,31 @@ def test_a_seller_cancels_an_order_from_its_page(open_page, client, app, app_env
     expect(page.locator(".page-head .badge")).to_have_text("Cancelled")
     expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)  # nothing left to cancel
     expect(page.locator("#cancel-order")).to_contain_text("Cancelled from the ERP; TikTok Shop accepted it")
+
+
+def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app_env, server):
+    account_id = connect(client, server, name="Analytics shop")
+    sync(client, app, app_env, account_id, streams=["shop_performance", "service_performance"])
+    figures = client.get(f"/api/v1/accounts/{account_id}/analytics/shop?days=30").get_json()
+
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/monitor")
+    page.locator("aside.side").get_by_role("link", name="Shop performance").click()
+    expect(page.get_by_role("heading", name="Shop performance", level=1)).to_be_visible()
+    expect(page.locator("#days tbody tr")).to_have_count(len(figures["days"]))
+    total = figures["totals"][0]
+    expect(page.locator("#totals")).to_contain_text(f"GMV ({total['currency']})")
+    expect(page.locator("#totals svg.chart")).to_have_count(len(figures["totals"]))
+    shot(page, "shop-analytics")
+    page.get_by_role("link", name="Last 7 days").click()
+    expect(page.locator("#days tbody tr")).to_have_count(len(client.get(f"/api/v1/accounts/{account_id}/analytics/shop?days=7").get_json()["days"]))
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"shop performance is {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+
+    # Toggle off: no menu entry, and the page says so.
+    client.patch(f"/api/v1/accounts/{account_id}", json={"config": {"features": {"shop_analytics": False}}})
+    page.set_viewport_size({"width": 1360, "height": 900})
+    page.reload()
+    expect(page.locator("aside.side").get_by_role("link", name="Shop performance")).to_have_count(0)
+    expect(page.locator(".flash.error")).to_contain_text("Shop analytics is off for this shop")

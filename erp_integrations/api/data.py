@@ -20,6 +20,8 @@ from ..browse import (
     row_values,
     serialize_order_detail,
 )
+from ..browse.analytics import PERIODS as ANALYTICS_PERIODS
+from ..browse.analytics import shop_analytics
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.tracking import TrackingOff, order_tracking
 from ..extensions import db
@@ -83,6 +85,24 @@ def order_detail_endpoint(account_id: int, external_id: str):
     if detail is None:
         raise ApiError(404, f"no order {external_id!r} in account {account_id}")
     return jsonify(serialize_order_detail(detail))
+
+
+@api_blueprint.get("/accounts/<int:account_id>/analytics/shop")
+@requires("read")
+def shop_analytics_endpoint(account_id: int):
+    """TikTok's own daily figures for the shop (GMV, orders, units, buyers) beside its customer
+    service, for the last ``days`` (7, 30 or 90), with totals per currency."""
+    account = get_account(account_id)
+    unknown = set(request.args) - {"days"}
+    if unknown:
+        raise ApiError(422, "invalid query", {name: ["unknown parameter; this takes: days"] for name in sorted(unknown)})
+    try:
+        days = int(request.args.get("days") or 30)
+    except ValueError:
+        days = 0
+    if days not in ANALYTICS_PERIODS:
+        raise ApiError(422, "invalid query", {"days": [f"must be one of {', '.join(map(str, ANALYTICS_PERIODS))}"]})
+    return jsonify(json_value(shop_analytics(account, days)))
 
 
 @api_blueprint.get("/accounts/<int:account_id>/packages/<package_id>/documents/<document_type>")

@@ -361,6 +361,16 @@ def build_spec() -> dict:
         },
     )
     spec.path(
+        "/api/v1/accounts/{account_id}/analytics/shop",
+        operations={
+            "get": {
+                "summary": "The marketplace's own daily shop figures and customer-service ratings for the last 7, 30 or 90 days, with totals per currency",
+                "parameters": [account_id, {"name": "days", "in": "query", "schema": {"type": "integer", "enum": [7, 30, 90], "default": 30}}],
+                "responses": {"200": {"description": "from, to, days[], totals[] per currency, service"}, **_errors(404, 422)},
+            }
+        },
+    )
+    spec.path(
         "/api/v1/accounts/{account_id}/packages/{package_id}/documents/{document_type}",
         operations={
             "get": {

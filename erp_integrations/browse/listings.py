@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -252,7 +252,7 @@ def row_values(listing: Listing, row) -> dict[str, Any]:
 def json_value(value: Any) -> Any:
     if isinstance(value, Decimal):
         return str(value)
-    if isinstance(value, datetime):
+    if isinstance(value, (datetime, date)):  # a datetime is a date too; both read as ISO 8601
         return value.isoformat()
     if isinstance(value, dict):
         return {k: json_value(v) for k, v in value.items()}

@@ -228,7 +228,7 @@ def switch_account():
         if listing in LISTINGS and may(LISTINGS[listing].verb, account.id):
             use_account(account)
             return redirect(url_for("ui.data", account_id=account.id, listing_name=listing))
-    elif page in ("monitor", "settings") and may("read", account.id):
+    elif page in ("monitor", "settings", "analytics") and may("read", account.id):
         use_account(account)
         return redirect(url_for(f"ui.{page}", account_id=account.id))
     elif page == "reports" and may("affiliate", account.id):

@@ -4,17 +4,20 @@ and an order's own page."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 from flask import render_template, request, send_file
 
 from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
+from ..browse.analytics import PERIODS, shop_analytics
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.statements import statement_detail
 from ..browse.tracking import TrackingOff, has_shipped, order_tracking
 from ..connectors import MarketplaceError, Unsupported
 from ..hooks import get_connector
+from ..reports.charts import daily_chart
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
 from . import ui_blueprint
@@ -47,7 +50,7 @@ def feature_on(account, listing) -> bool:
 
 @ui_blueprint.app_context_processor
 def _menu():
-    return {"data_menu": data_menu}
+    return {"data_menu": data_menu, "analytics_on": analytics_on}
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/data/<listing_name>")
@@ -104,6 +107,34 @@ def order(account_id: int, external_id: str):
         tracking=_tracking(account, detail["order"]),
         documents=_documents(account, detail["order"]),
     )
+
+
+@ui_blueprint.get("/accounts/<int:account_id>/analytics")
+def analytics(account_id: int):
+    """The marketplace's own daily figures for the shop, beside its customer service."""
+    check("read", account_id)
+    account = use_account(get_account(account_id))
+    try:
+        days = int(request.args.get("days") or 30)
+    except ValueError:
+        days = 0
+    if days not in PERIODS:
+        return error_page(422, "No such period", f"Shop analytics covers the last {', '.join(map(str, PERIODS))} days.")
+    figures = shop_analytics(account, days)
+    charts = {}
+    for total in figures["totals"]:
+        currency = total["currency"]
+        series = [{"day": d["day"].isoformat(), "gmv": d["gmv"] or Decimal(0)} for d in figures["days"] if d["currency"] == currency]
+        charts[currency] = daily_chart(series, "gmv", (), f"GMV per day in {currency}, as TikTok reports it", {"gmv": "GMV"})
+    return render_template(
+        "analytics.html", account=account, figures=figures, charts=charts, days=days, periods=PERIODS, analytics_off=not analytics_on(account)
+    )
+
+
+def analytics_on(account) -> bool:
+    """Whether the shop syncs the figures the analytics page shows (its connector's toggle)."""
+    feature = get_connector(account.connector).stream_features.get("shop_performance")
+    return feature is not None and bool((account.features or {}).get(feature if isinstance(feature, str) else feature[0], False))
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/packages/<package_id>/documents/<document_type>")

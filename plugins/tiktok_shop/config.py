@@ -56,7 +56,10 @@ FEATURES = (
         "shop_analytics",
         "Shop analytics",
         False,
-        "Syncs daily shop performance and customer-service figures; income verification reads them for shop quality (no page of its own yet).",
+        (
+            "Syncs TikTok's daily shop performance (GMV, orders, units, buyers) and customer-service ratings: the Shop"
+            " performance page; income verification reads them for shop quality."
+        ),
     ),
 )
 
