@@ -92,10 +92,7 @@ def order_detail_endpoint(account_id: int, external_id: str):
 def shop_analytics_endpoint(account_id: int):
     """TikTok's own daily figures for the shop (GMV, orders, units, buyers) beside its customer
     service, for the last ``days`` (7, 30 or 90), with totals per currency."""
-    account = get_account(account_id)
-    unknown = set(request.args) - {"days"}
-    if unknown:
-        raise ApiError(422, "invalid query", {name: ["unknown parameter; this takes: days"] for name in sorted(unknown)})
+    account = get_account(account_id)  # unknown parameters are refused by query_check, from the OpenAPI document
     try:
         days = int(request.args.get("days") or 30)
     except ValueError:
