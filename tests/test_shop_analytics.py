@@ -73,4 +73,6 @@ def test_only_the_periods_it_offers(client, server):
     account_id = connect(client, server)
     refused = client.get(f"/api/v1/accounts/{account_id}/analytics/shop?days=13")
     assert refused.status_code == 422 and refused.get_json()["error"]["fields"] == {"days": ["must be one of 7, 30, 90"]}
-    assert client.get(f"/api/v1/accounts/{account_id}/analytics/shop?day=7").get_json()["error"]["fields"] == {"day": ["unknown parameter; this operation takes: days"]}
+    assert client.get(f"/api/v1/accounts/{account_id}/analytics/shop?day=7").get_json()["error"]["fields"] == {
+        "day": ["unknown parameter; this operation takes: days"]
+    }
