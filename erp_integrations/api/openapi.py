@@ -391,11 +391,14 @@ def build_spec() -> dict:
         },
     )
     spec.path(
-        "/api/v1/accounts/{account_id}/orders/{order_id}/tracking",
+        "/api/v1/accounts/{account_id}/orders/{external_id}/tracking",
         operations={
             "get": {
                 "summary": "The carrier's tracking events for a synced order, asked of the marketplace now (none before it ships)",
-                "parameters": [account_id, {"name": "order_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "parameters": [
+                    account_id,
+                    {"name": "external_id", "in": "path", "required": True, "schema": {"type": "string"}, "description": "the order id"},
+                ],
                 "responses": {"200": {"description": "order_id, events: [{at, description}], oldest first"}, **_errors(404, 409, 501, 502)},
             }
         },
