@@ -612,6 +612,11 @@ def test_a_seller_cancels_an_order_from_its_page(open_page, client, app, app_env
     card.locator("summary", has_text="Cancel the order").click()
     card.get_by_label("Reason").select_option(label="Out of stock")
     shot(page, "order-cancel")
+    page.set_viewport_size(PHONE)  # the open card fits a phone too
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the order page is {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+    shot(page, "phone-order-cancel")
+    page.set_viewport_size({"width": 1360, "height": 900})
     card.get_by_role("button", name="Cancel order").click()
     expect(page.locator(".flash.success")).to_contain_text(f"The cancellation of order {order_id} is on its way")
     expect(page.locator("#cancel-order")).to_contain_text(re.compile(r"Cancellation sent; waiting for TikTok Shop\.|TikTok Shop accepted it"))
@@ -644,6 +649,7 @@ def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"shop performance is {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+    shot(page, "phone-shop-analytics")
 
     # Toggle off: no menu entry, and the page says so.
     client.patch(f"/api/v1/accounts/{account_id}", json={"config": {"features": {"shop_analytics": False}}})

@@ -23,7 +23,7 @@ from ..browse import (
 from ..browse.analytics import PERIODS as ANALYTICS_PERIODS
 from ..browse.analytics import shop_analytics
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
-from ..browse.tracking import TrackingOff, order_tracking
+from ..browse.tracking import LogisticsOff, order_tracking
 from ..extensions import db
 from ..hooks import get_connector
 from ..models import SalesOrder
@@ -112,7 +112,7 @@ def package_document_endpoint(account_id: int, package_id: str, document_type: s
         document = shipping_document(account, package_id, document_type.upper(), refresh=request.args.get("refresh") in ("1", "true"))
     except DocumentRefused as exc:
         raise ApiError(exc.status, exc.message) from None
-    except TrackingOff as exc:
+    except LogisticsOff as exc:
         raise ApiError(409, str(exc)) from None
     return send_file(io.BytesIO(document.content), mimetype=document.content_type, download_name=file_name(document), max_age=0)
 
@@ -128,6 +128,6 @@ def order_tracking_endpoint(account_id: int, external_id: str):
         raise ApiError(404, f"no order {external_id!r} in account {account_id}")
     try:
         events = order_tracking(account, order)
-    except TrackingOff as exc:
+    except LogisticsOff as exc:
         raise ApiError(409, str(exc)) from None
     return jsonify(order_id=external_id, events=[{"at": e.at.isoformat(), "description": e.description} for e in events])

@@ -10,9 +10,9 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..models import OrderLine, SalesOrder, Shipment, ShippingDocument
 from ..models.base import utcnow
-from .tracking import TrackingOff, has_shipped
+from .tracking import LogisticsOff, has_shipped, require_logistics
 
-__all__ = ["DocumentRefused", "TrackingOff", "document_types", "shipping_document"]
+__all__ = ["DocumentRefused", "LogisticsOff", "shipping_document"]
 
 EXTENSIONS = {"application/pdf": "pdf", "image/png": "png"}
 
@@ -25,13 +25,9 @@ class DocumentRefused(Exception):
         self.status, self.message = status, message
 
 
-def document_types(account) -> tuple[str, ...]:
-    return get_connector(account.connector).document_types
-
-
 def shipping_document(account, package_external_id: str, document_type: str, *, refresh: bool = False) -> ShippingDocument:
     """The stored document, fetched first when there is none (or ``refresh``). Raises
-    ``DocumentRefused``, ``TrackingOff`` (the Logistics toggle is off), ``Unsupported``, or the
+    ``DocumentRefused``, ``LogisticsOff`` (the Logistics toggle is off), ``Unsupported``, or the
     marketplace's error."""
     connector = get_connector(account.connector)()
     connector.require("sync")
@@ -40,10 +36,7 @@ def shipping_document(account, package_external_id: str, document_type: str, *, 
     order = _order_of(account.id, package_external_id)
     if order is None:
         raise DocumentRefused(404, f"no synced package {package_external_id!r} (sync orders first)")
-    feature = connector.logistics_feature
-    if feature is not None and not (account.features or {}).get(feature, False):
-        label = next((f.label for f in connector.features if f.key == feature), feature)
-        raise TrackingOff(f"turn on {label} in the shop's settings to print shipping documents")
+    require_logistics(account, connector, "print shipping documents")
     if not has_shipped(order):
         raise DocumentRefused(409, f"package {package_external_id} has not shipped: its documents exist once it has")
     stored = db.session.scalars(

@@ -11,8 +11,19 @@ from ..connectors import TrackingEvent
 from ..hooks import get_connector
 
 
-class TrackingOff(Exception):
-    """The account's toggle for tracking is off: nothing is asked of the marketplace."""
+class LogisticsOff(Exception):
+    """The account's toggle for tracking and shipping documents is off: nothing is asked of
+    the marketplace."""
+
+
+def require_logistics(account, connector, what: str) -> None:
+    """Raise ``LogisticsOff`` (saying which toggle to turn on for ``what``) unless the
+    connector's logistics toggle is on for the account; a connector without one has no toggle
+    in front of it."""
+    feature = connector.logistics_feature
+    if feature is not None and not (account.features or {}).get(feature, False):
+        label = next((f.label for f in connector.features if f.key == feature), feature)
+        raise LogisticsOff(f"turn on {label} in the shop's settings to {what}")
 
 
 def has_shipped(order) -> bool:
@@ -21,14 +32,11 @@ def has_shipped(order) -> bool:
 
 def order_tracking(account, order) -> list[TrackingEvent]:
     """The carrier's events for ``order`` (a synced ``SalesOrder``), oldest first; none before it
-    ships. Raises ``Unsupported`` for a connector without tracking, ``TrackingOff`` when the
+    ships. Raises ``Unsupported`` for a connector without tracking, ``LogisticsOff`` when the
     account's toggle is off, ``MarketplaceError`` when the marketplace cannot answer."""
     connector = get_connector(account.connector)()
     connector.require("sync")
-    feature = connector.logistics_feature  # None: no toggle stands in front of it
-    if feature is not None and not (account.features or {}).get(feature, False):
-        label = next((f.label for f in connector.features if f.key == feature), feature)
-        raise TrackingOff(f"turn on {label} in the shop's settings to see tracking")
+    require_logistics(account, connector, "see tracking")
     if not has_shipped(order):
         return []
     return connector.order_tracking(account, order.external_id)

@@ -14,7 +14,7 @@ from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
 from ..browse.analytics import PERIODS, shop_analytics
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.statements import statement_detail
-from ..browse.tracking import TrackingOff, has_shipped, order_tracking
+from ..browse.tracking import LogisticsOff, has_shipped, order_tracking, require_logistics
 from ..connectors import MarketplaceError, Unsupported
 from ..hooks import get_connector
 from ..reports.charts import daily_chart
@@ -146,7 +146,7 @@ def package_document(account_id: int, package_id: str, document_type: str):
         document = shipping_document(account, package_id, document_type)
     except DocumentRefused as exc:
         return error_page(exc.status, "No such document", exc.message[:1].upper() + exc.message[1:] + ".")
-    except (TrackingOff, Unsupported) as exc:
+    except (LogisticsOff, Unsupported) as exc:
         return error_page(409, "Shipping documents are off", str(exc)[:1].upper() + str(exc)[1:] + ".")
     except MarketplaceError as exc:
         name = get_connector(account.connector).display_name
@@ -158,8 +158,11 @@ def _documents(account, order) -> tuple[str, ...]:
     """The document types the packages table links to: none before the order ships, without
     the Logistics toggle, or for a connector that draws none."""
     connector = get_connector(account.connector)
-    feature = connector.logistics_feature
-    if not has_shipped(order) or (feature is not None and not (account.features or {}).get(feature, False)):
+    try:
+        require_logistics(account, connector, "print shipping documents")
+    except LogisticsOff:
+        return ()
+    if not has_shipped(order):
         return ()
     return tuple(t for t in connector.document_types if t in ("SHIPPING_LABEL", "PACKING_SLIP"))
 
@@ -173,7 +176,7 @@ def _tracking(account, order) -> dict | None:
         return {"events": order_tracking(account, order), "error": None}
     except Unsupported:
         return None
-    except TrackingOff as exc:
+    except LogisticsOff as exc:
         return {"events": [], "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
     except MarketplaceError as exc:
         return {"events": [], "error": f"Tracking could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
