@@ -8,7 +8,8 @@ from urllib.parse import parse_qs, urlencode, urlparse
 
 import requests
 
-from erp_integrations_tiktok_shop.client import RetryPolicy, TikTokShopClient
+from erp_integrations.toolkit.http import RetryPolicy
+from erp_integrations_tiktok_shop.client import TikTokShopClient
 from erp_integrations_tiktok_shop.sandbox import SandboxConfig, SandboxServer
 from erp_integrations_tiktok_shop.signing import sign_request
 

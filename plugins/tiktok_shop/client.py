@@ -1,23 +1,20 @@
 """A TikTok Shop Open API client on requests.
 
-Transport (requests session), request signing and error mapping are kept apart, stripe-python
-style: ``_send`` does one signed HTTP exchange; ``request`` adds retries with exponential
-backoff and jitter for what can succeed on a second try; resource methods name operations.
+``_send`` signs one request and maps TikTok's envelope onto the host's error tree; retries,
+the circuit breaker and the refresh-once on an expired token are the host's
+(``erp_integrations.toolkit.http.ApiClient``); resource methods name operations.
 """
 
 from __future__ import annotations
 
 import json
-import random
-import time
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from urllib.parse import urlencode
 
 import orjson
-import requests
 
-from erp_integrations.toolkit import AuthError, MarketplaceError, ReauthorizationRequired, TokenExpired, TransportError, ValidationFailed
+from erp_integrations.toolkit import TokenExpired, TransportError, ValidationFailed
+from erp_integrations.toolkit.http import ApiClient
 
 from .config import DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL
 from .errors import error_for
@@ -26,21 +23,7 @@ from .signing import sign_request
 USER_AGENT = "erp-integrations-tiktok-shop/0.1"
 
 
-@dataclass
-class RetryPolicy:
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-    sleep: Callable[[float], None] = time.sleep
-    rng: random.Random = field(default_factory=random.Random)
-
-    def delay(self, attempt: int) -> float:
-        # "Full jitter": a random point below the exponential ceiling spreads retries of many
-        # workers instead of having them hit the rate limiter again in lockstep.
-        return self.rng.uniform(0, min(self.max_delay, self.base_delay * 2**attempt))
-
-
-class TikTokShopClient:
+class TikTokShopClient(ApiClient):
     def __init__(
         self,
         app_key: str,
@@ -50,32 +33,17 @@ class TikTokShopClient:
         shop_cipher: str | None = None,
         api_base_url: str = DEFAULT_API_BASE_URL,
         auth_base_url: str = DEFAULT_AUTH_BASE_URL,
-        timeout: float = 30.0,
-        retry: RetryPolicy | None = None,
-        session: requests.Session | None = None,
-        clock: Callable[[], float] = time.time,
-        token_source=None,
-        rate_limiter=None,
-        breaker=None,
-        breaker_scope: str | None = None,
+        **transport,
     ):
+        """``transport``: timeout, retry, session, clock, token_source, rate_limiter, breaker,
+        breaker_scope (``erp_integrations.toolkit.http.ApiClient``)."""
         self.app_key = app_key
         self._app_secret = app_secret
         self.access_token = access_token
         self.shop_cipher = shop_cipher
         self.api_base_url = api_base_url.rstrip("/")
         self.auth_base_url = auth_base_url.rstrip("/")
-        self.timeout = timeout
-        self.retry = retry or RetryPolicy()
-        self.session = session or requests.Session()
-        self.clock = clock
-        self.api_calls = 0
-        # token_source: current() -> token, refresh(stale) -> token (see tokens.TokenKeeper).
-        self.token_source = token_source
-        self.rate_limiter = rate_limiter
-        # A CircuitBreaker (erp_integrations.toolkit.breaker) keyed by the account: calls to an
-        # API group that keeps failing on TikTok's side pause for a while.
-        self.breaker, self.breaker_scope = breaker, breaker_scope
+        super().__init__(**transport)
 
     @classmethod
     def for_account(cls, account, secrets: dict[str, str], **kwargs) -> TikTokShopClient:
@@ -114,13 +82,7 @@ class TikTokShopClient:
         return self._exchange(method, url, headers, raw_body)
 
     def _exchange(self, method: str, url: str, headers: dict, raw_body: bytes | None) -> dict:
-        self.api_calls += 1
-        try:
-            response = self.session.request(method, url, data=raw_body, headers=headers, timeout=self.timeout)
-        except requests.Timeout:
-            raise TransportError("the request timed out") from None
-        except requests.ConnectionError as exc:
-            raise TransportError(f"connection failed: {type(exc).__name__}") from None
+        response = self._http(method, url, headers=headers, data=raw_body)
         try:
             payload = orjson.loads(response.content)
         except ValueError:
@@ -134,43 +96,9 @@ class TikTokShopClient:
         data = payload.get("data")
         return data if isinstance(data, dict) else {}
 
-    def request(self, method: str, path: str, *, query: dict | None = None, body: dict | None = None, shop_scoped: bool = True) -> dict:
-        """One API call, with its retries, through the account's circuit breaker: an open
-        circuit raises ``CircuitOpen`` before anything is sent, and the breaker counts the call
-        once, by its final outcome (its own retries are not failures of their own)."""
-        if self.breaker is None:
-            return self._request(method, path, query, body, shop_scoped)
-        group = path.strip("/").split("/", 1)[0]  # TikTok's API groups: order, finance, product...
-        ticket = self.breaker.before(self.breaker_scope, group)
-        try:
-            data = self._request(method, path, query, body, shop_scoped)
-        except MarketplaceError as exc:
-            self.breaker.failed(self.breaker_scope, group, exc, ticket)
-            raise
-        self.breaker.succeeded(self.breaker_scope, group, ticket)
-        return data
-
-    def _request(self, method: str, path: str, query: dict | None, body: dict | None, shop_scoped: bool) -> dict:
-        attempt, refreshed = 0, False
-        if self.token_source is not None:
-            self.access_token = self.token_source.current()
-        while True:
-            try:
-                return self._send(method, path, dict(query or {}), body, shop_scoped)
-            except ReauthorizationRequired:
-                raise
-            except AuthError as exc:
-                # 105002, or a token TikTok no longer knows: refresh once, then give up.
-                token_problem = isinstance(exc, TokenExpired) or (exc.code == 36009004 and "token" in exc.message.lower())
-                if refreshed or self.token_source is None or not token_problem:
-                    raise
-                self.access_token = self.token_source.refresh(stale=self.access_token)
-                refreshed = True
-            except MarketplaceError as exc:
-                attempt += 1
-                if not exc.retryable or attempt >= self.retry.attempts:
-                    raise
-                self.retry.sleep(self.retry.delay(attempt))
+    def is_token_problem(self, exc) -> bool:
+        # 105002, or a token TikTok no longer knows.
+        return isinstance(exc, TokenExpired) or (exc.code == 36009004 and "token" in exc.message.lower())
 
     def page(
         self, method: str, path: str, items_key: str, *, query: dict | None = None, body: dict | None = None, token: str | None = None, shop_scoped: bool = True

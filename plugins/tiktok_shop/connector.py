@@ -73,9 +73,10 @@ class TikTokShopConnector(Connector):
         from erp_integrations.accounts import account_secrets
         from erp_integrations.toolkit.breaker import circuit_breaker
         from erp_integrations.toolkit.ratelimit import RateLimiter
+        from erp_integrations.toolkit.tokens import TokenKeeper
 
         from .client import TikTokShopClient
-        from .tokens import TokenKeeper
+        from .tokens import grant_from
 
         secrets = account_secrets(account)
         # TIKTOK_SHOP_MAX_QPS: per path, app and shop; raise it only if TikTok granted more.
@@ -95,7 +96,7 @@ class TikTokShopConnector(Connector):
 
         client = app_client()
         if with_tokens:
-            client.token_source = TokenKeeper(account, app_client)
+            client.token_source = TokenKeeper(account, lambda refresh_token: grant_from(app_client().refresh_access_token(refresh_token)))
         return client
 
     def test_connection(self, account, secrets):
@@ -214,7 +215,7 @@ class TikTokShopConnector(Connector):
 
         return authorization_url(account, state)
 
-    def complete_authorization(self, account, code: str) -> dict:
+    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
         from .oauth import complete_authorization
 
         return complete_authorization(self, account, code)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from erp_integrations.accounts.binding import AuthorizedShop, bind_after_authorization
+from erp_integrations.toolkit.tokens import store_tokens
 
 from .config import CONSENT_BASE_URLS
-from .tokens import store_tokens
+from .tokens import grant_from
 
 
 def authorization_url(account, state: str) -> str:
@@ -24,7 +25,7 @@ def complete_authorization(connector, account, code: str) -> dict:
     one of the authorized shops, or leaves it waiting for the admin's choice."""
     client = connector.client(account, with_tokens=False)
     data = client.get_token(code)
-    store_tokens(account, data)
+    store_tokens(account, grant_from(data))
     creator = int(data.get("user_type") or 0) == 1
     shops = []
     if not creator:

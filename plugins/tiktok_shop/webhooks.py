@@ -151,7 +151,7 @@ def _route(connector, account, event, data: dict, plan: _Plan) -> WebhookOutcome
     if feature and not (account.features or {}).get(feature, connector.default_features().get(feature)):
         return WebhookOutcome("ignored", f"the {feature} feature is off for this account")
     if kind == "SELLER_DEAUTHORIZATION":
-        from .tokens import mark_needs_reauthorization
+        from erp_integrations.toolkit.tokens import mark_needs_reauthorization
 
         mark_needs_reauthorization(account, "the seller deauthorized the app (webhook)")
         return WebhookOutcome("processed", "account marked as needing re-authorization")

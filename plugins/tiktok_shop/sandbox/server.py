@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import json
 import random
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
-from werkzeug.serving import WSGIRequestHandler, make_server
+
+from erp_integrations.toolkit.sandbox import SandboxServer as KitServer
 
 from ..signing import sign_request, signatures_match
 from . import api_errors as E
@@ -218,52 +218,20 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     return app
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log line per request: a backfill makes thousands."""
+class SandboxServer(KitServer):
+    """The TikTok sandbox on a real socket (``erp_integrations.toolkit.sandbox``)."""
 
-    def log_request(self, *args, **kwargs) -> None:
-        pass
-
-
-class SandboxServer:
-    """The sandbox on a real socket in a background thread (tests, the demo, benchmarks)."""
+    thread_name = "tiktok-sandbox"
 
     def __init__(self, config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
-        self.app = create_sandbox_app(config)
-        self._server = make_server(host, port, self.app, threaded=True, request_handler=QuietHandler if quiet else None)
-        self.host, self.port = host, self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, name="tiktok-sandbox", daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://{self.host}:{self.port}"
+        super().__init__(create_sandbox_app(config), host, port, quiet)
 
     @property
     def sandbox(self) -> Sandbox:
         return self.app.extensions["tiktok_sandbox"]
 
-    def serve_forever(self) -> None:
-        """Serve in the calling thread (the CLI); stop with Ctrl+C."""
-        try:
-            self._server.serve_forever()
-        finally:
-            self._server.server_close()
-            self.sandbox.webhooks.stop()
-
-    def start(self) -> SandboxServer:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()  # release the listening socket, not only the loop
+    def on_stop(self) -> None:
         self.sandbox.webhooks.stop()
-
-    def __enter__(self) -> SandboxServer:
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
 
 
 __all__ = ["Endpoint", "Sandbox", "SandboxConfig", "SandboxServer", "USER_CREATOR", "USER_SELLER", "api_route", "create_sandbox_app", "sandbox"]
