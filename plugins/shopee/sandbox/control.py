@@ -1,0 +1,78 @@
+"""The sandbox's control API, for tests and the demo: the shops, the ground truth, changes
+made on Shopee's side, expired tokens and injected faults. Not part of Shopee's API."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, request
+
+from .data import PICKED_UP
+from .server import sandbox
+
+# The next status of an order on Shopee's normal path (API.md 4.3).
+NEXT_STATUS = {
+    "UNPAID": "READY_TO_SHIP",
+    "READY_TO_SHIP": "PROCESSED",
+    "PROCESSED": "SHIPPED",
+    "SHIPPED": "TO_CONFIRM_RECEIVE",
+    "TO_CONFIRM_RECEIVE": "COMPLETED",
+    "IN_CANCEL": "CANCELLED",
+}
+
+
+def _shop():
+    shop = sandbox().data.shop(request.args.get("shop_id") or (request.get_json(silent=True) or {}).get("shop_id"))
+    if shop is None:
+        return None, (jsonify(error="unknown shop_id"), 404)
+    return shop, None
+
+
+def register(app: Flask) -> None:
+    @app.get("/sandbox/v1/shops")
+    def shops():
+        return jsonify(shops=[{"shop_id": s.shop_id, "name": s.name, "region": s.region, "currency": s.currency} for s in sandbox().data.shops])
+
+    @app.get("/sandbox/v1/stats")
+    def stats():
+        shop, error = _shop()
+        return error or jsonify(sandbox().data.stats(shop))
+
+    @app.post("/sandbox/v1/orders/advance")
+    def advance():
+        """Move ``count`` orders one step along their path, as buyers and carriers would."""
+        shop, error = _shop()
+        if error:
+            return error
+        count, now, moved = int((request.get_json(silent=True) or {}).get("count", 10)), sandbox().clock(), []
+        for order in shop.orders:
+            if len(moved) >= count:
+                break
+            nxt = NEXT_STATUS.get(order.status)
+            if nxt is None:
+                continue
+            order.status, order.update_time = nxt, now
+            if nxt == "READY_TO_SHIP":
+                order.pay_time = now
+            if nxt in PICKED_UP and order.pickup_done_time is None:
+                order.pickup_done_time = now
+            moved.append({"order_sn": order.order_sn, "status": nxt})
+        return jsonify(moved=moved)
+
+    @app.post("/sandbox/v1/tokens/expire")
+    def expire_tokens():
+        state = sandbox().state
+        with state.lock:
+            for grant in state.access.values():
+                grant.expires_at = 0
+        return jsonify(expired=len(state.access))
+
+    @app.post("/sandbox/v1/faults")
+    def faults():
+        payload = request.get_json(silent=True) or {}
+        state = sandbox().state
+        state.faults.error_rate = float(payload.get("error_rate", 0))
+        state.faults.path_prefix = str(payload.get("path_prefix", "/api/v2/"))
+        return jsonify(error_rate=state.faults.error_rate, path_prefix=state.faults.path_prefix)
+
+    @app.get("/sandbox/v1/calls")
+    def calls():
+        return jsonify(dict(sandbox().state.calls))

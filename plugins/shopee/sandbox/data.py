@@ -1,0 +1,240 @@
+"""Seeded Shopee shops: items with models and stock per location, orders with lines and
+packages, and each order's escrow. The same seed gives the same shops, so tests compare what
+the ERP synced with ``ShopData.stats`` (the ground truth).
+
+Facts the data follows (shared API.md, section 4): order statuses and their path (4.3), prices
+with two decimals in SG/MY/BR/MX and whole units elsewhere (4.7, from the get_model_list
+price_info text), ``model_id`` 0 for an item without variants (3.5), stock per location in
+``stock_info_v2.seller_stock`` (4.7), an item's ``update_time`` moving on stock and price
+changes too (4.7), ``total_amount`` present only once the order is paid (4.3).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+CURRENCIES = {
+    "SG": "SGD",
+    "MY": "MYR",
+    "TH": "THB",
+    "VN": "VND",
+    "PH": "PHP",
+    "ID": "IDR",
+    "TW": "TWD",
+    "BR": "BRL",
+    "MX": "MXN",
+    "CO": "COP",
+    "CL": "CLP",
+}
+TWO_DECIMALS = {"SG", "MY", "BR", "MX"}
+# (status, weight): most orders of a living shop are done; a few wait on the seller.
+STATUSES = (
+    ("COMPLETED", 50),
+    ("TO_CONFIRM_RECEIVE", 6),
+    ("SHIPPED", 10),
+    ("PROCESSED", 6),
+    ("READY_TO_SHIP", 10),
+    ("UNPAID", 4),
+    ("IN_CANCEL", 2),
+    ("CANCELLED", 9),
+    ("TO_RETURN", 3),
+)
+PAID = frozenset({"READY_TO_SHIP", "PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN", "IN_CANCEL"})
+PICKED_UP = frozenset({"SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"})
+CARRIERS = ("Standard Delivery", "SPX Express", "Ninja Van")
+DAY = 86_400
+# Fees taken from each order's goods before escrow (the rates are the sandbox's own).
+COMMISSION, SERVICE, TRANSACTION = Decimal("0.06"), Decimal("0.03"), Decimal("0.02")
+
+
+def quantize(amount: Decimal, region: str) -> Decimal:
+    return amount.quantize(Decimal("0.01") if region in TWO_DECIMALS else Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class Model:
+    model_id: int  # 0: the item has no variants
+    sku: str
+    name: str
+    price: Decimal
+    stock: int
+    reserved: int = 0
+
+
+@dataclass
+class Item:
+    item_id: int
+    name: str
+    sku: str
+    category_id: int
+    status: str
+    create_time: int
+    update_time: int
+    has_model: bool
+    models: list[Model]
+
+    def model(self, model_id: int) -> Model | None:
+        return next((m for m in self.models if m.model_id == model_id), None)
+
+
+@dataclass
+class Line:
+    item: Item
+    model: Model
+    quantity: int
+    original_price: Decimal
+    discounted_price: Decimal
+    order_item_id: int
+
+
+@dataclass
+class Order:
+    order_sn: str
+    status: str
+    create_time: int
+    update_time: int
+    pay_time: int | None
+    lines: list[Line]
+    shipping_fee: Decimal
+    buyer_user_id: int
+    package_number: str
+    carrier: str
+    pickup_done_time: int | None
+    cancel_by: str = ""
+    cancel_reason: str = ""
+    tracking_number: str = ""
+
+    def goods(self) -> Decimal:
+        return sum((line.discounted_price * line.quantity for line in self.lines), Decimal(0))
+
+    def total_amount(self) -> Decimal | None:
+        return self.goods() + self.shipping_fee if self.pay_time else None
+
+
+@dataclass
+class Shop:
+    index: int
+    shop_id: int
+    name: str
+    region: str
+    location_id: str
+    items: dict[int, Item] = field(default_factory=dict)
+    orders: list[Order] = field(default_factory=list)  # by create_time
+    by_sn: dict[str, Order] = field(default_factory=dict)
+
+    @property
+    def currency(self) -> str:
+        return CURRENCIES[self.region]
+
+
+class ShopData:
+    def __init__(self, seed: int, shops: int, orders: int, items: int, as_of: int, regions: tuple[str, ...] = ("SG",), days: int = 120):
+        self.as_of = as_of
+        self.shops = [self._shop(random.Random(f"{seed}:{i}"), i, regions[i % len(regions)], orders, items, days) for i in range(shops)]
+
+    def shop(self, shop_id: int | str | None) -> Shop | None:
+        try:
+            wanted = int(shop_id)
+        except (TypeError, ValueError):
+            return None
+        return next((s for s in self.shops if s.shop_id == wanted), None)
+
+    def _shop(self, rng: random.Random, index: int, region: str, n_orders: int, n_items: int, days: int) -> Shop:
+        shop = Shop(index, 600_000 + index, f"Sandbox Shopee {region} {index + 1}", region, f"{region}Z")
+        for k in range(n_items):
+            item_id = 1_000_000_000 + index * 100_000 + k
+            created = self.as_of - rng.randint(days, 3 * days) * DAY
+            has_model = rng.random() < 0.5
+            base = Decimal(rng.randint(300, 9_000)) / (100 if region in TWO_DECIMALS else Decimal("0.01"))
+            if has_model:
+                models = [
+                    Model(item_id * 10 + m, f"SHP-{index}-{k}-{m}", size, quantize(base * Decimal(1 + m) / 2, region), rng.randint(0, 80))
+                    for m, size in enumerate(("S", "M", "L", "XL")[: rng.randint(2, 4)])
+                ]
+            else:
+                models = [Model(0, "", "", quantize(base, region), rng.randint(0, 200))]
+            status = "NORMAL" if rng.random() < 0.9 else "UNLIST"
+            updated = created + rng.randint(0, days) * DAY
+            shop.items[item_id] = Item(item_id, f"Sandbox item {index}-{k}", f"ITEM-{index}-{k}", 100_000 + k % 7, status, created, updated, has_model, models)
+        sellable = [i for i in shop.items.values() if i.status == "NORMAL"]
+        weights = [w for _, w in STATUSES]
+        for n in range(n_orders):
+            created = self.as_of - days * DAY + (n * days * DAY) // max(n_orders, 1) + rng.randint(0, 600)
+            status = rng.choices([s for s, _ in STATUSES], weights)[0]
+            lines = []
+            for _ in range(rng.randint(1, 3)):
+                item = rng.choice(sellable)
+                model = rng.choice(item.models)
+                discount = Decimal(rng.choice((0, 0, 5, 10, 20))) / 100
+                lines.append(Line(item, model, rng.randint(1, 3), model.price, quantize(model.price * (1 - discount), region), item.item_id * 100 + len(lines)))
+            paid = created + rng.randint(60, 3_600) if status in PAID or (status == "CANCELLED" and rng.random() < 0.5) else None
+            picked = (paid or created) + rng.randint(1, 3) * DAY if status in PICKED_UP else None
+            updated = min(self.as_of - 60, max(created, picked or paid or created) + rng.randint(60, 5 * DAY))
+            order = Order(
+                order_sn=_order_sn(rng, created),
+                status=status,
+                create_time=created,
+                update_time=updated,
+                pay_time=paid,
+                lines=lines,
+                shipping_fee=quantize(Decimal(rng.choice((0, 150, 299, 450))) / (100 if region in TWO_DECIMALS else Decimal("0.01")), region),
+                buyer_user_id=rng.randint(10_000_000, 99_999_999),
+                package_number=f"OFG{rng.randint(10**14, 10**15 - 1)}",
+                carrier=rng.choice(CARRIERS),
+                pickup_done_time=picked,
+            )
+            if status == "CANCELLED":
+                order.cancel_by = rng.choice(("buyer", "seller", "system"))
+                order.cancel_reason = {"buyer": "Need to change delivery address", "seller": "Out of Stock", "system": "Unpaid Order"}[order.cancel_by]
+            if status in PICKED_UP or status == "PROCESSED":
+                order.tracking_number = f"SPXSG{rng.randint(10**11, 10**12 - 1)}"
+            shop.orders.append(order)
+            shop.by_sn[order.order_sn] = order
+        return shop
+
+    def stats(self, shop: Shop) -> dict:
+        """The ground truth a full sync must reproduce."""
+        totals = Counter()
+        for order in shop.orders:
+            if order.pay_time:
+                totals[shop.currency] += order.total_amount()
+        models = [m for item in shop.items.values() for m in item.models]
+        return {
+            "shop_id": shop.shop_id,
+            "orders": len(shop.orders),
+            "order_lines": sum(len(o.lines) for o in shop.orders),
+            "orders_by_status": dict(Counter(o.status for o in shop.orders)),
+            "total_amount": {currency: str(amount) for currency, amount in totals.items()},
+            "items": len(shop.items),
+            "models": len(models),
+            "stock": sum(m.stock for m in models),
+            "price_sum": str(sum((m.price for m in models), Decimal(0))),
+        }
+
+
+def _order_sn(rng: random.Random, created: int) -> str:
+    """Shopee's order_sn: the creation date as YYMMDD, then eight letters and digits."""
+    import time
+
+    day = time.strftime("%y%m%d", time.gmtime(created))
+    return day + "".join(rng.choices(string.ascii_uppercase + string.digits, k=8))
+
+
+def escrow(order: Order, region: str) -> dict:
+    """The order's income as get_escrow_detail gives it: goods less the fees; shipping passes
+    through (the buyer paid it, the carrier got it)."""
+    goods = order.goods()
+    commission = quantize(goods * COMMISSION, region)
+    service = quantize(goods * SERVICE, region)
+    transaction = quantize((goods + order.shipping_fee) * TRANSACTION, region)
+    return {
+        "goods": goods,
+        "commission_fee": commission,
+        "service_fee": service,
+        "seller_transaction_fee": transaction,
+        "escrow_amount": goods - commission - service - transaction,
+    }

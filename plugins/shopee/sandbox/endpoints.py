@@ -1,0 +1,501 @@
+"""The Shopee v2 endpoints the connector calls, plus the writes a seller makes from the ERP.
+Field names and nesting follow the official samples (shared/shopee/samples/)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from flask import Flask, g, jsonify, redirect, request
+
+from .data import TWO_DECIMALS, Item, Model, Order, Shop, escrow
+from .server import PUBLIC, SHOP, ApiError, api_route, body, envelope, param_error, sandbox
+
+MAX_WINDOW = 15 * 86_400  # get_order_list: "diff in 15days" (API.md 4.3)
+OPTIONAL_ORDER_FIELDS = frozenset(
+    {
+        "buyer_user_id",
+        "buyer_username",
+        "item_list",
+        "pay_time",
+        "package_list",
+        "shipping_carrier",
+        "total_amount",
+        "cancel_by",
+        "cancel_reason",
+        "pickup_done_time",
+        "payment_method",
+        "estimated_shipping_fee",
+        "actual_shipping_fee",
+    }
+)
+
+
+def money(amount: Decimal) -> float | int:
+    """Prices are JSON numbers in the shop currency: whole numbers where the currency has no
+    minor unit (the VND sample's 48000), two decimals elsewhere."""
+    return int(amount) if amount == amount.to_integral_value() else float(amount)
+
+
+def _int_arg(name: str, *, required: bool = True, default: int | None = None) -> int | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        if required:
+            raise param_error(f"{name} is required")
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise param_error(f"invalid field {name}: value must be an integer") from None
+
+
+def _page_size() -> int:
+    size = _int_arg("page_size")
+    if not 1 <= size <= 100:
+        raise param_error("page_size should be between 1 and 100")
+    return size
+
+
+# -- authorization ----------------------------------------------------------------------------
+
+
+def auth_partner():
+    """The consent page (``/api/v2/shop/auth_partner``). The seller logs in and picks a shop;
+    Shopee then redirects to ``redirect`` with ``code`` and ``shop_id`` added (API.md 3.3).
+    ``auto_approve=1&shop=N`` consents for shop N without the page (tests, the demo)."""
+    target = request.args.get("redirect", "")
+    if not target.startswith(("http://", "https://")):
+        raise param_error("redirect is required and must be an http(s) URL")
+    shops = sandbox().data.shops
+    if request.args.get("auto_approve") != "1":
+        links = "".join(f'<li><a href="{request.full_path}&auto_approve=1&shop={s.index}">{s.name} ({s.region})</a></li>' for s in shops)
+        return f"<!doctype html><title>Shopee sandbox: authorize</title><h1>Authorize the app for a shop</h1><ul>{links}</ul>"
+    try:
+        shop = shops[int(request.args.get("shop", "0"))]
+    except (ValueError, IndexError):
+        raise param_error("shop must be the index of a sandbox shop") from None
+    code = sandbox().state.issue_code(shop.shop_id)
+    parts = urlsplit(target)
+    query = "&".join(p for p in (parts.query, urlencode({"code": code, "shop_id": shop.shop_id})) if p)
+    return redirect(urlunsplit(parts._replace(query=query)), 302)
+
+
+def token_get():
+    data = body()
+    shop_id = data.get("shop_id")
+    if not isinstance(shop_id, int) or not data.get("code"):
+        raise param_error("code and shop_id are required")
+    state = sandbox().state
+    if not state.take_code(str(data["code"]), shop_id):
+        raise ApiError("error_auth", "Invalid code", 403)
+    access, refresh = state.issue_tokens(shop_id)
+    return jsonify(envelope(top={"shop_id_list": [shop_id], "access_token": access, "refresh_token": refresh, "expire_in": 14_400}))
+
+
+def access_token_get():
+    data = body()
+    shop_id = data.get("shop_id")
+    if not isinstance(shop_id, int) or not data.get("refresh_token"):
+        raise param_error("refresh_token and shop_id are required")
+    rotated = sandbox().state.rotate(str(data["refresh_token"]), shop_id)
+    if rotated is None:
+        raise ApiError("error_auth", "Invalid refresh_token.", 403)
+    access, refresh = rotated
+    return jsonify(
+        envelope(top={"partner_id": sandbox().config.partner_id, "shop_id": shop_id, "access_token": access, "refresh_token": refresh, "expire_in": 14_400})
+    )
+
+
+def shop_info():
+    shop: Shop = g.shop
+    now = sandbox().clock()
+    return jsonify(
+        envelope(
+            top={
+                "auth_time": now - 86_400,
+                "expire_time": now + 364 * 86_400,
+                "shop_name": shop.name,
+                "region": shop.region,
+                "status": "NORMAL",
+                "shop_fulfillment_flag": "Others",
+                "is_cb": False,
+                "is_upgraded_cbsc": False,
+                "merchant_id": None,
+                "is_sip": False,
+                "sip_affi_shops": [],
+                "is_main_shop": False,
+                "is_direct_shop": False,
+                "linked_direct_shop_list": [],
+                "linked_main_shop_id": 0,
+            }
+        )
+    )
+
+
+# -- orders -----------------------------------------------------------------------------------
+
+
+def order_list():
+    field = request.args.get("time_range_field")
+    if field not in ("create_time", "update_time"):
+        raise param_error("time_range_field should be create_time or update_time")
+    time_from, time_to, size = _int_arg("time_from"), _int_arg("time_to"), _page_size()
+    if not time_from < time_to or time_to - time_from > MAX_WINDOW:
+        raise ApiError("order.order_list_invalid_time", "Start time must be earlier than end time and diff in 15days.")
+    status = request.args.get("order_status")
+    try:
+        offset = int(request.args.get("cursor") or 0)
+    except ValueError:
+        raise param_error("invalid cursor") from None
+    matching = sorted(
+        (o for o in g.shop.orders if time_from <= getattr(o, field) <= time_to and (not status or o.status == status)),
+        key=lambda o: (getattr(o, field), o.order_sn),
+    )
+    page = matching[offset : offset + size]
+    more = offset + size < len(matching)
+    with_status = "order_status" in (request.args.get("response_optional_fields") or "").split(",")
+    orders = [{"order_sn": o.order_sn, **({"order_status": o.status} if with_status else {})} for o in page]
+    return jsonify(envelope({"more": more, "next_cursor": str(offset + size) if more else "", "order_list": orders}))
+
+
+def order_detail():
+    sns = [s for s in (request.args.get("order_sn_list") or "").split(",") if s]
+    if not 1 <= len(sns) <= 50:
+        raise param_error("order_sn_list should have 1 to 50 order_sn")
+    shop: Shop = g.shop
+    missing = [s for s in sns if s not in shop.by_sn]
+    if missing:
+        raise ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
+    wanted = set((request.args.get("response_optional_fields") or "").split(",")) & OPTIONAL_ORDER_FIELDS
+    return jsonify(envelope({"order_list": [_order_document(shop, shop.by_sn[s], wanted) for s in sns]}))
+
+
+def _order_document(shop: Shop, order: Order, wanted: set[str]) -> dict:
+    document = {
+        "order_sn": order.order_sn,
+        "region": shop.region,
+        "currency": shop.currency,
+        "cod": False,
+        "order_status": order.status,
+        "message_to_seller": "",
+        "create_time": order.create_time,
+        "update_time": order.update_time,
+        "days_to_ship": 2,
+        "ship_by_date": (order.pay_time or order.create_time) + 2 * 86_400 if order.pay_time else 0,
+        "booking_sn": "",
+    }
+    optional = {
+        "buyer_user_id": lambda: order.buyer_user_id,
+        "buyer_username": lambda: f"buyer{order.buyer_user_id}",
+        "pay_time": lambda: order.pay_time,
+        "total_amount": lambda: money(order.total_amount()) if order.pay_time else 0,
+        "estimated_shipping_fee": lambda: money(order.shipping_fee),
+        "actual_shipping_fee": lambda: money(order.shipping_fee),
+        "shipping_carrier": lambda: order.carrier,
+        "payment_method": lambda: "Credit Card/Debit Card",
+        "cancel_by": lambda: order.cancel_by,
+        "cancel_reason": lambda: order.cancel_reason,
+        "pickup_done_time": lambda: order.pickup_done_time or 0,
+        "item_list": lambda: [_order_item(line) for line in order.lines],
+        "package_list": lambda: [_package(order)],
+    }
+    document.update({name: read() for name, read in optional.items() if name in wanted})
+    return document
+
+
+def _order_item(line) -> dict:
+    return {
+        "item_id": line.item.item_id,
+        "item_name": line.item.name,
+        "item_sku": line.item.sku,
+        "model_id": line.model.model_id,
+        "model_name": line.model.name,
+        "model_sku": line.model.sku,
+        "model_quantity_purchased": line.quantity,
+        "model_original_price": money(line.original_price),
+        "model_discounted_price": money(line.discounted_price),
+        "wholesale": False,
+        "weight": 0.3,
+        "add_on_deal": False,
+        "main_item": False,
+        "add_on_deal_id": 0,
+        "promotion_type": "",
+        "promotion_id": 0,
+        "order_item_id": line.order_item_id,
+        "promotion_group_id": 0,
+        "image_info": {"image_url": ""},
+        "product_location_id": [],
+        "is_prescription_item": False,
+        "is_b2c_owned_item": False,
+    }
+
+
+LOGISTICS_STATUS = {
+    "UNPAID": "LOGISTICS_NOT_START",
+    "READY_TO_SHIP": "LOGISTICS_READY",
+    "PROCESSED": "LOGISTICS_REQUEST_CREATED",
+    "SHIPPED": "LOGISTICS_PICKUP_DONE",
+    "TO_CONFIRM_RECEIVE": "LOGISTICS_DELIVERY_DONE",
+    "COMPLETED": "LOGISTICS_DELIVERY_DONE",
+    "TO_RETURN": "LOGISTICS_DELIVERY_DONE",
+    "IN_CANCEL": "LOGISTICS_READY",
+    "CANCELLED": "LOGISTICS_REQUEST_CANCELED",
+}
+
+
+def _package(order: Order) -> dict:
+    return {
+        "package_number": order.package_number,
+        "logistics_status": LOGISTICS_STATUS[order.status],
+        "logistics_channel_id": 18_025,
+        "shipping_carrier": order.carrier,
+        "allow_self_design_awb": False,
+        "item_list": [
+            {
+                "item_id": line.item.item_id,
+                "model_id": line.model.model_id,
+                "model_quantity": line.quantity,
+                "order_item_id": line.order_item_id,
+                "promotion_group_id": 0,
+                "product_location_id": "",
+            }
+            for line in order.lines
+        ],
+        "parcel_chargeable_weight_gram": 300 * sum(line.quantity for line in order.lines),
+        "group_shipment_id": None,
+        "sorting_group": "",
+    }
+
+
+def escrow_detail():
+    sn = request.args.get("order_sn")
+    if not sn:
+        raise param_error("order_sn is required")
+    shop: Shop = g.shop
+    order = shop.by_sn.get(sn)
+    if order is None:
+        raise ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
+    income = escrow(order, shop.region)
+    return jsonify(
+        envelope(
+            {
+                "order_sn": sn,
+                "buyer_user_name": f"buyer{order.buyer_user_id}",
+                "return_order_sn_list": [],
+                "order_income": {
+                    "escrow_amount": money(income["escrow_amount"]),
+                    "buyer_total_amount": money(order.total_amount() or Decimal(0)),
+                    "order_selling_price": money(income["goods"]),
+                    "commission_fee": money(income["commission_fee"]),
+                    "service_fee": money(income["service_fee"]),
+                    "seller_transaction_fee": money(income["seller_transaction_fee"]),
+                    "buyer_paid_shipping_fee": money(order.shipping_fee),
+                    "actual_shipping_fee": money(order.shipping_fee),
+                    "final_shipping_fee": 0,
+                    "items": [
+                        {
+                            "item_id": line.item.item_id,
+                            "item_name": line.item.name,
+                            "item_sku": line.item.sku,
+                            "model_id": line.model.model_id,
+                            "model_sku": line.model.sku,
+                            "original_price": money(line.original_price * line.quantity),
+                            "selling_price": money(line.discounted_price * line.quantity),
+                            "discounted_price": money(line.discounted_price * line.quantity),
+                            "quantity_purchased": line.quantity,
+                        }
+                        for line in order.lines
+                    ],
+                },
+            }
+        )
+    )
+
+
+# -- products ---------------------------------------------------------------------------------
+
+
+def item_list():
+    offset, size = _int_arg("offset", required=False, default=0), _page_size()
+    statuses = request.args.getlist("item_status") or ["NORMAL"]
+    statuses = [s for value in statuses for s in value.split(",")]
+    since, until = _int_arg("update_time_from", required=False), _int_arg("update_time_to", required=False)
+    items = [
+        i
+        for i in sorted(g.shop.items.values(), key=lambda i: i.item_id)
+        if i.status in statuses and (since is None or i.update_time >= since) and (until is None or i.update_time <= until)
+    ]
+    if offset > len(items):
+        raise param_error("offset over limit, please use the next field")
+    page = items[offset : offset + size]
+    more = offset + size < len(items)
+    return jsonify(
+        envelope(
+            {
+                "item": [{"item_id": i.item_id, "item_status": i.status, "update_time": i.update_time, "tag": {"kit": False}} for i in page],
+                "total_count": len(items),
+                "has_next_page": more,
+                "next_offset": offset + size if more else 0,
+            }
+        )
+    )
+
+
+def _items_arg(limit: int) -> list[Item]:
+    ids = [s for s in (request.args.get("item_id_list") or "").split(",") if s]
+    if not 1 <= len(ids) <= limit:
+        raise ApiError("product.error_param", f"item_id_list should have 1 to {limit} item_id")
+    try:
+        return [g.shop.items[int(i)] for i in ids]
+    except (ValueError, KeyError):
+        raise ApiError("product.error_item_not_found", "Item not found.") from None
+
+
+def _stock_info(shop: Shop, models: list[Model]) -> dict:
+    return {
+        "summary_info": {"total_reserved_stock": sum(m.reserved for m in models), "total_available_stock": sum(m.stock for m in models)},
+        "seller_stock": [{"location_id": shop.location_id, "stock": sum(m.stock for m in models), "if_saleable": True}],
+    }
+
+
+def _price_info(shop: Shop, model: Model) -> list[dict]:
+    price = money(model.price)
+    return [{"currency": shop.currency, "original_price": price, "current_price": price}]
+
+
+def item_base_info():
+    shop: Shop = g.shop
+    documents = []
+    for item in _items_arg(50):
+        document = {
+            "item_id": item.item_id,
+            "category_id": item.category_id,
+            "item_name": item.name,
+            "description": f"{item.name}, from the sandbox.",
+            "item_sku": item.sku,
+            "create_time": item.create_time,
+            "update_time": item.update_time,
+            "item_status": item.status,
+            "has_model": item.has_model,
+            "condition": "NEW",
+            "weight": "0.30",
+            "stock_info_v2": _stock_info(shop, item.models),
+        }
+        if not item.has_model:  # "omitted when has_model=true" (API.md 4.7)
+            document["price_info"] = _price_info(shop, item.models[0])
+        documents.append(document)
+    return jsonify(envelope({"item_list": documents}))
+
+
+def model_list():
+    shop: Shop = g.shop
+    try:
+        item = shop.items[int(request.args.get("item_id", ""))]
+    except (ValueError, KeyError):
+        raise ApiError("product.error_item_not_found", "Item not found.") from None
+    models = item.models if item.has_model else []
+    return jsonify(
+        envelope(
+            {
+                "tier_variation": [{"name": "Size", "option_list": [{"option": m.name, "image": {"image_id": "", "image_url": ""}} for m in models]}]
+                if models
+                else [],
+                "model": [
+                    {
+                        "model_id": m.model_id,
+                        "tier_index": [n],
+                        "model_sku": m.sku,
+                        "model_status": "MODEL_NORMAL",
+                        "price_info": _price_info(shop, m),
+                        "stock_info_v2": _stock_info(shop, [m]),
+                        "pre_order": {"is_pre_order": False, "days_to_ship": 2},
+                        "gtin_code": "",
+                        "weight": "0.30",
+                        "dimension": {"package_height": 10, "package_length": 20, "package_width": 15},
+                    }
+                    for n, m in enumerate(models)
+                ],
+                "standardise_tier_variation": [],
+            }
+        )
+    )
+
+
+def _per_model(list_key: str, apply) -> dict:
+    """An update_stock or update_price call: the item, then each entry for one of its models.
+    ``apply(model, entry)`` changes the model and returns its success entry, or returns the
+    failure reason. Shopee answers per model (API.md 4.1), and a change moves the item's
+    ``update_time`` (API.md 4.7)."""
+    data = body()
+    try:
+        item = g.shop.items[int(data.get("item_id"))]
+    except (TypeError, ValueError, KeyError):
+        raise ApiError("product.error_item_not_found", "Item not found.") from None
+    entries = data.get(list_key)
+    if not isinstance(entries, list) or not 1 <= len(entries) <= 50:
+        raise ApiError("product.error_param", f"{list_key} should have 1 to 50 entries")
+    success, failure = [], []
+    for entry in entries:
+        model = item.model(entry.get("model_id")) if isinstance(entry, dict) else None
+        outcome = apply(model, entry) if model is not None else "model_id is invalid"
+        if isinstance(outcome, dict):
+            success.append(outcome)
+        else:
+            failure.append({"model_id": model.model_id if model else (entry.get("model_id", 0) if isinstance(entry, dict) else 0), "failed_reason": outcome})
+    if success:
+        item.update_time = sandbox().clock()
+    return envelope({"failure_list": failure, "success_list": success})
+
+
+def update_stock():
+    """Stock per model and location; model_id 0 for an item without variants (API.md 3.5)."""
+    shop: Shop = g.shop
+
+    def apply(model: Model, entry: dict):
+        stocks = entry.get("seller_stock")
+        if not isinstance(stocks, list) or len(stocks) != 1 or not isinstance(stocks[0], dict):
+            return "seller_stock should have one entry per location"
+        location, stock = stocks[0].get("location_id", shop.location_id), stocks[0].get("stock")
+        if location != shop.location_id:
+            return f"location_id {location} is not a location of this shop"
+        if not isinstance(stock, int) or isinstance(stock, bool) or stock < max(model.reserved, 0):
+            return "stock must be an integer not below the reserved stock"
+        model.stock = stock
+        return {"model_id": model.model_id, "location_id": location, "stock": stock}
+
+    return jsonify(_per_model("stock_list", apply))
+
+
+def update_price():
+    """Prices have two decimals in SG/MY/BR/MX and none elsewhere (API.md 4.7)."""
+    places = 2 if g.shop.region in TWO_DECIMALS else 0
+
+    def apply(model: Model, entry: dict):
+        try:
+            price = Decimal(str(entry.get("original_price")))
+        except InvalidOperation:
+            price = Decimal(-1)
+        if not price.is_finite() or price <= 0 or price != round(price, places):
+            return f"original_price must be above 0 with at most {places} decimals"
+        model.price = price
+        return {"model_id": model.model_id, "original_price": money(price)}
+
+    return jsonify(_per_model("price_list", apply))
+
+
+def register(app: Flask) -> None:
+    for method, path, level, handler in (
+        ("GET", "/api/v2/shop/auth_partner", PUBLIC, auth_partner),
+        ("POST", "/api/v2/auth/token/get", PUBLIC, token_get),
+        ("POST", "/api/v2/auth/access_token/get", PUBLIC, access_token_get),
+        ("GET", "/api/v2/shop/get_shop_info", SHOP, shop_info),
+        ("GET", "/api/v2/order/get_order_list", SHOP, order_list),
+        ("GET", "/api/v2/order/get_order_detail", SHOP, order_detail),
+        ("GET", "/api/v2/payment/get_escrow_detail", SHOP, escrow_detail),
+        ("GET", "/api/v2/product/get_item_list", SHOP, item_list),
+        ("GET", "/api/v2/product/get_item_base_info", SHOP, item_base_info),
+        ("GET", "/api/v2/product/get_model_list", SHOP, model_list),
+        ("POST", "/api/v2/product/update_stock", SHOP, update_stock),
+        ("POST", "/api/v2/product/update_price", SHOP, update_price),
+    ):
+        api_route(app, method, path, level)(handler)
