@@ -48,9 +48,11 @@ class Unsupported(Exception):
 
     status = 501
 
-    def __init__(self, display_name: str, capability: str):
+    def __init__(self, display_name: str, capability: str, what: str | None = None):
+        """``what``: the action in a merchant's words, when narrower than the capability
+        (a push kind the connector does not offer)."""
         self.capability = capability
-        super().__init__(f"The {display_name} connector does not offer {CAPABILITY_WORDS[capability]} yet")
+        super().__init__(f"The {display_name} connector does not offer {what or CAPABILITY_WORDS[capability]} yet")
 
 
 @dataclass(frozen=True)
@@ -350,8 +352,9 @@ class Connector:
         """Where the seller consents; the marketplace sends them back with ``state``."""
         raise Unsupported(self.display_name, "authorize")
 
-    def complete_authorization(self, account, code: str) -> dict:
-        """Exchange the callback's code, store the tokens and bind the shop: ``{binding, message}``."""
+    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
+        """Exchange the callback's code, store the tokens and bind the shop: ``{binding, message}``.
+        ``callback`` holds the callback's other parameters (Shopee names the shop there)."""
         raise Unsupported(self.display_name, "authorize")
 
     # -- webhooks: the host's receiver stores deliveries, the connector verifies and handles them

@@ -64,7 +64,8 @@ def authorization_callback(connector_name: str):
         return error_response(400, "the state belongs to another connector's account")
     return_to = state_return_to(state)
     try:
-        result = connector.complete_authorization(account, code)
+        callback = {k: v for k, v in request.args.items() if k not in ("code", "state")}
+        result = connector.complete_authorization(account, code, callback)
     except (MarketplaceError, BindingRefused) as exc:
         db.session.rollback()
         refused = isinstance(exc, MarketplaceError)

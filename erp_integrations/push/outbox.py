@@ -16,6 +16,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import or_, select
 
+from ..connectors import Unsupported
 from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
@@ -61,7 +62,7 @@ def request_changes(account, kind: str, items: Any, *, schedule: bool = True) ->
     connector = get_connector(account.connector)
     connector.require("push")
     if kind not in connector.push_kinds:
-        raise PushRequestInvalid({"kind": [f"{connector.display_name} accepts pushes of: {', '.join(connector.push_kinds) or 'nothing'}"]})
+        raise Unsupported(connector.display_name, "push", f"pushing {kind.replace('_', ' ')} changes")
     if not isinstance(items, list) or not items:
         raise PushRequestInvalid({"items": ["must be a non-empty list"]})
     if len(items) > MAX_ITEMS:

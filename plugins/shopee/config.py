@@ -21,10 +21,20 @@ REGIONS = (
 )
 
 FEATURES = (
-    Feature("product_catalog", "Product catalog", True, "Items and models."),
-    Feature("orders", "Orders and fulfillment", True, "Orders, lines and shipments."),
-    Feature("inventory", "Inventory", True, "Stock, and pushing ERP stock to Shopee."),
-    Feature("returns", "Returns", False, "Returns and refunds."),
+    Feature(
+        "product_catalog",
+        "Product catalog",
+        True,
+        "Syncs items and their models (variants) with prices into Products; lets the ERP push prices to Shopee.",
+    ),
+    Feature("orders", "Orders and fulfillment", True, "Syncs orders with their lines, totals and status history into Orders."),
+    Feature(
+        "inventory",
+        "Inventory",
+        True,
+        "Syncs each model's seller stock per location (a location is a warehouse in the ERP); lets the ERP push stock to Shopee.",
+    ),
+    Feature("returns", "Returns", False, "Not available yet for Shopee: nothing is synced.", available=False),
 )
 
 DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"
@@ -55,10 +65,10 @@ class ShopeeConfigSchema(AccountConfigSchema):
         validate=validate.Length(min=8, max=256),
         metadata={"label": "Push Partner Key", "help": "Key for verifying push callbacks; empty: the partner key.", "secret": True, "order": 35},
     )
-    shop_id = fields.Integer(
+    shop_id = fields.String(
         allow_none=True,
         load_default=None,
-        validate=validate.Range(min=1, error="must be a positive shop id"),
+        validate=validate.Regexp(r"^[1-9][0-9]{0,19}$", error="must be Shopee's numeric shop id"),
         metadata={"label": "Shop ID", "help": "Filled in by Connect & Authorize.", "order": 40},
     )
     features = features_field(FEATURES, "ShopeeFeaturesSchema")

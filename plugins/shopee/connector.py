@@ -1,18 +1,20 @@
-"""The Shopee connector class. It proves the host is generic: nothing in the host knows it."""
+"""The Shopee connector class: its declaration and the operations the host calls. Everything
+generic (tokens, retries, the circuit breaker, rate limits, binding, the outbox) is the host's."""
 
 from __future__ import annotations
 
-import time
+import os
 
-import requests
+from flask import current_app
 
-from erp_integrations.toolkit import ConnectionResult, Connector
+from erp_integrations.toolkit import ConnectionResult, Connector, MarketplaceError
 
 from . import __version__
-from .config import FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
-from .signing import sign_api
+from .config import DEFAULT_API_BASE_URL, FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
 
-SHOP_INFO_PATH = "/api/v2/shop/get_shop_info"
+# Shopee does not publish a per-second limit for v2 (API.md 3.7): a conservative default,
+# shared by all workers, per partner, shop and path.
+MAX_QPS = 20
 
 
 class ShopeeConnector(Connector):
@@ -21,32 +23,104 @@ class ShopeeConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = ("products", "inventory", "orders", "returns")
+    streams = ("products", "orders")
+    # Stock comes with the items: the products stream runs for either toggle.
+    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders"}
+    stream_groups = {"products": ("product",), "orders": ("order",)}
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
-    # Configuration and the connection test only, for now: the host hides the rest and answers
-    # 501 ("does not offer ... yet") if asked.
-    capabilities = frozenset()
+    shop_setting = "shop_id"
+    # Order statuses (API.md 4.3, "OrderStatus").
+    listing_values = {
+        "orders": {
+            "status": (
+                "UNPAID",
+                "READY_TO_SHIP",
+                "PROCESSED",
+                "RETRY_SHIP",
+                "SHIPPED",
+                "TO_CONFIRM_RECEIVE",
+                "IN_CANCEL",
+                "CANCELLED",
+                "TO_RETURN",
+                "COMPLETED",
+            )
+        }
+    }
+    labels = {
+        "READY_TO_SHIP": "Ready to ship",
+        "PROCESSED": "Processed",
+        "RETRY_SHIP": "Retry shipping",
+        "TO_CONFIRM_RECEIVE": "Delivered, awaiting buyer",
+        "IN_CANCEL": "Cancelling",
+        "TO_RETURN": "Being returned",
+    }
+    capabilities = frozenset({"authorize", "sync", "push"})
+    push_kinds = ("stock", "price")
+
+    def client(self, account, *, with_tokens: bool = True):
+        """A client for this account: its partner credentials, the shared rate limiter, the
+        circuit breaker and (unless asked not to) the token keeper."""
+        from erp_integrations.accounts import account_secrets
+        from erp_integrations.toolkit.breaker import circuit_breaker
+        from erp_integrations.toolkit.ratelimit import RateLimiter
+        from erp_integrations.toolkit.tokens import TokenKeeper
+
+        from .authorization import grant_from
+        from .client import ShopeeClient
+
+        secrets, config = account_secrets(account), account.config or {}
+        extensions = current_app.extensions
+        if "shopee.rate_limiter" not in extensions:
+            # SHOPEE_MAX_QPS: per partner, shop and path.
+            extensions["shopee.rate_limiter"] = RateLimiter(
+                int(os.environ.get("SHOPEE_MAX_QPS", MAX_QPS)), redis_url=current_app.config["ERP_SETTINGS"].redis_url
+            )
+
+        def new_client():
+            return ShopeeClient(
+                config["partner_id"],
+                secrets["partner_key"],
+                shop_id=config.get("shop_id"),
+                access_token=secrets.get("access_token"),
+                api_base_url=config.get("api_base_url") or DEFAULT_API_BASE_URL,
+                timeout=float(os.environ.get("SHOPEE_TIMEOUT", 30)),
+                rate_limiter=extensions["shopee.rate_limiter"],
+                breaker=circuit_breaker(),
+                breaker_scope=str(account.id),
+            )
+
+        client = new_client()
+        if with_tokens:
+            client.token_source = TokenKeeper(account, lambda refresh_token: grant_from(new_client().refresh_access_token(refresh_token)))
+        return client
 
     def test_connection(self, account, secrets):
-        config = account.config or {}
-        if not secrets.get("access_token") or not config.get("shop_id"):
-            return ConnectionResult(False, "not_authorized", "Not authorized: this version of the Shopee connector cannot authorize a shop yet.")
-        timestamp = int(time.time())
-        params = {
-            "partner_id": config["partner_id"],
-            "timestamp": timestamp,
-            "access_token": secrets["access_token"],
-            "shop_id": config["shop_id"],
-            "sign": sign_api(secrets["partner_key"], config["partner_id"], SHOP_INFO_PATH, timestamp, secrets["access_token"], config["shop_id"]),
-        }
-        base = config.get("api_base_url") or "https://partner.shopeemobile.com"
+        if not secrets.get("access_token") or not (account.config or {}).get("shop_id"):
+            return ConnectionResult(False, "not_authorized", "Not authorized yet: use Connect & Authorize to link a shop.")
         try:
-            # The token rides in the query on Shopee; never log this URL.
-            payload = requests.get(base.rstrip("/") + SHOP_INFO_PATH, params=params, timeout=15).json()
-        except (requests.RequestException, ValueError) as exc:
-            return ConnectionResult(False, "unreachable", f"cannot reach {base}: {type(exc).__name__}")
-        # Shopee reports errors with HTTP 200 too: the ``error`` field decides.
-        if payload.get("error"):
-            return ConnectionResult(False, "rejected", f"{payload.get('error')}: {payload.get('message', '')}", {"request_id": payload.get("request_id")})
-        return ConnectionResult(True, "ok", f"Connected to {payload.get('shop_name', 'the shop')}.")
+            info = self.client(account).shop_info()
+        except MarketplaceError as exc:
+            return ConnectionResult(False, "rejected", exc.public_message(), {"code": exc.code, "request_id": exc.request_id})
+        return ConnectionResult(True, "ok", f"Connected to {info.get('shop_name') or 'the shop'} ({info.get('region')}, {info.get('status')}).")
+
+    def sync_stream(self, context) -> None:
+        from .streams import STREAMS
+
+        STREAMS[context.stream](context, self.client(context.account))
+
+    def push(self, account, kind, items):
+        from .push import push_price, push_stock
+
+        client = self.client(account)
+        return push_stock(client, items) if kind == "stock" else push_price(client, items)
+
+    def authorization_url(self, account, state: str) -> str:
+        from .authorization import authorization_url
+
+        return authorization_url(self.client(account, with_tokens=False), state)
+
+    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
+        from .authorization import complete_authorization
+
+        return complete_authorization(self, account, code, callback or {})

@@ -8,3 +8,10 @@ from .connector import ShopeeConnector
 @hookimpl
 def register_connectors(register):
     register(ShopeeConnector)
+
+
+@hookimpl
+def register_commands(cli):
+    from .commands import sandbox_command
+
+    cli.commands["sandbox"].add_command(sandbox_command)

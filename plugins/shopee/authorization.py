@@ -1,0 +1,51 @@
+"""Connect & Authorize for Shopee: the seller consents on Shopee's page (``auth_partner``),
+Shopee redirects back with ``code`` and ``shop_id``, the code becomes tokens for that shop, and
+the account binds to it (API.md 3.3, 4.2).
+
+Shopee sends the seller back to the ``redirect`` given in the link, so the host's callback URL,
+with the state that ties the answer to this account, travels in the link itself.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from flask import url_for
+
+from erp_integrations.accounts.binding import AuthorizedShop, bind_after_authorization
+from erp_integrations.toolkit import ValidationFailed
+from erp_integrations.toolkit.tokens import TokenGrant, store_tokens
+
+REFRESH_LIFETIME = timedelta(days=30)  # "refresh_token lasts 30 days" (API.md 4.2)
+
+
+def authorization_url(client, state: str) -> str:
+    callback = url_for("oauth.authorization_callback", connector_name="shopee", _external=True)
+    return client.authorization_url(f"{callback}?{urlencode({'state': state})}")
+
+
+def grant_from(data: dict) -> TokenGrant:
+    """token/get and access_token/get: ``expire_in`` is the access token's remaining seconds."""
+    now = datetime.now(UTC)
+    return TokenGrant(
+        access_token=data["access_token"],
+        refresh_token=data["refresh_token"],
+        access_expires_at=now + timedelta(seconds=int(data.get("expire_in") or 0)),
+        refresh_expires_at=now + REFRESH_LIFETIME,
+    )
+
+
+def complete_authorization(connector, account, code: str, callback: dict) -> dict:
+    try:
+        shop_id = int(callback.get("shop_id") or "")
+    except ValueError:
+        raise ValidationFailed("Shopee's callback did not name the shop (shop_id): authorize a shop, not a main account") from None
+    client = connector.client(account, with_tokens=False)
+    data = client.get_token(code, shop_id)
+    store_tokens(account, grant_from(data))
+    client.shop_id, client.access_token = str(shop_id), data["access_token"]
+    info = client.shop_info()
+    shop = AuthorizedShop(id=str(shop_id), key=str(shop_id), name=info.get("shop_name") or "", region=info.get("region"))
+    outcome = bind_after_authorization(account, connector, [shop])
+    return {"shops": [shop.as_dict()], **outcome.as_dict()}

@@ -1,0 +1,93 @@
+"""Shopee documents onto the ERP tables. A variant's external id is ``item_id:model_id``
+(``model_id`` 0 for an item without variants, API.md 3.5), so an order line's model and a
+catalog model meet on the same key."""
+
+from __future__ import annotations
+
+from erp_integrations.mapping import Mapper, dig, integer, money, text, unix
+from erp_integrations.models import OrderLine, Product, ProductVariant, SalesOrder
+
+
+def variant_id(item_id, model_id) -> str:
+    return f"{item_id}:{model_id or 0}"
+
+
+def _price(document):
+    info = document.get("price_info") or []
+    return money("current_price")(info[0]) if info else None
+
+
+def _currency(document):
+    info = document.get("price_info") or []
+    return text("currency")(info[0]) if info else None
+
+
+class ItemMapper(Mapper):
+    model = Product
+    columns = {
+        "external_id": text("item_id"),
+        "title": text("item_name"),
+        "status": text("item_status"),
+        "category_id": text("category_id"),
+        "brand": text("brand.original_brand_name"),
+        "remote_created_at": unix("create_time"),
+        "remote_updated_at": unix("update_time"),
+    }
+
+
+class ModelMapper(Mapper):
+    """A model from get_model_list, or an item without models standing for its own (model 0)."""
+
+    model = ProductVariant
+    columns = {
+        "external_id": lambda d: variant_id(d["item_id"], d.get("model_id")),
+        "seller_sku": lambda d: text("model_sku")(d) or text("item_sku")(d),
+        "name": lambda d: " / ".join(d.get("options") or []) or None,
+        "price": _price,
+        "currency": _currency,
+    }
+
+
+def _sub_total(document):
+    lines = document.get("item_list") or []
+    if not lines:
+        return None
+    return sum(money("model_discounted_price")(line) * int(line.get("model_quantity_purchased") or 0) for line in lines)
+
+
+class OrderMapper(Mapper):
+    model = SalesOrder
+    columns = {
+        "external_id": text("order_sn"),
+        "status": text("order_status"),
+        "remote_created_at": unix("create_time"),
+        "remote_updated_at": unix("update_time"),
+        "paid_at": unix("pay_time"),
+        "collected_at": unix("pickup_done_time"),
+        "cancel_reason": lambda d: text("cancel_reason")(d) or text("buyer_cancel_reason")(d),
+        "cancellation_initiator": text("cancel_by"),
+        "buyer_user_id": text("buyer_user_id"),
+        "is_cod": lambda d: bool(d.get("cod")),
+        "currency": text("currency"),
+        "sub_total": _sub_total,
+        "shipping_fee": money("estimated_shipping_fee"),
+        # total_amount is what the buyer paid, known once the order is paid (API.md 4.3).
+        "total_amount": lambda d: money("total_amount")(d) if d.get("pay_time") else None,
+    }
+
+
+class OrderLineMapper(Mapper):
+    model = OrderLine
+    columns = {
+        "external_id": lambda d: f"{d['order_sn']}:{d.get('order_item_id')}:{d.get('model_id') or 0}",
+        "product_external_id": text("item_id"),
+        "sku_external_id": lambda d: variant_id(d["item_id"], d.get("model_id")),
+        "seller_sku": lambda d: text("model_sku")(d) or text("item_sku")(d),
+        "product_name": text("item_name"),
+        "sku_name": text("model_name"),
+        "quantity": integer("model_quantity_purchased"),
+        "currency": text("currency"),
+        "original_price": money("model_original_price"),
+        "sale_price": money("model_discounted_price"),
+        "package_external_id": lambda d: dig(d, "package_number"),
+    }

@@ -1,0 +1,197 @@
+"""The Shopee streams: what each fetches, how it pages, where its cursor stands.
+
+- products: get_item_list by update time (offset paging; an item's update_time also moves on
+  stock and price changes, API.md 4.7), then get_item_base_info by 50 and get_model_list for
+  items with models. Writes products, variants (models) and stock per location.
+- orders: get_order_list over windows of at most 15 days (the API's limit, API.md 4.3), by
+  creation time on the first backfill and by update time afterwards, cursor-paged, each page
+  detailed by get_order_detail (50 per call, so a page of 50 is one detail call).
+
+A run's windows end at the second the run started; the next run starts at that watermark less
+a lookback. The cursor is checkpointed with each page, so a killed run resumes on its page.
+"""
+
+from __future__ import annotations
+
+from erp_integrations.extensions import db
+from erp_integrations.models import OrderStatusChange, ProductVariant, SalesOrder, StockLevel, Warehouse
+from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
+from erp_integrations.sync.status_history import history_rows
+
+from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, variant_id
+
+LOOKBACK = 15 * 60
+DAY = 86_400
+WINDOW = 15 * DAY
+ORDER_PAGE = 50  # one get_order_detail call per page
+ITEM_PAGE = 100
+DETAIL_FIELDS = "buyer_user_id,item_list,pay_time,package_list,total_amount,cancel_by,cancel_reason,pickup_done_time,estimated_shipping_fee,shipping_carrier"
+# (status, the order column holding Shopee's time of it): the times get_order_detail reports.
+STATUS_TIMES = (("READY_TO_SHIP", "paid_at"), ("SHIPPED", "collected_at"))
+
+
+def history_start(context) -> int:
+    months = int((context.account.config or {}).get("history_months") or 6)
+    return int(context.started_at.timestamp()) - months * 31 * DAY
+
+
+def _run_end(context) -> int:
+    return int(context.started_at.timestamp())
+
+
+# -- products -------------------------------------------------------------------------------------
+
+
+def sync_products(context, client) -> None:
+    cursor = context.cursor
+    end = _run_end(context)
+    if cursor.get("window"):
+        start, end, offset = cursor["window"]
+    else:
+        watermark = None if context.full else cursor.get("watermark")
+        start, offset = (int(watermark) - LOOKBACK if watermark else None), 0
+    watermark = cursor.get("watermark")
+    while True:
+        query = {"offset": offset, "page_size": ITEM_PAGE, "item_status": ["NORMAL", "UNLIST"], "update_time_to": end}
+        if start is not None:
+            query["update_time_from"] = start
+        page = client.call("GET", "/api/v2/product/get_item_list", query=query)
+        ids = [str(i["item_id"]) for i in page.get("item") or []]
+        store_items(context, client, ids)
+        context.api_calls = client.api_calls
+        if page.get("has_next_page"):
+            offset = int(page["next_offset"])
+            context.checkpoint({"watermark": watermark, "window": [start, end, offset]})
+        else:
+            context.checkpoint({"watermark": end})
+            return
+
+
+def store_items(context, client, item_ids: list[str]) -> None:
+    """Items, their models and stock per location."""
+    account, documents = context.account, []
+    for first in range(0, len(item_ids), 50):
+        documents += client.call("GET", "/api/v2/product/get_item_base_info", query={"item_id_list": item_ids[first : first + 50]}).get("item_list") or []
+    if not documents:
+        return
+    product_ids = bulk_upsert(ItemMapper.model, [ItemMapper.row(d, account_id=account.id) for d in documents], account=account).ids
+    variants, stock = [], []
+    for item in documents:
+        product_id = product_ids.get((account.id, str(item["item_id"])))
+        if product_id is None:
+            continue  # an older copy than the one stored
+        updated = ItemMapper.row(item)["remote_updated_at"]
+        for model in _models(client, item):
+            variants.append(ModelMapper.row(model, account_id=account.id, product_id=product_id, remote_updated_at=updated))
+            stock.append((variant_id(item["item_id"], model.get("model_id")), model.get("stock_info_v2") or {}))
+    variant_ids = bulk_upsert(ProductVariant, variants, account=account).ids
+    locations = {entry.get("location_id") or "-" for _, info in stock for entry in info.get("seller_stock") or []}
+    insert_missing(Warehouse, [{"account_id": account.id, "external_id": loc, "name": loc} for loc in locations], key=("account_id", "external_id"))
+    warehouses = ids_by_external_id(Warehouse, account.id, locations)
+    levels = []
+    for external_id, info in stock:
+        row_id = variant_ids.get((account.id, external_id))
+        if row_id is None:
+            continue
+        reserved = int((info.get("summary_info") or {}).get("total_reserved_stock") or 0)
+        for entry in info.get("seller_stock") or []:
+            levels.append(
+                {
+                    "account_id": account.id,
+                    "variant_id": row_id,
+                    "warehouse_id": warehouses[entry.get("location_id") or "-"],
+                    "available": int(entry.get("stock") or 0),
+                    "committed": reserved,
+                }
+            )
+    bulk_upsert(StockLevel, levels, key=("variant_id", "warehouse_id"), account=account)
+    context.count("products", len(product_ids))
+    context.count("variants", len(variant_ids))
+    context.count("stock_levels", len(levels))
+
+
+def _models(client, item: dict) -> list[dict]:
+    """The item's models with their options named; an item without models is its own model 0
+    (its price and stock are on the item, API.md 4.7)."""
+    if not item.get("has_model"):
+        return [{**item, "model_id": 0}]
+    data = client.call("GET", "/api/v2/product/get_model_list", query={"item_id": item["item_id"]})
+    tiers = data.get("tier_variation") or []
+    models = []
+    for model in data.get("model") or []:
+        options = [
+            tiers[t]["option_list"][i]["option"]
+            for t, i in enumerate(model.get("tier_index") or [])
+            if t < len(tiers) and i < len(tiers[t].get("option_list") or [])
+        ]
+        models.append({**model, "item_id": item["item_id"], "item_sku": item.get("item_sku"), "options": options})
+    return models
+
+
+# -- orders ---------------------------------------------------------------------------------------
+
+
+def sync_orders(context, client) -> None:
+    cursor, now = context.cursor, _run_end(context)
+    if cursor.get("window"):
+        start, end, slice_start, page_cursor, mode = cursor["window"]
+    elif cursor.get("watermark") and not context.full:
+        start, end, slice_start, page_cursor, mode = int(cursor["watermark"]) - LOOKBACK, now, None, "", "update_time"
+    else:
+        start, end, slice_start, page_cursor, mode = history_start(context), now, None, "", "create_time"
+    slice_start = start if slice_start is None else slice_start
+    watermark = cursor.get("watermark")
+    while True:
+        slice_end = min(slice_start + WINDOW, end)
+        query = {"time_range_field": mode, "time_from": slice_start, "time_to": slice_end, "page_size": ORDER_PAGE, "cursor": page_cursor}
+        page = client.call("GET", "/api/v2/order/get_order_list", query=query)
+        sns = [o["order_sn"] for o in page.get("order_list") or []]
+        if sns:
+            details = client.call("GET", "/api/v2/order/get_order_detail", query={"order_sn_list": sns, "response_optional_fields": DETAIL_FIELDS})
+            store_orders(context, details.get("order_list") or [])
+        context.api_calls = client.api_calls
+        if page.get("more"):
+            page_cursor = page.get("next_cursor") or ""
+        elif slice_end < end:
+            slice_start, page_cursor = slice_end, ""
+        else:
+            context.checkpoint({"watermark": end})
+            return
+        context.checkpoint({"watermark": watermark, "window": [start, end, slice_start, page_cursor, mode]})
+
+
+def store_orders(context, documents: list[dict]) -> None:
+    account, account_id = context.account, context.account_id
+    if not documents:
+        return
+    rows = [OrderMapper.row(d, account_id=account_id) for d in documents]
+    sns = [r["external_id"] for r in rows]
+    before = dict(
+        db.session.execute(
+            db.select(SalesOrder.external_id, SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(sns))
+        ).all()
+    )
+    written = bulk_upsert(SalesOrder, rows, account=account).ids
+    changed, lines = [], []
+    for document, row in zip(documents, rows, strict=True):
+        order_id = written.get((account_id, row["external_id"]))
+        if order_id is None:
+            continue  # older than what is stored: skipped, and so are its lines
+        if before.get(row["external_id"]) != row["status"]:
+            changed.append((order_id, row, before.get(row["external_id"])))
+        packages = {(p["item_id"], p["model_id"]): pkg.get("package_number") for pkg in document.get("package_list") or [] for p in pkg.get("item_list") or []}
+        for line in document.get("item_list") or []:
+            source = {
+                **line,
+                "order_sn": row["external_id"],
+                "currency": row["currency"],
+                "package_number": packages.get((line.get("item_id"), line.get("model_id"))),
+            }
+            lines.append(OrderLineMapper.row(source, account_id=account_id, order_id=order_id, remote_updated_at=row["remote_updated_at"]))
+    insert_missing(OrderStatusChange, history_rows(account_id, changed, STATUS_TIMES), key=("order_id", "to_status", "remote_updated_at"))
+    bulk_upsert(OrderLineMapper.model, lines, account=account)
+    context.count("orders", len(written))
+    context.count("order_lines", len(lines))
+
+
+STREAMS = {"products": sync_products, "orders": sync_orders}
