@@ -364,20 +364,21 @@ def test_pages_speak_a_merchants_words_and_fit_a_phone(browser, erp, client, app
     context.close()
 
 
-def test_a_configuration_only_connector_says_so_and_offers_nothing_it_cannot_do(open_page, admin):
-    """Shopee declares no capability yet: the dialog, the settings and the monitor say what it
-    does not offer, and show no button that would fail."""
+def test_a_configuration_only_connector_says_so_and_offers_nothing_it_cannot_do(open_page, admin, plugin_manager):
+    """A connector that declares no capability yet: the dialog, the settings and the monitor
+    say what it does not offer, and show no button that would fail."""
+    from connector_support import install_config_only
+
+    install_config_only(plugin_manager)
     page = open_page()
     page.get_by_role("button", name="Add integration").click()
-    page.get_by_role("dialog").get_by_label("Marketplace").select_option(label="Shopee (configuration only)")
+    page.get_by_role("dialog").get_by_label("Marketplace").select_option(label="Config Only (configuration only)")
     dialog = page.get_by_role("dialog")
     expect(dialog.locator("#capability-note")).to_contain_text("does not offer Connect & Authorize, syncing")
-    dialog.get_by_label("Account name").fill("Shopee Singapore")
-    dialog.get_by_label("Region").select_option(label="Singapore")
-    dialog.get_by_label("Partner ID").fill("1001")
-    dialog.locator("#f-partner_key").fill("partner-key-123")
+    dialog.get_by_label("Account name").fill("First days")
+    dialog.get_by_label("Region").fill("SG")
     dialog.get_by_role("button", name="Save").click()
-    expect(page.locator(".flash.success")).to_have_text("Shopee Singapore was added.")
+    expect(page.locator(".flash.success")).to_have_text("First days was added.")
     expect(page.locator("#capability-note")).to_contain_text("nothing from the shop reaches the ERP's tables")
     expect(page.get_by_role("button", name="Connect & Authorize")).to_have_count(0)
     shot(page, "configuration-only-connector")

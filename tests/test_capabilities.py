@@ -1,8 +1,9 @@
 """A connector offers only what it declares: every other action answers 501 with a message,
 on the API, the OAuth callback, the webhook receiver, the pages and the CLI, and records nothing.
 
-Shopee is the real connector that declares nothing yet (configuration only); the registration
-checks use small connectors of their own."""
+A configuration-only connector registered for these tests stands for a connector in its first
+days; Shopee, which syncs and pushes stock and prices but receives no webhooks yet, stands for
+the partial one. The registration checks use small connectors of their own."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import sys
 
 import pytest
 import requests
+from connector_support import install_config_only
 from sqlalchemy import func, select
 
 from erp_integrations.connectors import CAPABILITIES, Connector, check_capabilities
@@ -23,39 +25,53 @@ SHOPEE = {"name": "Shopee SG", "region": "SG", "partner_id": 1001, "partner_key"
 
 
 @pytest.fixture
+def config_only(plugin_manager, client) -> int:
+    install_config_only(plugin_manager)
+    response = client.post("/api/v1/accounts", json={"connector": "config_only", "config": {"name": "Config only", "region": "SG"}})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+@pytest.fixture
 def shopee_account(client) -> int:
     response = client.post("/api/v1/accounts", json={"connector": "shopee", "config": SHOPEE})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["id"]
 
 
-def refused(response, words: str) -> None:
+def refused(response, words: str, name: str = "Config Only") -> None:
     body = response.get_json()
     assert response.status_code == 501, body
-    assert body["error"]["message"] == f"The Shopee connector does not offer {words} yet"
+    assert body["error"]["message"] == f"The {name} connector does not offer {words} yet"
 
 
 def test_the_connectors_say_what_they_offer(client):
     connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
     assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
     assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel"]
-    assert connectors["shopee"]["capabilities"] == [] and connectors["shopee"]["push_kinds"] == []
+    assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync"] and connectors["shopee"]["push_kinds"] == ["stock", "price"]
 
 
-def test_connect_and_authorize_is_refused_before_anything_is_recorded(client, app, shopee_account):
-    refused(client.post(f"/api/v1/accounts/{shopee_account}/authorize"), "Connect & Authorize")
+def test_connect_and_authorize_is_refused_before_anything_is_recorded(client, app, config_only):
+    refused(client.post(f"/api/v1/accounts/{config_only}/authorize"), "Connect & Authorize")
     # No OAuth state was issued for an authorization that cannot happen.
-    assert "pending_state" not in (db.session.get(IntegrationAccount, shopee_account).auth_info or {})
-    callback = client.get("/oauth/shopee/callback", query_string={"code": "c0de", "state": "anything"})
+    assert "pending_state" not in (db.session.get(IntegrationAccount, config_only).auth_info or {})
+    callback = client.get("/oauth/config_only/callback", query_string={"code": "c0de", "state": "anything"})
     refused(callback, "Connect & Authorize")
 
 
-def test_sync_push_and_webhook_subscriptions_are_refused(client, app, shopee_account):
-    refused(client.post(f"/api/v1/accounts/{shopee_account}/sync", json={}), "syncing")
-    refused(client.post(f"/api/v1/accounts/{shopee_account}/push/stock", json={"items": [{"sku": "A", "quantity": 1}]}), "pushing changes")
+def test_sync_push_and_webhook_subscriptions_are_refused(client, app, config_only, shopee_account):
+    refused(client.post(f"/api/v1/accounts/{config_only}/sync", json={}), "syncing")
+    refused(client.post(f"/api/v1/accounts/{config_only}/push/stock", json={"items": [{"sku": "A", "quantity": 1}]}), "pushing changes")
+    # A push kind the connector does not offer, though it pushes others.
+    refused(
+        client.post(f"/api/v1/accounts/{shopee_account}/push/shipments", json={"items": [{"order": "A", "tracking_number": "T"}]}),
+        "pushing shipment changes",
+        "Shopee",
+    )
     assert db.session.scalar(select(func.count()).select_from(PushRequest)) == 0
-    refused(client.get(f"/api/v1/accounts/{shopee_account}/webhooks"), "managing webhook subscriptions")
-    refused(client.post(f"/api/v1/accounts/{shopee_account}/webhooks/subscribe"), "managing webhook subscriptions")
+    refused(client.get(f"/api/v1/accounts/{config_only}/webhooks"), "managing webhook subscriptions")
+    refused(client.post(f"/api/v1/accounts/{shopee_account}/webhooks/subscribe"), "managing webhook subscriptions", "Shopee")
 
 
 def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, shopee_account):
@@ -63,33 +79,39 @@ def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, shopee
     assert response.status_code == 501 and "does not receive webhooks" in response.text
 
 
-def test_the_scheduled_fan_out_skips_it_instead_of_failing(app, shopee_account):
+def test_the_scheduled_fan_out_skips_it_instead_of_failing(app, config_only):
     from erp_integrations.sync.jobs import sync_due_streams
 
-    outcome = sync_due_streams(shopee_account)
+    outcome = sync_due_streams(config_only)
     assert outcome["queued"] == 0 and "does not offer syncing" in outcome["skipped"]
 
 
-def test_the_pages_offer_only_what_it_can_do(app, admin, shopee_account):
+def test_the_pages_offer_only_what_it_can_do(app, admin, config_only):
     page, token = page_client(app)
-    settings = page.get(f"/accounts/{shopee_account}/settings").get_data(as_text=True)
+    settings = page.get(f"/accounts/{config_only}/settings").get_data(as_text=True)
     assert 'id="capability-note"' in settings and 'id="connect-authorize"' not in settings
     assert "does not offer Connect &amp; Authorize, syncing, pushing changes" in settings
-    monitor = page.get(f"/accounts/{shopee_account}/monitor").get_data(as_text=True)
+    monitor = page.get(f"/accounts/{config_only}/monitor").get_data(as_text=True)
     assert 'id="capability-note"' in monitor and 'id="sync-now"' not in monitor
-    listing = page.get("/accounts?connector=shopee").get_data(as_text=True)
-    assert "Shopee (configuration only)" in listing and 'id="capability-note"' in listing
+    listing = page.get("/accounts?connector=config_only").get_data(as_text=True)
+    assert "Config Only (configuration only)" in listing and 'id="capability-note"' in listing
     # A form posted anyway (an old tab) gets the message, not a 500.
-    for path in (f"/accounts/{shopee_account}/authorize", f"/accounts/{shopee_account}/sync"):
+    for path in (f"/accounts/{config_only}/authorize", f"/accounts/{config_only}/sync"):
         answer = page.post(path, data={"csrf_token": token}, follow_redirects=True)
-        assert answer.status_code == 200 and "The Shopee connector does not offer" in answer.get_data(as_text=True)
+        assert answer.status_code == 200 and "The Config Only connector does not offer" in answer.get_data(as_text=True)
 
 
 def test_the_cli_says_so_and_fails(cli_env, shopee_account):
-    for args in (["sync", str(shopee_account)], ["push", "stock", str(shopee_account), "SKU-1", "3"]):
-        result = subprocess.run([sys.executable, "-m", "erp_integrations", *args], env=cli_env, capture_output=True, text=True, timeout=60)
-        assert result.returncode == 1, result
-        assert "The Shopee connector does not offer" in result.stderr and "Traceback" not in result.stderr
+    # The CLI runs in its own process, with the installed connectors: Shopee's missing push kind.
+    result = subprocess.run(
+        [sys.executable, "-m", "erp_integrations", "push", "ship", str(shopee_account), "--order", "ORDER-1", "--tracking", "TRACK-1"],
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1, result
+    assert "The Shopee connector does not offer pushing shipment changes yet" in result.stderr and "Traceback" not in result.stderr
 
 
 class _Claims(Connector):

@@ -1,0 +1,166 @@
+"""The Shopee connector end to end: Connect & Authorize against the Shopee sandbox, synced
+through the real job path, compared with the sandbox's ground truth; stock and prices pushed
+back; tokens refreshed. The ERP side is counted here with SQL of its own."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from shopee_support import connect_shopee, control, shops_of, truth
+from sqlalchemy import func, select
+
+from sync_support import run_jobs, sync
+
+
+@pytest.fixture
+def shopee():
+    from shopee_support import start_shopee
+
+    server = start_shopee()
+    yield server
+    server.stop()
+
+
+def erp_side(account_id: int) -> dict:
+    from erp_integrations.extensions import db
+    from erp_integrations.models import OrderLine, ProductVariant, SalesOrder, StockLevel
+
+    one = lambda q: db.session.scalar(q)  # noqa: E731
+    orders = SalesOrder.account_id == account_id
+    return {
+        "orders": one(select(func.count()).select_from(SalesOrder).where(orders)),
+        "order_lines": one(select(func.count()).select_from(OrderLine).where(OrderLine.account_id == account_id)),
+        "orders_by_status": dict(db.session.execute(select(SalesOrder.status, func.count()).where(orders).group_by(SalesOrder.status)).all()),
+        "total_amount": {
+            c: str(a)
+            for c, a in db.session.execute(
+                select(SalesOrder.currency, func.sum(SalesOrder.total_amount)).where(orders, SalesOrder.total_amount.is_not(None)).group_by(SalesOrder.currency)
+            ).all()
+        },
+        "models": one(select(func.count()).select_from(ProductVariant).where(ProductVariant.account_id == account_id)),
+        "stock": int(one(select(func.sum(StockLevel.available)).where(StockLevel.account_id == account_id)) or 0),
+        "price_sum": str(one(select(func.sum(ProductVariant.price)).where(ProductVariant.account_id == account_id))),
+    }
+
+
+def expected(server) -> dict:
+    stats = truth(server)
+    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum")
+    return {k: stats[k] for k in fields}
+
+
+def normalised(figures: dict) -> dict:
+    """Decimal strings compared as numbers (a database may print 12.50 where Python says 12.5)."""
+    figures = dict(figures)
+    figures["total_amount"] = {c: Decimal(a) for c, a in figures["total_amount"].items()}
+    figures["price_sum"] = Decimal(figures["price_sum"])
+    return figures
+
+
+def test_connect_and_authorize_binds_the_shop_shopee_named(client, app, shopee):
+    account_id = connect_shopee(client, shopee, shop=1)
+    account = client.get(f"/api/v1/accounts/{account_id}").get_json()
+    assert account["status"] == "connected"
+    assert account["config"]["shop_id"] == str(shops_of(shopee)[1]["shop_id"])
+    from shopee_support import PARTNER_KEY
+
+    body = client.get(f"/api/v1/accounts/{account_id}").get_data(as_text=True)
+    assert PARTNER_KEY not in body and "access_token" not in body  # write-only, masked
+    tested = client.post(f"/api/v1/accounts/{account_id}/test").get_json()
+    assert tested["ok"] is True and shops_of(shopee)[1]["name"] in tested["message"]
+
+
+def test_a_second_account_cannot_take_a_bound_shop(client, app, shopee):
+    connect_shopee(client, shopee, shop=0)
+    from shopee_support import authorize, shopee_config
+
+    other = client.post("/api/v1/accounts", json={"connector": "shopee", "config": shopee_config(shopee, name="Other")}).get_json()["id"]
+    refused = authorize(client, other, shop=0)
+    assert refused.status_code == 409, refused.get_json()
+    assert "already bound" in refused.get_json()["error"]["message"]
+
+
+def test_full_sync_matches_the_ground_truth(client, app, app_env, shopee):
+    account_id = connect_shopee(client, shopee)
+    runs = sync(client, app, app_env, account_id)
+    assert {r["stream"] for r in runs} == {"products", "orders"}
+    assert normalised(erp_side(account_id)) == normalised(expected(shopee))
+
+
+def test_incremental_sync_converges_after_changes_on_shopee(client, app, app_env, shopee):
+    account_id = connect_shopee(client, shopee)
+    sync(client, app, app_env, account_id)
+    moved = control(shopee, "POST", "/orders/advance", json={"shop_id": shops_of(shopee)[0]["shop_id"], "count": 25}).json()["moved"]
+    assert len(moved) == 25
+    before = control(shopee, "GET", "/calls").json()
+    sync(client, app, app_env, account_id)
+    assert normalised(erp_side(account_id)) == normalised(expected(shopee))
+    after = control(shopee, "GET", "/calls").json()
+    # Only what changed is fetched again: one order-list page and one detail call cover them.
+    assert after["/api/v2/order/get_order_detail"] - before["/api/v2/order/get_order_detail"] == 1
+    from erp_integrations.extensions import db
+    from erp_integrations.models import OrderStatusChange, SalesOrder
+
+    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == account_id, SalesOrder.external_id == moved[0]["order_sn"])).one()
+    history = db.session.scalars(select(OrderStatusChange.to_status).where(OrderStatusChange.order_id == order.id)).all()
+    assert order.status == moved[0]["status"] and moved[0]["status"] in history
+
+
+def _a_model(account_id: int):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import ProductVariant
+
+    return db.session.scalars(
+        select(ProductVariant).where(ProductVariant.account_id == account_id, ~ProductVariant.external_id.endswith(":0")).order_by(ProductVariant.id)
+    ).first()
+
+
+def test_stock_and_price_pushed_from_the_erp_reach_shopee_and_come_back(client, app, app_env, shopee):
+    account_id = connect_shopee(client, shopee)
+    sync(client, app, app_env, account_id)
+    variant = _a_model(account_id)
+    stock_before = truth(shopee)["stock"]
+    from erp_integrations.extensions import db
+    from erp_integrations.models import StockLevel
+
+    level = db.session.scalars(select(StockLevel).where(StockLevel.variant_id == variant.id)).one()
+    for kind, item in (("stock", {"sku": variant.external_id, "quantity": level.available + 7}), ("prices", {"sku": variant.external_id, "amount": "19.90"})):
+        response = client.post(f"/api/v1/accounts/{account_id}/push/{kind}", json={"items": [item]})
+        assert response.status_code == 202, response.get_json()
+    run_jobs(app, app_env)
+    requests_ = client.get(f"/api/v1/accounts/{account_id}/push").get_json()["requests"]
+    assert {r["kind"]: r["status"] for r in requests_} == {"stock": "sent", "price": "sent"}, requests_
+    assert truth(shopee)["stock"] == stock_before + 7
+    sync(client, app, app_env, account_id)
+    db.session.expire_all()
+    assert db.session.get(type(variant), variant.id).price == Decimal("19.90")
+    assert normalised(erp_side(account_id)) == normalised(expected(shopee))
+
+
+def test_a_price_shopee_refuses_fails_with_shopees_reason(client, app, app_env, shopee):
+    account_id = connect_shopee(client, shopee)
+    sync(client, app, app_env, account_id)
+    variant = _a_model(account_id)
+    response = client.post(f"/api/v1/accounts/{account_id}/push/prices", json={"items": [{"sku": variant.external_id, "amount": "19.999"}]})
+    assert response.status_code == 202
+    run_jobs(app, app_env)
+    (request,) = client.get(f"/api/v1/accounts/{account_id}/push").get_json()["requests"]
+    assert request["status"] == "failed"
+    assert "at most 2 decimals" in request["error"]
+
+
+def test_an_expired_access_token_is_refreshed_once_and_the_refresh_token_rotates(client, app, app_env, shopee):
+    from erp_integrations.crypto.vault import CredentialVault
+    from erp_integrations.extensions import db
+    from erp_integrations.models import IntegrationAccount
+
+    account_id = connect_shopee(client, shopee)
+    account = db.session.get(IntegrationAccount, account_id)
+    old_refresh = CredentialVault(db.session).get(account, "refresh_token")
+    control(shopee, "POST", "/tokens/expire")
+    sync(client, app, app_env, account_id, streams=["products"])
+    db.session.expire_all()
+    account = db.session.get(IntegrationAccount, account_id)
+    assert CredentialVault(db.session).get(account, "refresh_token") != old_refresh
+    assert account.status == "connected"
