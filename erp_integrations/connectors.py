@@ -94,6 +94,19 @@ class DocumentFile:
 
 
 @dataclass(frozen=True)
+class DemoShop:
+    """A connector's sandbox started for ``erp-integrations demo``: the server (``url``,
+    ``stop()``), the demo account's config (without its name), what to add to the
+    authorization URL so the sandbox consents at once, and a line for the reader on adding a
+    shop by hand (the sandbox's own credentials, never real ones)."""
+
+    server: Any
+    config: dict
+    approve: str
+    credentials: str
+
+
+@dataclass(frozen=True)
 class PushOutcome:
     ok: bool
     message: str = ""

@@ -15,18 +15,28 @@ def demo_env(tmp_path) -> dict:
     return env
 
 
+def landed_rows(stdout: str, account: str) -> dict[str, str]:
+    """The table of rows the demo printed for one account."""
+    section = stdout.split(f"rows now in the ERP tables for {account}:\n", 1)[1].split("\n\n", 1)[0]
+    return dict(re.findall(r"^  ([a-zA-Z +]+?)\s{2,}(\d+)$", section, flags=re.M))
+
+
 def test_demo_authorizes_syncs_and_reports(tmp_path):
     env = demo_env(tmp_path)
     command = [sys.executable, "-m", "erp_integrations", "demo", "--no-serve", "--orders", "300"]
     for _ in range(2):  # a second run replaces the first demo account instead of mixing worlds
         result = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
         assert result.returncode == 0, result.stderr[-2000:]
-        assert "authorized; bound to Sandbox Shop 1 (US)" in result.stdout
-        landed = dict(re.findall(r"^  ([a-zA-Z +]+?)\s{2,}(\d+)$", result.stdout, flags=re.M))
-        assert landed["orders"] == "300" and int(landed["order lines"]) >= 300 and int(landed["statements"]) > 0
-        assert int(landed["statement transactions"]) > 0 and "unsettled transactions" in landed
+        # Both connectors' sandboxes, one account each, in one ERP.
+        assert "authorized; bound to Sandbox Shop 1 (US)" in result.stdout and "authorized; bound to Sandbox Shopee SG 1" in result.stdout
+        landed = {account: landed_rows(result.stdout, account) for account in ("Demo TikTok Shop", "Demo Shopee")}
+        tiktok, shopee = landed["Demo TikTok Shop"], landed["Demo Shopee"]
+        assert tiktok["orders"] == "300" and int(tiktok["order lines"]) >= 300 and int(tiktok["statements"]) > 0
+        assert int(tiktok["statement transactions"]) > 0 and "unsettled transactions" in tiktok
+        assert shopee["orders"] == "300" and int(shopee["order lines"]) >= 300 and int(shopee["SKUs"]) >= int(shopee["products"]) > 0
         # The sandbox's app credentials, for adding a second shop by hand.
         assert "app key sandboxappkey, app secret sandbox-app-secret" in result.stdout
+        assert "partner id 1000001, partner key sandbox-shopee-partner-key" in result.stdout
     assert (tmp_path / "erp_integrations.db").exists()
     # No key configured: said out loud, once, as one plain line (not Python's warning format).
     warned = [line for line in result.stderr.splitlines() if "development key" in line]
@@ -45,3 +55,12 @@ def test_demo_stops_at_once_when_its_port_is_taken(tmp_path):
     assert f"port {port}" in result.stderr and "--port" in result.stderr
     assert "authorized" not in result.stdout and "sign in as" not in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_demo_runs_one_connector_when_asked_and_refuses_an_unknown_one(tmp_path):
+    command = [sys.executable, "-m", "erp_integrations", "demo", "--no-serve", "--orders", "100", "--connectors", "shopee"]
+    result = subprocess.run(command, env=demo_env(tmp_path), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "Demo Shopee" in result.stdout and "TikTok" not in result.stdout
+    result = subprocess.run([*command[:-1], "amazon"], env=demo_env(tmp_path), capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and "no demo for amazon" in result.stderr and "tiktok_shop" in result.stderr

@@ -30,6 +30,20 @@ def worker_command(queues, burst, name):
     run_worker(settings.redis_url, list(queues or QUEUES), burst=burst, name=name)
 
 
+@cli.command("demo")
+@click.option("--port", default=8000, show_default=True, help="Port of the API (and admin UI).")
+@click.option("--orders", default=2_000, show_default=True, help="Orders per sandbox shop.")
+@click.option("--connectors", default=None, help="Comma-separated connectors to demo (default: every one with a sandbox, e.g. tiktok_shop,shopee).")
+@click.option("--no-serve", is_flag=True, help="Stop after the sync instead of serving the API.")
+def demo_command(port, orders, connectors, no_serve):
+    """Try it with no servers: the bundled sandboxes, an authorized account each, a full sync."""
+    from ..demo import run_demo
+
+    result = run_demo(port=port, orders=orders, serve=not no_serve, connectors=connectors)
+    if result["failures"]:
+        raise SystemExit(1)
+
+
 @cli.group()
 def sandbox():
     """Local emulators of the marketplaces' APIs; connectors add theirs here."""

@@ -124,3 +124,24 @@ class ShopeeConnector(Connector):
         from .authorization import complete_authorization
 
         return complete_authorization(self, account, code, callback or {})
+
+    def demo_shop(self, orders: int, port: int, erp_url: str):
+        """The Shopee sandbox for ``erp-integrations demo``: its first shop (Singapore)."""
+        from erp_integrations.toolkit import DemoShop
+
+        from .sandbox import SandboxConfig, SandboxServer
+
+        server = SandboxServer(SandboxConfig(orders=orders), port=port).start()
+        config = server.sandbox.config
+        return DemoShop(
+            server=server,
+            config={
+                "region": "SG",
+                "partner_id": config.partner_id,
+                "partner_key": config.partner_key,
+                "api_base_url": server.url,
+                "features": {f.key: f.available for f in self.features},
+            },
+            approve="&auto_approve=1&shop=0",
+            credentials=f"sandbox partner (to add another shop by hand; a sandbox's, not a real key): partner id {config.partner_id}, partner key {config.partner_key}, base URL {server.url}",
+        )

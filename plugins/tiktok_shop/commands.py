@@ -42,19 +42,6 @@ def sign_command(app_secret, path, query, body, content_type):
     click.echo(f"sign: {sign_request(app_secret, path, pairs, raw, content_type)}")
 
 
-@click.command("demo")
-@click.option("--port", default=8000, show_default=True, help="Port of the API (and admin UI).")
-@click.option("--orders", default=2_000, show_default=True, help="Orders per sandbox shop.")
-@click.option("--no-serve", is_flag=True, help="Stop after the sync instead of serving the API.")
-def demo_command(port, orders, no_serve):
-    """Try it with no servers: the bundled sandbox, an authorized account, a full sync."""
-    from .demo import run_demo
-
-    result = run_demo(port=port, orders=orders, serve=not no_serve)
-    if result["failures"]:
-        raise SystemExit(1)
-
-
 @click.command("tiktok-shop")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=8600, show_default=True, help="Port to listen on.")

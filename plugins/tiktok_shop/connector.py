@@ -219,3 +219,30 @@ class TikTokShopConnector(Connector):
         from .oauth import complete_authorization
 
         return complete_authorization(self, account, code)
+
+    # -- demo -----------------------------------------------------------------------------------
+
+    def demo_shop(self, orders: int, port: int, erp_url: str):
+        """The TikTok sandbox for ``erp-integrations demo``; the seller ticks the US shop (the
+        sandbox's other shops are in other regions, which a US account refuses)."""
+        from erp_integrations.toolkit import DemoShop
+
+        from .sandbox import SandboxConfig, SandboxServer
+
+        server = SandboxServer(SandboxConfig(orders=orders, redirect_url=f"{erp_url}/oauth/tiktok_shop/callback"), port=port).start()
+        config = server.sandbox.config
+        return DemoShop(
+            server=server,
+            config={
+                "region": "US",
+                "app_key": config.app_key,
+                "app_secret": config.app_secret,
+                "service_id": config.service_id,
+                "api_base_url": server.url,
+                "auth_base_url": server.url,
+                "authorize_base_url": server.url,
+                "features": {f.key: f.available for f in self.features},
+            },
+            approve="&auto_approve=1&shop=0",
+            credentials=f"sandbox app (to add another shop by hand; a sandbox's, not a real secret): app key {config.app_key}, app secret {config.app_secret}, service id {config.service_id}, base URL {server.url}",
+        )

@@ -14,8 +14,7 @@ def register_connectors(register):
 
 @hookimpl
 def register_commands(cli):
-    from .commands import demo_command, sandbox_command, tiktok_shop_group
+    from .commands import sandbox_command, tiktok_shop_group
 
     cli.add_command(tiktok_shop_group)
-    cli.add_command(demo_command)
     cli.commands["sandbox"].add_command(sandbox_command)
