@@ -191,6 +191,7 @@ OMITTED = {
         "response.standardise_tier_variation[].",
     ),
     "payment.get_escrow_detail": ("response.order_income.", "response.buyer_payment_info"),
+    "payment.get_escrow_detail_batch": ("response[].escrow_detail.order_income.", "response[].escrow_detail.buyer_payment_info"),
     "shop.get_shop_info": (),
 }
 SANDBOX_EXTRA = {
@@ -229,6 +230,12 @@ SANDBOX_EXTRA = {
         ("product.get_model_list", "GET", "/api/v2/product/get_model_list", lambda s: {"item_id": s["model_item_id"]}),
         ("payment.get_escrow_detail", "GET", "/api/v2/payment/get_escrow_detail", lambda s: {"order_sn": s["order_sn"]}),
         ("shop.get_shop_info", "GET", "/api/v2/shop/get_shop_info", lambda s: {}),
+        (
+            "payment.get_escrow_list",
+            "GET",
+            "/api/v2/payment/get_escrow_list",
+            lambda s: {"release_time_from": int(time.time()) - 90 * 86_400, "release_time_to": int(time.time()), "page_size": 10},
+        ),
     ],
 )
 def test_each_official_sample_has_the_sandboxs_keys_and_types(server, granted, sample, method, path, query):
@@ -239,6 +246,8 @@ def test_each_official_sample_has_the_sandboxs_keys_and_types(server, granted, s
         "model_item_id": next(i.item_id for i in shop.items.values() if i.has_model),
     }
     answer = call(server, method, path, grant=granted, query=query(seeds)).json()
+    if sample == "payment.get_escrow_list":
+        assert answer["response"]["escrow_list"], "the window holds released escrow"
     assert answer["error"] == "", answer
     missing, extra, types_ = compare(_sample(sample), answer)
     omitted = OMITTED.get(sample, ())
@@ -247,6 +256,22 @@ def test_each_official_sample_has_the_sandboxs_keys_and_types(server, granted, s
     assert {k for k in extra if k not in SANDBOX_EXTRA} == set()
     # Placeholders ("-") in the samples type numbers as strings: only real disagreements count.
     assert {k: v for k, v in types_.items() if "string" not in v and "null" not in v and set(v) != {"int", "number"}} == {}
+
+
+def test_escrow_detail_batch_matches_its_sample_and_fails_unknown_orders_alone(server, granted):
+    shop = server.sandbox.data.shop(granted["shop_id"])
+    known = next(o.order_sn for o in shop.orders if o.pay_time)
+    answer = call(server, "POST", "/api/v2/payment/get_escrow_detail_batch", grant=granted, body={"order_sn_list": [known, "NOSUCHORDER"]}).json()
+    assert answer["error"] == ""
+    found, missing = answer["response"]
+    assert found["escrow_detail"]["order_sn"] == known and "fail_error" not in found
+    assert (missing["fail_error"], missing["escrow_detail"]["order_sn"]) == ("order_not_found", "NOSUCHORDER")
+    missing_keys, extra, types_ = compare(_sample("payment.get_escrow_detail_batch"), {**answer, "response": [found]})
+    omitted = OMITTED["payment.get_escrow_detail_batch"]
+    assert {k for k in missing_keys if not any(k.startswith(p) for p in omitted)} == set()
+    assert {k for k in extra if k not in SANDBOX_EXTRA and not k.endswith("items[].item_id")} == set()
+    too_many = call(server, "POST", "/api/v2/payment/get_escrow_detail_batch", grant=granted, body={"order_sn_list": [known] * 51}).json()
+    assert too_many["error"] == "exceed_max_limit"
 
 
 def test_pyshopee_drives_the_sandbox(server, granted, monkeypatch):

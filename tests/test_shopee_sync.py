@@ -24,7 +24,7 @@ def shopee():
 
 def erp_side(account_id: int) -> dict:
     from erp_integrations.extensions import db
-    from erp_integrations.models import OrderLine, ProductVariant, SalesOrder, StockLevel
+    from erp_integrations.models import FinanceStatement, OrderLine, ProductVariant, SalesOrder, StatementTransaction, StockLevel
 
     one = lambda q: db.session.scalar(q)  # noqa: E731
     orders = SalesOrder.account_id == account_id
@@ -41,12 +41,26 @@ def erp_side(account_id: int) -> dict:
         "models": one(select(func.count()).select_from(ProductVariant).where(ProductVariant.account_id == account_id)),
         "stock": int(one(select(func.sum(StockLevel.available)).where(StockLevel.account_id == account_id)) or 0),
         "price_sum": str(one(select(func.sum(ProductVariant.price)).where(ProductVariant.account_id == account_id))),
+        "escrow_released": {
+            "orders": one(
+                select(func.count()).select_from(StatementTransaction).where(StatementTransaction.account_id == account_id, StatementTransaction.is_settled)
+            ),
+            "amount": str(
+                one(
+                    select(func.sum(StatementTransaction.settlement_amount)).where(
+                        StatementTransaction.account_id == account_id, StatementTransaction.is_settled
+                    )
+                )
+                or 0
+            ),
+            "days": one(select(func.count()).select_from(FinanceStatement).where(FinanceStatement.account_id == account_id)),
+        },
     }
 
 
 def expected(server) -> dict:
     stats = truth(server)
-    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum")
+    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released")
     return {k: stats[k] for k in fields}
 
 
@@ -55,6 +69,7 @@ def normalised(figures: dict) -> dict:
     figures = dict(figures)
     figures["total_amount"] = {c: Decimal(a) for c, a in figures["total_amount"].items()}
     figures["price_sum"] = Decimal(figures["price_sum"])
+    figures["escrow_released"] = {**figures["escrow_released"], "amount": Decimal(figures["escrow_released"]["amount"])}
     return figures
 
 
@@ -84,7 +99,7 @@ def test_a_second_account_cannot_take_a_bound_shop(client, app, shopee):
 def test_full_sync_matches_the_ground_truth(client, app, app_env, shopee):
     account_id = connect_shopee(client, shopee)
     runs = sync(client, app, app_env, account_id)
-    assert {r["stream"] for r in runs} == {"products", "orders"}
+    assert {r["stream"] for r in runs} == {"products", "orders", "settlements"}
     assert normalised(erp_side(account_id)) == normalised(expected(shopee))
 
 

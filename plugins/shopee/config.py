@@ -20,6 +20,9 @@ REGIONS = (
     ("CL", "Chile"),
 )
 
+# Each market's currency: Shopee's amounts carry none of their own (API.md 4.4).
+CURRENCIES = {"SG": "SGD", "MY": "MYR", "TH": "THB", "VN": "VND", "PH": "PHP", "ID": "IDR", "TW": "TWD", "BR": "BRL", "MX": "MXN", "CO": "COP", "CL": "CLP"}
+
 FEATURES = (
     Feature(
         "product_catalog",
@@ -27,7 +30,12 @@ FEATURES = (
         True,
         "Syncs items and their models (variants) with prices into Products; lets the ERP push prices to Shopee.",
     ),
-    Feature("orders", "Orders and fulfillment", True, "Syncs orders with their lines, totals and status history into Orders."),
+    Feature(
+        "orders",
+        "Orders and fulfillment",
+        True,
+        "Syncs orders with their lines, totals and status history into Orders, and each released escrow into Statements (one per release day).",
+    ),
     Feature(
         "inventory",
         "Inventory",

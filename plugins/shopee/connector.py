@@ -23,10 +23,10 @@ class ShopeeConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = ("products", "orders")
+    streams = ("products", "orders", "settlements")
     # Stock comes with the items: the products stream runs for either toggle.
-    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders"}
-    stream_groups = {"products": ("product",), "orders": ("order",)}
+    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders"}
+    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",)}
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_id"

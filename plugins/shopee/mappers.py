@@ -4,8 +4,11 @@ catalog model meet on the same key."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from decimal import Decimal
+
 from erp_integrations.mapping import Mapper, dig, integer, money, text, unix
-from erp_integrations.models import OrderLine, Product, ProductVariant, SalesOrder
+from erp_integrations.models import OrderLine, Product, ProductVariant, SalesOrder, StatementTransaction
 
 
 def variant_id(item_id, model_id) -> str:
@@ -90,4 +93,34 @@ class OrderLineMapper(Mapper):
         "original_price": money("model_original_price"),
         "sale_price": money("model_discounted_price"),
         "package_external_id": lambda d: dig(d, "package_number"),
+    }
+
+
+def _amount(name: str):
+    read = money(f"order_income.{name}")
+    return lambda d: read(d) or Decimal(0)
+
+
+def _release_day(document) -> str:
+    released = datetime.fromtimestamp(int(document["release"]["escrow_release_time"]), UTC)
+    return f"escrow-release:{released:%Y-%m-%d}"
+
+
+class SettlementMapper(Mapper):
+    """A released escrow (get_escrow_detail's order_income, API.md 4.4) as the order's settled
+    transaction. Fees are negative, as on TikTok's statements; ``escrow_amount`` is Shopee's own
+    total and is kept as given, never recomputed (API.md 4.4)."""
+
+    model = StatementTransaction
+    columns = {
+        "external_id": lambda d: f"escrow:{d['order_sn']}",
+        "order_external_id": text("order_sn"),
+        "statement_external_id": _release_day,
+        "remote_updated_at": unix("release.escrow_release_time"),
+        "currency": text("currency"),
+        "revenue_amount": _amount("order_selling_price"),
+        "fee_amount": lambda d: -(_amount("commission_fee")(d) + _amount("service_fee")(d) + _amount("seller_transaction_fee")(d)),
+        "platform_commission_amount": lambda d: -_amount("commission_fee")(d),
+        "shipping_cost_amount": lambda d: _amount("buyer_paid_shipping_fee")(d) - _amount("actual_shipping_fee")(d),
+        "settlement_amount": money("order_income.escrow_amount"),
     }

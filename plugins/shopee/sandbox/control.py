@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
     @app.get("/sandbox/v1/stats")
     def stats():
         shop, error = _shop()
-        return error or jsonify(sandbox().data.stats(shop))
+        return error or jsonify(sandbox().data.stats(shop, sandbox().clock()))
 
     @app.post("/sandbox/v1/orders/advance")
     def advance():

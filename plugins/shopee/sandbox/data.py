@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import random
 import string
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+# The sandbox keeps its own copy of the markets' currencies on purpose: an emulator that
+# imported the connector's constants could not catch a mistake in them.
 CURRENCIES = {
     "SG": "SGD",
     "MY": "MYR",
@@ -47,6 +50,7 @@ PAID = frozenset({"READY_TO_SHIP", "PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE",
 PICKED_UP = frozenset({"SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"})
 CARRIERS = ("Standard Delivery", "SPX Express", "Ninja Van")
 DAY = 86_400
+RELEASE_DELAY = DAY
 # Fees taken from each order's goods before escrow (the rates are the sandbox's own).
 COMMISSION, SERVICE, TRANSACTION = Decimal("0.06"), Decimal("0.03"), Decimal("0.02")
 
@@ -113,6 +117,14 @@ class Order:
 
     def total_amount(self) -> Decimal | None:
         return self.goods() + self.shipping_fee if self.pay_time else None
+
+    def released_at(self, now: int) -> int | None:
+        """When the escrow reached the seller: a day after the order completed (the sandbox's
+        own delay), once that moment has passed."""
+        if self.status != "COMPLETED":
+            return None
+        released = self.update_time + RELEASE_DELAY
+        return released if released <= now else None
 
 
 @dataclass
@@ -196,9 +208,15 @@ class ShopData:
             shop.by_sn[order.order_sn] = order
         return shop
 
-    def stats(self, shop: Shop) -> dict:
+    def stats(self, shop: Shop, now: int) -> dict:
         """The ground truth a full sync must reproduce."""
-        totals = Counter()
+        totals, released, release_days = Counter(), Counter(), set()
+        for order in shop.orders:
+            when = order.released_at(now)
+            if when is not None:
+                released["orders"] += 1
+                released["escrow"] += escrow(order, shop.region)["escrow_amount"]
+                release_days.add(time.strftime("%Y-%m-%d", time.gmtime(when)))
         for order in shop.orders:
             if order.pay_time:
                 totals[shop.currency] += order.total_amount()
@@ -213,13 +231,12 @@ class ShopData:
             "models": len(models),
             "stock": sum(m.stock for m in models),
             "price_sum": str(sum((m.price for m in models), Decimal(0))),
+            "escrow_released": {"orders": released["orders"], "amount": str(released["escrow"]), "days": len(release_days)},
         }
 
 
 def _order_sn(rng: random.Random, created: int) -> str:
     """Shopee's order_sn: the creation date as YYMMDD, then eight letters and digits."""
-    import time
-
     day = time.strftime("%y%m%d", time.gmtime(created))
     return day + "".join(rng.choices(string.ascii_uppercase + string.digits, k=8))
 

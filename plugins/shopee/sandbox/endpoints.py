@@ -267,6 +267,40 @@ def _package(order: Order) -> dict:
     }
 
 
+def _escrow_document(shop: Shop, order: Order) -> dict:
+    income = escrow(order, shop.region)
+    return {
+        "order_sn": order.order_sn,
+        "buyer_user_name": f"buyer{order.buyer_user_id}",
+        "return_order_sn_list": [],
+        "order_income": {
+            "escrow_amount": money(income["escrow_amount"]),
+            "buyer_total_amount": money(order.total_amount() or Decimal(0)),
+            "order_selling_price": money(income["goods"]),
+            "commission_fee": money(income["commission_fee"]),
+            "service_fee": money(income["service_fee"]),
+            "seller_transaction_fee": money(income["seller_transaction_fee"]),
+            "buyer_paid_shipping_fee": money(order.shipping_fee),
+            "actual_shipping_fee": money(order.shipping_fee),
+            "final_shipping_fee": 0,
+            "items": [
+                {
+                    "item_id": line.item.item_id,
+                    "item_name": line.item.name,
+                    "item_sku": line.item.sku,
+                    "model_id": line.model.model_id,
+                    "model_sku": line.model.sku,
+                    "original_price": money(line.original_price * line.quantity),
+                    "selling_price": money(line.discounted_price * line.quantity),
+                    "discounted_price": money(line.discounted_price * line.quantity),
+                    "quantity_purchased": line.quantity,
+                }
+                for line in order.lines
+            ],
+        },
+    }
+
+
 def escrow_detail():
     sn = request.args.get("order_sn")
     if not sn:
@@ -275,38 +309,51 @@ def escrow_detail():
     order = shop.by_sn.get(sn)
     if order is None:
         raise ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
-    income = escrow(order, shop.region)
+    return jsonify(envelope(_escrow_document(shop, order)))
+
+
+def escrow_detail_batch():
+    """Up to 50 orders; an order not found fails alone, with ``fail_error`` on its element
+    (API.md 4.4). POST with a JSON body, as the older capture and congminh's manager send it;
+    GET with the list in the query, as the current schema says."""
+    sns = body().get("order_sn_list") if request.method == "POST" else (request.args.get("order_sn_list") or "").split(",")
+    if not isinstance(sns, list) or not sns or any(not isinstance(s, str) for s in sns):
+        raise param_error("order_sn_list is required")
+    if len(sns) > 50:
+        raise ApiError("exceed_max_limit", "order_sn_list can have at most 50 order_sn")
+    shop: Shop = g.shop
+    answers = []
+    for sn in sns:
+        order = shop.by_sn.get(sn)
+        if order is None:
+            answers.append({"escrow_detail": {"order_sn": sn}, "fail_error": "order_not_found", "fail_message": "the order is not found"})
+        else:
+            answers.append({"escrow_detail": _escrow_document(shop, order)})
+    return jsonify(envelope(answers))
+
+
+def escrow_list():
+    """Escrow released to the seller in [release_time_from, release_time_to], by page number,
+    with ``more`` and no total (API.md 4.4)."""
+    since, until = _int_arg("release_time_from"), _int_arg("release_time_to")
+    size = _int_arg("page_size", required=False, default=40)
+    page_no = _int_arg("page_no", required=False, default=1)
+    if not 1 <= size <= 100 or page_no < 1:
+        raise param_error("page_size should be between 1 and 100 and page_no at least 1")
+    shop: Shop = g.shop
+    now = sandbox().clock()
+    released = sorted(
+        ((o, t) for o in shop.orders if (t := o.released_at(now)) is not None and since <= t <= until),
+        key=lambda pair: (pair[1], pair[0].order_sn),
+    )
+    page = released[(page_no - 1) * size : page_no * size]
     return jsonify(
         envelope(
             {
-                "order_sn": sn,
-                "buyer_user_name": f"buyer{order.buyer_user_id}",
-                "return_order_sn_list": [],
-                "order_income": {
-                    "escrow_amount": money(income["escrow_amount"]),
-                    "buyer_total_amount": money(order.total_amount() or Decimal(0)),
-                    "order_selling_price": money(income["goods"]),
-                    "commission_fee": money(income["commission_fee"]),
-                    "service_fee": money(income["service_fee"]),
-                    "seller_transaction_fee": money(income["seller_transaction_fee"]),
-                    "buyer_paid_shipping_fee": money(order.shipping_fee),
-                    "actual_shipping_fee": money(order.shipping_fee),
-                    "final_shipping_fee": 0,
-                    "items": [
-                        {
-                            "item_id": line.item.item_id,
-                            "item_name": line.item.name,
-                            "item_sku": line.item.sku,
-                            "model_id": line.model.model_id,
-                            "model_sku": line.model.sku,
-                            "original_price": money(line.original_price * line.quantity),
-                            "selling_price": money(line.discounted_price * line.quantity),
-                            "discounted_price": money(line.discounted_price * line.quantity),
-                            "quantity_purchased": line.quantity,
-                        }
-                        for line in order.lines
-                    ],
-                },
+                "escrow_list": [
+                    {"order_sn": o.order_sn, "payout_amount": money(escrow(o, shop.region)["escrow_amount"]), "escrow_release_time": t} for o, t in page
+                ],
+                "more": page_no * size < len(released),
             }
         )
     )
@@ -492,6 +539,8 @@ def register(app: Flask) -> None:
         ("GET", "/api/v2/order/get_order_list", SHOP, order_list),
         ("GET", "/api/v2/order/get_order_detail", SHOP, order_detail),
         ("GET", "/api/v2/payment/get_escrow_detail", SHOP, escrow_detail),
+        ("POST", "/api/v2/payment/get_escrow_detail_batch", SHOP, escrow_detail_batch),
+        ("GET", "/api/v2/payment/get_escrow_list", SHOP, escrow_list),
         ("GET", "/api/v2/product/get_item_list", SHOP, item_list),
         ("GET", "/api/v2/product/get_item_base_info", SHOP, item_base_info),
         ("GET", "/api/v2/product/get_model_list", SHOP, model_list),
