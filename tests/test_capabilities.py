@@ -49,7 +49,7 @@ def test_the_connectors_say_what_they_offer(client):
     connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
     assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
     assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel"]
-    assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync"] and connectors["shopee"]["push_kinds"] == ["stock", "price"]
+    assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync", "webhooks"] and connectors["shopee"]["push_kinds"] == ["stock", "price"]
 
 
 def test_connect_and_authorize_is_refused_before_anything_is_recorded(client, app, config_only):
@@ -74,9 +74,9 @@ def test_sync_push_and_webhook_subscriptions_are_refused(client, app, config_onl
     refused(client.post(f"/api/v1/accounts/{shopee_account}/webhooks/subscribe"), "managing webhook subscriptions", "Shopee")
 
 
-def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, shopee_account):
-    response = requests.post(f"{erp}/webhooks/shopee/{shopee_account}", data=b'{"code": 3}', timeout=10)
-    assert response.status_code == 501 and "does not receive webhooks" in response.text
+def test_the_webhook_receiver_refuses_a_connector_that_receives_none(erp, config_only):
+    response = requests.post(f"{erp}/webhooks/config-only/{config_only}", data=b'{"code": 3}', timeout=10)
+    assert response.status_code == 501 and "does not receive webhooks" in response.text, response.text
 
 
 def test_the_scheduled_fan_out_skips_it_instead_of_failing(app, config_only):

@@ -1,4 +1,5 @@
-"""The sandbox kit: what every marketplace sandbox shares, beginning with its server.
+"""The sandbox kit: what every marketplace sandbox shares: its server, and outgoing webhooks
+signed and retried on a schedule.
 
 A sandbox is a Flask app that behaves as the marketplace does (its checks in their order, its
 envelopes and errors, its paging and limits) over seeded data with ground truth. Tests, the
@@ -7,8 +8,15 @@ demo and the benchmarks run it on a real loopback socket with ``SandboxServer``.
 
 from __future__ import annotations
 
+import heapq
+import itertools
+import logging
 import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
+import requests
 from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
@@ -61,3 +69,120 @@ class SandboxServer:
 
     def __exit__(self, *exc) -> None:
         self.stop()
+
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Delivery:
+    """One webhook: its id, the shop it concerns (the sandbox's shop index), where it goes,
+    the exact body, and every attempt made."""
+
+    id: str
+    shop: int
+    event_type: str
+    address: str
+    body: bytes
+    attempts: list[dict] = field(default_factory=list)
+    state: str = "pending"  # pending, delivered, failed
+
+    def as_dict(self) -> dict:
+        return {
+            "notification_id": self.id,
+            "shop": self.shop,
+            "event_type": self.event_type,
+            "address": self.address,
+            "state": self.state,
+            "attempts": self.attempts,
+            "body": self.body.decode(),
+        }
+
+
+class WebhookDispatcher:
+    """Posts deliveries from sender threads. An attempt succeeds on ``accepted(status)`` within
+    ``ack_timeout`` seconds; a failed one is tried again after each delay of
+    ``retry_schedule`` (divided by ``time_factor()``, so tests can let hours pass as seconds),
+    then given up. Subclasses build the marketplace's payloads and give ``headers(delivery)``
+    (its signature)."""
+
+    retry_schedule: tuple[float, ...] = ()
+    ack_timeout = 3.0
+    senders = 4
+
+    def __init__(self, name: str, time_factor: Callable[[], float] = lambda: 1.0):
+        self.time_factor = time_factor
+        self.deliveries: list[Delivery] = []
+        self._heap: list[tuple[float, int, Delivery]] = []
+        self._sequence = itertools.count()
+        self._condition = threading.Condition()
+        self._stopped = False
+        # Several senders, as a marketplace does not post one shop's events through one
+        # connection one at a time: with a single sender, one slow answer held up every
+        # delivery behind it. A delivery's own attempts stay in order (it is queued once).
+        self._threads = [threading.Thread(target=self._run, args=(requests.Session(),), name=f"{name}-webhooks-{k}", daemon=True) for k in range(self.senders)]
+        for thread in self._threads:
+            thread.start()
+
+    def headers(self, delivery: Delivery) -> dict[str, str]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def accepted(self, status: int) -> bool:
+        return status == 200
+
+    def enqueue(self, delivery: Delivery) -> Delivery:
+        with self._condition:
+            self.deliveries.append(delivery)
+            heapq.heappush(self._heap, (time.monotonic(), next(self._sequence), delivery))
+            self._condition.notify_all()
+        return delivery
+
+    def _run(self, session: requests.Session) -> None:
+        while True:
+            with self._condition:
+                while not self._stopped and (not self._heap or self._heap[0][0] > time.monotonic()):
+                    timeout = self._heap[0][0] - time.monotonic() if self._heap else None
+                    self._condition.wait(timeout)
+                if self._stopped:
+                    return
+                _, _, delivery = heapq.heappop(self._heap)
+            # Attempts run outside the lock: a slow receiver must not block new events.
+            self._attempt(delivery, session)
+
+    def _attempt(self, delivery: Delivery, session: requests.Session) -> None:
+        started = time.monotonic()
+        try:
+            response = session.post(
+                delivery.address, data=delivery.body, headers={"Content-Type": "application/json", **self.headers(delivery)}, timeout=self.ack_timeout
+            )
+            outcome, ok = response.status_code, self.accepted(response.status_code)
+        except requests.RequestException as exc:
+            outcome, ok = type(exc).__name__, False
+        with self._condition:
+            delivery.attempts.append({"at": int(time.time()), "outcome": outcome, "seconds": round(time.monotonic() - started, 3)})
+            retries_done = len(delivery.attempts) - 1
+            if ok:
+                delivery.state = "delivered"
+            elif retries_done >= len(self.retry_schedule):
+                delivery.state = "failed"
+                log.warning("webhook %s to %s failed after %d attempts", delivery.id, delivery.address, len(delivery.attempts))
+            else:
+                delay = self.retry_schedule[retries_done] / max(self.time_factor(), 1e-9)
+                heapq.heappush(self._heap, (time.monotonic() + delay, next(self._sequence), delivery))
+            self._condition.notify_all()
+
+    def wait_settled(self, timeout: float) -> bool:
+        """Block until no delivery is pending (delivered or given up), or the timeout passes."""
+        deadline = time.monotonic() + timeout
+        with self._condition:
+            while any(d.state == "pending" for d in self.deliveries):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._condition.wait(remaining)
+        return True
+
+    def stop(self) -> None:
+        with self._condition:
+            self._stopped = True
+            self._condition.notify_all()

@@ -161,7 +161,9 @@ class WebhookReceiver:
 
     def _verifier(self, connector_name: str, account_id: int, *, fresh: bool = False) -> _Verifier:
         cached = None if fresh else self._verifiers.get(account_id)
-        if cached is None or cached.expires <= time.monotonic():
+        # A cached entry of another connector is stale: the account was deleted and its id
+        # reused (SQLite may hand out a deleted row's id again).
+        if cached is None or cached.expires <= time.monotonic() or cached.connector.name != connector_name:
             cached = self._load_verifier(account_id)
         if cached is None or cached.connector.name != connector_name:
             raise _Refused(404, f"no {connector_name.replace('_', '-')} account {account_id}")

@@ -55,7 +55,7 @@ class ShopeeConnector(Connector):
         "IN_CANCEL": "Cancelling",
         "TO_RETURN": "Being returned",
     }
-    capabilities = frozenset({"authorize", "sync", "push"})
+    capabilities = frozenset({"authorize", "sync", "push", "webhooks"})
     push_kinds = ("stock", "price")
 
     def client(self, account, *, with_tokens: bool = True):
@@ -114,6 +114,21 @@ class ShopeeConnector(Connector):
 
         client = self.client(account)
         return push_stock(client, items) if kind == "stock" else push_price(client, items)
+
+    def webhook_verifier(self, account, secrets):
+        from .webhooks import webhook_verifier
+
+        return webhook_verifier(account, secrets)
+
+    def read_webhook(self, verifier, headers, body):
+        from .webhooks import read_webhook
+
+        return read_webhook(verifier, headers, body)
+
+    def handle_webhooks(self, account, events):
+        from .webhooks import handle_webhooks
+
+        return handle_webhooks(self, account, events)
 
     def authorization_url(self, account, state: str) -> str:
         from .authorization import authorization_url

@@ -55,6 +55,7 @@ def register(app: Flask) -> None:
             if nxt in PICKED_UP and order.pickup_done_time is None:
                 order.pickup_done_time = now
             moved.append({"order_sn": order.order_sn, "status": nxt})
+            sandbox().pushes.order_status(shop, order)
         return jsonify(moved=moved)
 
     @app.post("/sandbox/v1/tokens/expire")
@@ -72,6 +73,29 @@ def register(app: Flask) -> None:
         state.faults.error_rate = float(payload.get("error_rate", 0))
         state.faults.path_prefix = str(payload.get("path_prefix", "/api/v2/"))
         return jsonify(error_rate=state.faults.error_rate, path_prefix=state.faults.path_prefix)
+
+    @app.get("/sandbox/v1/pushes")
+    def pushes():
+        """Every push sent, with its attempts; ``settled=1`` waits until none is pending."""
+        box = sandbox()
+        if request.args.get("settled") and not box.pushes.wait_settled(float(request.args.get("timeout", 10))):
+            return jsonify(error="pushes still pending"), 504
+        return jsonify(pushes=[d.as_dict() for d in box.pushes.deliveries])
+
+    @app.post("/sandbox/v1/deauthorize")
+    def deauthorize():
+        """The seller cancels the app's authorization in Seller Centre: the shop's tokens stop
+        working and a code 2 push goes out."""
+        shop, error = _shop()
+        if error:
+            return error
+        state = sandbox().state
+        with state.lock:
+            for grant in list(state.access.values()) + list(state.refresh.values()):
+                if grant.shop_id == shop.shop_id:
+                    grant.expires_at = 0
+        sandbox().pushes.push(shop, 2, {"shop_id": shop.shop_id, "success": 1, "extra": "deauthorized by the seller"})
+        return jsonify(deauthorized=shop.shop_id)
 
     @app.get("/sandbox/v1/calls")
     def calls():

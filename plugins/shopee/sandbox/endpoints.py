@@ -530,6 +530,49 @@ def update_price():
     return jsonify(_per_model("price_list", apply))
 
 
+# -- push ---------------------------------------------------------------------------------------
+
+
+def set_push_config():
+    """``push/set_app_push_config``: the app's callback URL and the codes switched on or off
+    (API.md 3.6); partner level, so it holds for every shop of the app."""
+    data = body()
+    state = sandbox().state
+    if "callback_url" in data:
+        url = data["callback_url"]
+        if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+            raise param_error("callback_url must be an http(s) URL")
+        state.push_callback = url
+    for key, switch_on in (("set_push_config_on", True), ("set_push_config_off", False)):
+        codes = data.get(key) or []
+        if not isinstance(codes, list) or any(not isinstance(c, int) for c in codes):
+            raise param_error(f"{key} must be a list of push codes")
+        state.push_codes = state.push_codes | set(codes) if switch_on else state.push_codes - set(codes)
+    return jsonify(envelope({"result": "success"}))
+
+
+def lost_push_messages():
+    """The earliest 100 pushes lost in the last three days (API.md 4.8); partner level."""
+    lost = sandbox().pushes.lost_since(sandbox().clock())
+    page = lost[:100]
+    return jsonify(
+        envelope(
+            {
+                "push_message_list": [{"shop_id": m.shop_id, "code": m.code, "timestamp": m.timestamp, "data": m.data} for m in page],
+                "has_next_page": len(lost) > 100,
+                "last_message_id": page[-1].message_id if page else 0,
+            }
+        )
+    )
+
+
+def confirm_lost_push():
+    last = body().get("last_message_id")
+    if not isinstance(last, int) or not sandbox().pushes.confirm(last):
+        raise param_error("last_message_id is not a message of the lost-push list")
+    return jsonify(envelope({}))
+
+
 def register(app: Flask) -> None:
     for method, path, level, handler in (
         ("GET", "/api/v2/shop/auth_partner", PUBLIC, auth_partner),
@@ -546,5 +589,8 @@ def register(app: Flask) -> None:
         ("GET", "/api/v2/product/get_model_list", SHOP, model_list),
         ("POST", "/api/v2/product/update_stock", SHOP, update_stock),
         ("POST", "/api/v2/product/update_price", SHOP, update_price),
+        ("POST", "/api/v2/push/set_app_push_config", PUBLIC, set_push_config),
+        ("GET", "/api/v2/push/get_lost_push_message", PUBLIC, lost_push_messages),
+        ("POST", "/api/v2/push/confirm_consumed_lost_push_message", PUBLIC, confirm_lost_push),
     ):
         api_route(app, method, path, level)(handler)

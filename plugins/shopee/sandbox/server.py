@@ -49,6 +49,7 @@ class Sandbox:
     state: SandboxState
     data: ShopData
     levels: dict[str, str] = field(default_factory=dict)  # endpoint name -> public | shop
+    pushes: object = None  # PushDispatcher, set by create_sandbox_app
 
     def clock(self) -> int:
         return int(time.time())
@@ -130,7 +131,10 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     app = Flask("shopee_sandbox")
     app.json.sort_keys = False
     data = ShopData(config.seed, config.shops, config.orders, config.items, config.as_of or int(time.time()), config.regions)
-    app.extensions["shopee_sandbox"] = Sandbox(config, SandboxState(config), data)
+    box = app.extensions["shopee_sandbox"] = Sandbox(config, SandboxState(config), data)
+    from .push import PushDispatcher
+
+    box.pushes = PushDispatcher(box)
 
     @app.before_request
     def _checks():
@@ -171,3 +175,6 @@ class SandboxServer(KitServer):
     @property
     def sandbox(self) -> Sandbox:
         return self.app.extensions["shopee_sandbox"]
+
+    def on_stop(self) -> None:
+        self.sandbox.pushes.stop()

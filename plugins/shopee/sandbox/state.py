@@ -28,6 +28,8 @@ class SandboxConfig:
     # Shopee publishes no per-second limit for the v2 API (API.md 3.7 lists only the
     # error_rate_limit answer): the sandbox's own, per partner, shop and path.
     rate_limit: int = 100
+    push_key: str | None = None  # None: pushes are signed with the partner key
+    push_time_factor: float = 1.0  # 60: the retry schedule's minutes pass as seconds
 
 
 @dataclass
@@ -50,6 +52,8 @@ class SandboxState:
     refresh: dict[str, Grant] = field(default_factory=dict)
     calls: Counter = field(default_factory=Counter)
     faults: Faults = field(default_factory=Faults)
+    push_callback: str = ""  # set_app_push_config
+    push_codes: set[int] = field(default_factory=set)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _windows: dict[tuple, deque] = field(default_factory=dict)
 

@@ -8,16 +8,13 @@ compress that schedule with ``webhook_time_factor`` (3600: an hour passes in a s
 
 from __future__ import annotations
 
-import heapq
-import itertools
 import json
 import logging
 import secrets
-import threading
 import time
-from dataclasses import dataclass, field
 
-import requests
+from erp_integrations.toolkit.sandbox import Delivery
+from erp_integrations.toolkit.sandbox import WebhookDispatcher as KitDispatcher
 
 from ..signing import sign_webhook
 from .data import OrderCore, Product, Shop
@@ -27,7 +24,6 @@ log = logging.getLogger(__name__)
 
 RETRY_SCHEDULE = (120, 1_800, 10_800, 43_200)
 ACK_TIMEOUT = 3.0
-SENDERS = 4
 TYPE_CODES = {
     "ORDER_STATUS_CHANGE": 1,
     "RECIPIENT_ADDRESS_UPDATE": 3,
@@ -44,46 +40,17 @@ TYPE_CODES = {
 WEBHOOK_ORDER_STATUS = {"CANCELLED": "CANCEL", "PARTIALLY_SHIPPING": "AWAITING_COLLECTION"}
 
 
-@dataclass
-class Delivery:
-    id: str
-    shop: int
-    event_type: str
-    address: str
-    body: bytes
-    attempts: list[dict] = field(default_factory=list)
-    state: str = "pending"  # pending, delivered, failed
+class WebhookDispatcher(KitDispatcher):
+    retry_schedule = RETRY_SCHEDULE
+    ack_timeout = ACK_TIMEOUT
 
-    def as_dict(self) -> dict:
-        return {
-            "notification_id": self.id,
-            "shop": self.shop,
-            "event_type": self.event_type,
-            "address": self.address,
-            "state": self.state,
-            "attempts": self.attempts,
-            "body": self.body.decode(),
-        }
-
-
-class WebhookDispatcher:
     def __init__(self, box):
         self.box = box
-        self.deliveries: list[Delivery] = []
-        self._heap: list[tuple[float, int, Delivery]] = []
-        self._sequence = itertools.count()
-        self._condition = threading.Condition()
-        self._stopped = False
-        # Several senders, as TikTok does not post one shop's events through one connection one
-        # at a time: with a single sender, one slow answer held up every delivery behind it.
-        # A delivery's own attempts stay in order (it is in the queue once at a time).
-        self._threads = [
-            threading.Thread(target=self._run, args=(requests.Session(),), name=f"tiktok-sandbox-webhooks-{k}", daemon=True) for k in range(SENDERS)
-        ]
-        for thread in self._threads:
-            thread.start()
+        super().__init__("tiktok-sandbox", lambda: box.config.webhook_time_factor)
 
-    # -- sending --------------------------------------------------------------------------
+    def headers(self, delivery: Delivery) -> dict[str, str]:
+        config = self.box.config
+        return {"Authorization": sign_webhook(config.app_key, config.app_secret, delivery.body)}
 
     def send(self, shop: Shop, event_type: str, data: dict, address: str | None = None) -> Delivery | None:
         """Queue a delivery to the shop's subscribed address (or ``address``); None when the
@@ -100,64 +67,7 @@ class WebhookDispatcher:
             "timestamp": int(time.time()),
             "data": data,
         }
-        delivery = Delivery(payload["tts_notification_id"], shop.index, event_type, address, json.dumps(payload, separators=(",", ":")).encode())
-        with self._condition:
-            self.deliveries.append(delivery)
-            heapq.heappush(self._heap, (time.monotonic(), next(self._sequence), delivery))
-            self._condition.notify_all()
-        return delivery
-
-    def _run(self, session: requests.Session) -> None:
-        while True:
-            with self._condition:
-                while not self._stopped and (not self._heap or self._heap[0][0] > time.monotonic()):
-                    timeout = self._heap[0][0] - time.monotonic() if self._heap else None
-                    self._condition.wait(timeout)
-                if self._stopped:
-                    return
-                _, _, delivery = heapq.heappop(self._heap)
-            # Attempts run outside the lock: a slow receiver must not block new events.
-            self._attempt(delivery, session)
-
-    def _attempt(self, delivery: Delivery, session: requests.Session) -> None:
-        config = self.box.config
-        signature = sign_webhook(config.app_key, config.app_secret, delivery.body)
-        started = time.monotonic()
-        try:
-            response = session.post(
-                delivery.address, data=delivery.body, headers={"Content-Type": "application/json", "Authorization": signature}, timeout=ACK_TIMEOUT
-            )
-            outcome, ok = response.status_code, response.status_code == 200
-        except requests.RequestException as exc:
-            outcome, ok = type(exc).__name__, False
-        with self._condition:
-            delivery.attempts.append({"at": int(time.time()), "outcome": outcome, "seconds": round(time.monotonic() - started, 3)})
-            retries_done = len(delivery.attempts) - 1
-            if ok:
-                delivery.state = "delivered"
-            elif retries_done >= len(RETRY_SCHEDULE):
-                delivery.state = "failed"
-                log.warning("webhook %s to %s failed after %d attempts", delivery.id, delivery.address, len(delivery.attempts))
-            else:
-                delay = RETRY_SCHEDULE[retries_done] / max(config.webhook_time_factor, 1e-9)
-                heapq.heappush(self._heap, (time.monotonic() + delay, next(self._sequence), delivery))
-            self._condition.notify_all()
-
-    def wait_settled(self, timeout: float) -> bool:
-        """Block until no delivery is pending (delivered or given up), or the timeout passes."""
-        deadline = time.monotonic() + timeout
-        with self._condition:
-            while any(d.state == "pending" for d in self.deliveries):
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    return False
-                self._condition.wait(remaining)
-        return True
-
-    def stop(self) -> None:
-        with self._condition:
-            self._stopped = True
-            self._condition.notify_all()
+        return self.enqueue(Delivery(payload["tts_notification_id"], shop.index, event_type, address, json.dumps(payload, separators=(",", ":")).encode()))
 
     # -- events -----------------------------------------------------------------------------
 
