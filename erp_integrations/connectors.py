@@ -276,6 +276,9 @@ class Connector:
     listing_values: ClassVar[dict[str, dict[str, tuple[str, ...]]]] = {}
     # The marketplace's codes (statuses, types) in a merchant's words, for the admin pages.
     labels: ClassVar[dict[str, str]] = {}
+    # The statuses of a return (``erp_after_sales``, kind return) whose refund was given: the
+    # reports and income verification count those as refunds.
+    refunded_return_statuses: ClassVar[frozenset[str]] = frozenset()
 
     # What this connector can do (keys of ``CAPABILITIES``); checked against its methods when
     # it is registered.

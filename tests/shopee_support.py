@@ -22,7 +22,7 @@ def shopee_config(server, **overrides) -> dict:
         "partner_id": PARTNER_ID,
         "partner_key": PARTNER_KEY,
         "api_base_url": server.url,
-        "features": {"product_catalog": True, "orders": True, "inventory": True},
+        "features": {"product_catalog": True, "orders": True, "inventory": True, "returns": True},
         **overrides,
     }
 

@@ -24,7 +24,7 @@ def shopee():
 
 def erp_side(account_id: int) -> dict:
     from erp_integrations.extensions import db
-    from erp_integrations.models import FinanceStatement, OrderLine, ProductVariant, SalesOrder, StatementTransaction, StockLevel
+    from erp_integrations.models import AfterSale, FinanceStatement, OrderLine, ProductVariant, SalesOrder, StatementTransaction, StockLevel
 
     one = lambda q: db.session.scalar(q)  # noqa: E731
     orders = SalesOrder.account_id == account_id
@@ -55,12 +55,21 @@ def erp_side(account_id: int) -> dict:
             ),
             "days": one(select(func.count()).select_from(FinanceStatement).where(FinanceStatement.account_id == account_id)),
         },
+        "returns": {
+            "count": one(select(func.count()).select_from(AfterSale).where(AfterSale.account_id == account_id, AfterSale.kind == "return")),
+            "by_status": dict(
+                db.session.execute(select(AfterSale.status, func.count()).where(AfterSale.account_id == account_id).group_by(AfterSale.status)).all()
+            ),
+            "refunded": str(
+                one(select(func.sum(AfterSale.refund_total)).where(AfterSale.account_id == account_id, AfterSale.status.in_(("ACCEPTED", "REFUND_PAID")))) or 0
+            ),
+        },
     }
 
 
 def expected(server) -> dict:
     stats = truth(server)
-    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released")
+    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released", "returns")
     return {k: stats[k] for k in fields}
 
 
@@ -70,6 +79,7 @@ def normalised(figures: dict) -> dict:
     figures["total_amount"] = {c: Decimal(a) for c, a in figures["total_amount"].items()}
     figures["price_sum"] = Decimal(figures["price_sum"])
     figures["escrow_released"] = {**figures["escrow_released"], "amount": Decimal(figures["escrow_released"]["amount"])}
+    figures["returns"] = {**figures["returns"], "refunded": Decimal(figures["returns"]["refunded"])}
     return figures
 
 
@@ -99,8 +109,30 @@ def test_a_second_account_cannot_take_a_bound_shop(client, app, shopee):
 def test_full_sync_matches_the_ground_truth(client, app, app_env, shopee):
     account_id = connect_shopee(client, shopee)
     runs = sync(client, app, app_env, account_id)
-    assert {r["stream"] for r in runs} == {"products", "orders", "settlements"}
+    assert {r["stream"] for r in runs} == {"products", "orders", "settlements", "returns"}
     assert normalised(erp_side(account_id)) == normalised(expected(shopee))
+
+
+def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, app_env, shopee):
+    """The host's figures, with no line of Shopee code, over the shop's whole history: orders,
+    GMV, refunds (Shopee's refunded statuses) and the escrow released, in SGD."""
+    from datetime import UTC, datetime, timedelta
+
+    account_id = connect_shopee(client, shopee)
+    sync(client, app, app_env, account_id)
+    today = datetime.now(UTC).date()
+    params = {"account": account_id, "period": "custom", "from": (today - timedelta(days=400)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
+    report = client.get("/api/v1/reports/summary", query_string=params).get_json()
+    assert report["period"]["time_zone"] == "Asia/Singapore"
+    (row,) = report["currencies"]
+    figures, stats = row["figures"], truth(shopee)
+    assert row["currency"] == "SGD"
+    assert figures["orders_placed"] == stats["orders"]
+    assert figures["orders_cancelled"] == stats["orders_by_status"].get("CANCELLED", 0)
+    assert Decimal(figures["gmv"]) == Decimal(stats["gmv"])
+    assert Decimal(figures["refunds"]) == Decimal(stats["returns"]["refunded"])
+    assert Decimal(figures["net_settlement"]) == Decimal(stats["escrow_released"]["amount"])
+    assert figures["statements"] == stats["escrow_released"]["days"]
 
 
 def test_incremental_sync_converges_after_changes_on_shopee(client, app, app_env, shopee):

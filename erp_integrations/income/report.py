@@ -10,7 +10,8 @@ and statuses it reads; in short:
 - **GMV**: the sum of ``sub_total`` (product value after discounts, before shipping and tax)
   of the orders counted. **AOV**: GMV / orders counted. **Units**: ``erp_order_lines.quantity``.
 - **Refunds**: ``erp_after_sales.refund_total`` of the returns (``kind = 'return'``) whose
-  status is ``RETURN_OR_REFUND_REQUEST_COMPLETE`` on those orders. **Return rate**: refunds /
+  status says the refund was given (``Connector.refunded_return_statuses``; TikTok's
+  ``RETURN_OR_REFUND_REQUEST_COMPLETE``) on those orders. **Return rate**: refunds /
   GMV (by value; the count of returned orders is given too).
 - **Net revenue**: GMV - refunds.
 - **Payouts**: ``erp_payouts.amount`` paid (``PAID``) in the window: money that reached the bank.

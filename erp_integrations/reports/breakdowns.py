@@ -18,7 +18,7 @@ from ..models import AffiliateOrder, AffiliateOrderLine, AfterSale, Creator, Liv
 from ..models.base import Money
 from ..models.erp import OrderLine
 from . import rollups
-from .figures import COUNTED, REFUNDED_RETURN, ZERO
+from .figures import COUNTED, ZERO, refunded_return
 from .periods import Period, day_tables
 
 TOP = 10
@@ -78,7 +78,7 @@ def base_daily_orders(account_ids: list[int], period: Period):
             select(days.c.day, SalesOrder.currency, func.sum(AfterSale.refund_total))
             .join(SalesOrder, placed)
             .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
-            .where(COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
+            .where(COUNTED, refunded_return())
             .group_by(days.c.day, SalesOrder.currency)
         ):
             found.setdefault((day, currency), [day, currency, 0, None, None])[4] = refunds

@@ -19,7 +19,17 @@ from .definitions import BY_NAME, FIGURES
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 NOT_COUNTED = ("UNPAID", "CANCELLED")
-REFUNDED_RETURN = "RETURN_OR_REFUND_REQUEST_COMPLETE"
+
+
+def refunded_return():
+    """A return whose refund was given, in any connector's words
+    (``Connector.refunded_return_statuses``): the condition every refund figure reads."""
+    from ..hooks import get_connectors
+
+    statuses = sorted({status for connector in get_connectors().values() for status in connector.refunded_return_statuses})
+    return and_(AfterSale.kind == "return", AfterSale.status.in_(statuses))
+
+
 # Creator-side affiliate statuses (affiliate_creator orders search): ORDERED waits for its
 # settlement, SETTLED has been paid, REFUNDED never will be.
 CREATOR_AWAITING = ("ORDERED", "UNSPECIFIED")
@@ -74,7 +84,7 @@ def refunds_by_currency(orders_chosen):
     refunded = (
         select(SalesOrder.currency, AfterSale.refund_total, SalesOrder.id)
         .join(AfterSale, and_(AfterSale.account_id == SalesOrder.account_id, AfterSale.order_external_id == SalesOrder.external_id))
-        .where(orders_chosen, COUNTED, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN)
+        .where(orders_chosen, COUNTED, refunded_return())
     ).subquery()
     return db.session.execute(select(refunded.c.currency, func.sum(refunded.c.refund_total), func.count(distinct(refunded.c.id))).group_by(refunded.c.currency))
 

@@ -33,7 +33,7 @@ from ..models import AfterSale, IntegrationAccount, SalesOrder
 from ..models.base import Money
 from ..models.erp import OrderLine
 from ..models.rollups import ReportDay, ReportItem, ReportItemMonth, RollupMark, RollupState
-from .figures import NOT_COUNTED, REFUNDED_RETURN, ZERO
+from .figures import NOT_COUNTED, ZERO, refunded_return
 from .periods import Period, account_zone_name, day_tables, midnight, zone_named
 
 HOUR = timedelta(hours=1)
@@ -190,9 +190,7 @@ def _currency(column):
 def _day_rows(account_id: int, days, span: tuple[datetime, datetime]):
     """One row per day, currency and status of the orders placed in the days listed."""
     o = SalesOrder
-    returned = and_(
-        AfterSale.account_id == o.account_id, AfterSale.order_external_id == o.external_id, AfterSale.kind == "return", AfterSale.status == REFUNDED_RETURN
-    )
+    returned = and_(AfterSale.account_id == o.account_id, AfterSale.order_external_id == o.external_id, refunded_return())
     per_order = (
         select(
             days.c.day.label("day"),

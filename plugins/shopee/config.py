@@ -42,7 +42,7 @@ FEATURES = (
         True,
         "Syncs each model's seller stock per location (a location is a warehouse in the ERP); lets the ERP push stock to Shopee.",
     ),
-    Feature("returns", "Returns", False, "Not available yet for Shopee: nothing is synced.", available=False),
+    Feature("returns", "Returns", False, "Syncs buyers' return and refund requests into Returns; accepted and paid ones count as refunds in the reports."),
 )
 
 DEFAULT_API_BASE_URL = "https://partner.shopeemobile.com"

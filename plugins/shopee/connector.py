@@ -23,10 +23,10 @@ class ShopeeConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = ("products", "orders", "settlements")
+    streams = ("products", "orders", "settlements", "returns")
     # Stock comes with the items: the products stream runs for either toggle.
-    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders"}
-    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",)}
+    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders", "returns": "returns"}
+    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",), "returns": ("returns",)}
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_id"
@@ -56,6 +56,9 @@ class ShopeeConnector(Connector):
         "TO_RETURN": "Being returned",
     }
     capabilities = frozenset({"authorize", "sync", "push", "webhooks"})
+    # The statuses of a return whose refund the seller has given: accepted, or paid out
+    # (API.md 4.5). The reports count these as refunds.
+    refunded_return_statuses = frozenset({"ACCEPTED", "REFUND_PAID"})
     push_kinds = ("stock", "price")
 
     def client(self, account, *, with_tokens: bool = True):

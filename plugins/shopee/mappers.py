@@ -7,8 +7,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from erp_integrations.mapping import Mapper, dig, integer, money, text, unix
-from erp_integrations.models import OrderLine, Product, ProductVariant, SalesOrder, StatementTransaction
+from erp_integrations.mapping import Mapper, const, dig, integer, money, text, unix
+from erp_integrations.models import AfterSale, OrderLine, Product, ProductVariant, SalesOrder, StatementTransaction
 
 
 def variant_id(item_id, model_id) -> str:
@@ -123,4 +123,24 @@ class SettlementMapper(Mapper):
         "platform_commission_amount": lambda d: -_amount("commission_fee")(d),
         "shipping_cost_amount": lambda d: _amount("buyer_paid_shipping_fee")(d) - _amount("actual_shipping_fee")(d),
         "settlement_amount": money("order_income.escrow_amount"),
+    }
+
+
+class ReturnMapper(Mapper):
+    """A return or refund request (get_return_list, API.md 4.5): ``return_solution`` 0 is a
+    return and refund, 1 a refund only."""
+
+    model = AfterSale
+    columns = {
+        "external_id": text("return_sn"),
+        "kind": const("return"),
+        "order_external_id": text("order_sn"),
+        "type": lambda d: "REFUND" if d.get("return_solution") == 1 else "RETURN_AND_REFUND",
+        "status": text("status"),
+        "role": const("BUYER"),
+        "reason": lambda d: text("text_reason")(d) or text("reason")(d),
+        "currency": text("currency"),
+        "refund_total": money("refund_amount"),
+        "remote_created_at": unix("create_time"),
+        "remote_updated_at": unix("update_time"),
     }

@@ -5,6 +5,7 @@
   items with models. Writes products, variants (models) and stock per location.
 - settlements: get_escrow_list by release time, each escrow detailed by
   get_escrow_detail_batch: the order's settled transaction, grouped by release day.
+- returns: get_return_list over windows of at most 15 days, by page number.
 - orders: get_order_list over windows of at most 15 days (the API's limit, API.md 4.3), by
   creation time on the first backfill and by update time afterwards, cursor-paged, each page
   detailed by get_order_detail (50 per call, so a page of 50 is one detail call).
@@ -19,12 +20,12 @@ from sqlalchemy import func
 
 from erp_integrations.extensions import db
 from erp_integrations.mapping import MappingError
-from erp_integrations.models import FinanceStatement, OrderStatusChange, ProductVariant, SalesOrder, StatementTransaction, StockLevel, Warehouse
+from erp_integrations.models import AfterSale, FinanceStatement, OrderStatusChange, ProductVariant, SalesOrder, StatementTransaction, StockLevel, Warehouse
 from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
 from erp_integrations.sync.status_history import history_rows
 
 from .config import CURRENCIES
-from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, SettlementMapper, variant_id
+from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, ReturnMapper, SettlementMapper, variant_id
 
 LOOKBACK = 15 * 60
 DAY = 86_400
@@ -32,6 +33,7 @@ WINDOW = 15 * DAY
 ORDER_PAGE = 50  # one get_order_detail call per page
 ITEM_PAGE = 100
 ESCROW_PAGE = 50  # one get_escrow_detail_batch call per page
+RETURN_PAGE = 50
 DETAIL_FIELDS = "buyer_user_id,item_list,pay_time,package_list,total_amount,cancel_by,cancel_reason,pickup_done_time,estimated_shipping_fee,shipping_carrier"
 # (status, the order column holding Shopee's time of it): the times get_order_detail reports.
 STATUS_TIMES = (("READY_TO_SHIP", "paid_at"), ("SHIPPED", "collected_at"))
@@ -196,6 +198,21 @@ def sync_settlements(context, client) -> None:
     sliced(context, client, fetch_page, backfill_mode="release_time", update_mode="release_time")
 
 
+def sync_returns(context, client) -> None:
+    """Returns by update time (by creation on the first backfill), pages counted from 0."""
+
+    def fetch_page(mode, since, until, page_no):
+        page_no = page_no or 0
+        query = {"page_no": page_no, "page_size": RETURN_PAGE, f"{mode}_from": since, f"{mode}_to": until}
+        page = client.call("GET", "/api/v2/returns/get_return_list", query=query)
+        rows = [ReturnMapper.row(r, account_id=context.account_id) for r in page.get("return") or []]
+        written = bulk_upsert(AfterSale, rows, key=("account_id", "kind", "external_id"), account=context.account).written
+        context.count("returns", written)
+        return page_no + 1 if page.get("more") else None
+
+    sliced(context, client, fetch_page, backfill_mode="create_time", update_mode="update_time")
+
+
 def store_orders(context, documents: list[dict]) -> None:
     account, account_id = context.account, context.account_id
     if not documents:
@@ -285,4 +302,4 @@ def store_settlements(context, released: dict[str, dict], details: list[dict]) -
     context.count("statements", len(statements))
 
 
-STREAMS = {"products": sync_products, "orders": sync_orders, "settlements": sync_settlements}
+STREAMS = {"products": sync_products, "orders": sync_orders, "settlements": sync_settlements, "returns": sync_returns}

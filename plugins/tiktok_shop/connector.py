@@ -63,6 +63,7 @@ class TikTokShopConnector(Connector):
         "cancellation_decision": ("cancellations", "orders"),
         "order_cancel": ("orders", "cancellations"),
     }
+    refunded_return_statuses = frozenset({"RETURN_OR_REFUND_REQUEST_COMPLETE"})
     after_sale_open_statuses = {"return": frozenset({"RETURN_OR_REFUND_REQUEST_PENDING"}), "cancellation": frozenset({"CANCELLATION_REQUEST_PENDING"})}
 
     # -- clients ----------------------------------------------------------------------------

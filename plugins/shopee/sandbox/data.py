@@ -128,6 +128,38 @@ class Order:
 
 
 @dataclass
+class Return:
+    """A buyer's return or refund request (API.md 4.5)."""
+
+    return_sn: str
+    order: Order
+    line: Line  # the line returned
+    status: str
+    reason: str
+    solution: int  # 0: return and refund, 1: refund only
+    refund_amount: Decimal
+    create_time: int
+    update_time: int
+
+
+# (status, weight) of a return, and the reasons buyers give (API.md 4.5's enums).
+RETURN_STATUSES = (
+    ("REQUESTED", 2),
+    ("PROCESSING", 2),
+    ("ACCEPTED", 4),
+    ("REFUND_PAID", 6),
+    ("CLOSED", 2),
+    ("CANCELLED", 2),
+    ("JUDGING", 1),
+    ("SELLER_DISPUTE", 1),
+)
+RETURN_REASONS = ("NONRECEIPT", "WRONG_ITEM", "ITEM_DAMAGED", "DIFF_DESC", "CHANGE_MIND", "ITEM_MISSING")
+# A return counts as refunded once accepted or paid (API.md 4.5 suggests CLOSED with an amount
+# too; the sandbox closes returns without a refund, so CLOSED is not refunded here).
+REFUNDED_RETURN = frozenset({"ACCEPTED", "REFUND_PAID"})
+
+
+@dataclass
 class Shop:
     index: int
     shop_id: int
@@ -137,6 +169,7 @@ class Shop:
     items: dict[int, Item] = field(default_factory=dict)
     orders: list[Order] = field(default_factory=list)  # by create_time
     by_sn: dict[str, Order] = field(default_factory=dict)
+    returns: list[Return] = field(default_factory=list)
 
     @property
     def currency(self) -> str:
@@ -206,6 +239,8 @@ class ShopData:
                 order.tracking_number = f"SPXSG{rng.randint(10**11, 10**12 - 1)}"
             shop.orders.append(order)
             shop.by_sn[order.order_sn] = order
+            if status == "TO_RETURN" or (status == "COMPLETED" and rng.random() < 0.06):
+                shop.returns.append(_return(rng, order, region, self.as_of))
         return shop
 
     def stats(self, shop: Shop, now: int) -> dict:
@@ -226,13 +261,39 @@ class ShopData:
             "orders": len(shop.orders),
             "order_lines": sum(len(o.lines) for o in shop.orders),
             "orders_by_status": dict(Counter(o.status for o in shop.orders)),
+            # Goods after discounts of the orders a report counts (neither unpaid nor cancelled).
+            "gmv": str(sum((o.goods() for o in shop.orders if o.status not in ("UNPAID", "CANCELLED")), Decimal(0))),
             "total_amount": {currency: str(amount) for currency, amount in totals.items()},
             "items": len(shop.items),
             "models": len(models),
             "stock": sum(m.stock for m in models),
             "price_sum": str(sum((m.price for m in models), Decimal(0))),
             "escrow_released": {"orders": released["orders"], "amount": str(released["escrow"]), "days": len(release_days)},
+            "returns": {
+                "count": len(shop.returns),
+                "by_status": dict(Counter(r.status for r in shop.returns)),
+                "refunded": str(sum((r.refund_amount for r in shop.returns if r.status in REFUNDED_RETURN), Decimal(0))),
+            },
         }
+
+
+def _return(rng: random.Random, order: Order, region: str, as_of: int) -> Return:
+    status = rng.choices([s for s, _ in RETURN_STATUSES], [w for _, w in RETURN_STATUSES])[0]
+    created = min(as_of - 120, (order.pickup_done_time or order.update_time) + rng.randint(DAY, 5 * DAY))
+    line = rng.choice(order.lines)
+    solution = rng.choice((0, 1))
+    refund = quantize(line.discounted_price * line.quantity, region) if status != "CANCELLED" else Decimal(0)
+    return Return(
+        f"{order.order_sn}R{rng.randint(100, 999)}",
+        order,
+        line,
+        status,
+        rng.choice(RETURN_REASONS),
+        solution,
+        refund,
+        created,
+        min(as_of - 60, created + rng.randint(600, 3 * DAY)),
+    )
 
 
 def _order_sn(rng: random.Random, created: int) -> str:

@@ -530,6 +530,76 @@ def update_price():
     return jsonify(_per_model("price_list", apply))
 
 
+# -- returns ----------------------------------------------------------------------------------
+
+
+def return_list():
+    """``returns/get_return_list``: page_no and page_size required, optional create and update
+    time windows of at most 15 days each, the list under the key ``return`` (API.md 4.5). The
+    page_no sample is 1 while its description says the default is 0: pages count from 0 here,
+    as the description says."""
+    page_no, size = _int_arg("page_no"), _page_size()
+    if page_no < 0:
+        raise param_error("page_no should be at least 0")
+    shop: Shop = g.shop
+    chosen = shop.returns
+    for field in ("create_time", "update_time"):
+        since, until = _int_arg(f"{field}_from", required=False), _int_arg(f"{field}_to", required=False)
+        if since is None and until is None:
+            continue
+        if since is None or until is None or not since < until or until - since > MAX_WINDOW:
+            raise param_error(f"{field}_from and {field}_to should both be set, in order, at most 15 days apart")
+        chosen = [r for r in chosen if since <= getattr(r, field) <= until]
+    status = request.args.get("status")
+    if status:
+        chosen = [r for r in chosen if r.status == status]
+    chosen = sorted(chosen, key=lambda r: (r.update_time, r.return_sn))
+    page = chosen[page_no * size : (page_no + 1) * size]
+    return jsonify(envelope({"more": (page_no + 1) * size < len(chosen), "return": [_return_document(shop, r) for r in page]}))
+
+
+def _return_document(shop: Shop, found) -> dict:
+    line = found.line
+    return {
+        "return_sn": found.return_sn,
+        "order_sn": found.order.order_sn,
+        "status": found.status,
+        "reason": found.reason,
+        "text_reason": "",
+        "refund_amount": money(found.refund_amount),
+        "amount_before_discount": money(found.refund_amount),
+        "currency": shop.currency,
+        "create_time": found.create_time,
+        "update_time": found.update_time,
+        "due_date": found.create_time + 3 * 86_400,
+        "tracking_number": "",
+        "needs_logistics": found.solution == 0,
+        "dispute_reason": [],
+        "dispute_text_reason": [],
+        "image": [],
+        "user": {"username": f"buyer{found.order.buyer_user_id}", "email": "", "portrait": ""},
+        "item": [
+            {
+                "item_id": line.item.item_id,
+                "model_id": line.model.model_id,
+                "name": line.item.name,
+                "images": [],
+                "amount": line.quantity,
+                "item_price": money(line.discounted_price),
+                "is_add_on_deal": False,
+                "is_main_item": False,
+                "add_on_deal_id": 0,
+                "item_sku": line.item.sku,
+                "variation_sku": line.model.sku,
+            }
+        ],
+        "negotiation_status": "TERMINATED",
+        "seller_proof_status": "NOT_NEEDED",
+        "seller_compensation_status": "COMPENSATION_NOT_REQUIRED",
+        "return_solution": found.solution,
+    }
+
+
 # -- push ---------------------------------------------------------------------------------------
 
 
@@ -589,6 +659,7 @@ def register(app: Flask) -> None:
         ("GET", "/api/v2/product/get_model_list", SHOP, model_list),
         ("POST", "/api/v2/product/update_stock", SHOP, update_stock),
         ("POST", "/api/v2/product/update_price", SHOP, update_price),
+        ("GET", "/api/v2/returns/get_return_list", SHOP, return_list),
         ("POST", "/api/v2/push/set_app_push_config", PUBLIC, set_push_config),
         ("GET", "/api/v2/push/get_lost_push_message", PUBLIC, lost_push_messages),
         ("POST", "/api/v2/push/confirm_consumed_lost_push_message", PUBLIC, confirm_lost_push),
