@@ -88,12 +88,13 @@ def account_zone_name(account) -> str:
 
 def midnight(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant from which the local date is ``day``. Where the clocks change at midnight
-    (Santiago, Cairo, ...) the wall time 00:00 is skipped or occurs twice; of its two readings
-    (PEP 495 folds) the later one whose local date is ``day`` is the day's start, so every
-    instant of [midnight(d), midnight(d + 1)) reads as ``d`` on a local clock."""
+    (Santiago, Cairo, Havana, ...) the wall time 00:00 is skipped or occurs twice; of its two
+    readings (PEP 495 folds) the earlier one whose local date is ``day`` is the day's start (in
+    Havana on 4 November 2012 the hour after midnight came twice, and both already read as the
+    4th), so every instant of [midnight(d), midnight(d + 1)) reads as ``d`` on a local clock."""
     readings = [datetime(day.year, day.month, day.day, fold=fold, tzinfo=zone).astimezone(UTC) for fold in (0, 1)]
     valid = [t for t in readings if t.astimezone(zone).date() == day]
-    return max(valid or readings)
+    return min(valid) if valid else max(readings)
 
 
 @lru_cache(maxsize=64)

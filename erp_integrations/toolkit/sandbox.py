@@ -21,6 +21,24 @@ from flask import Flask
 from werkzeug.serving import WSGIRequestHandler, make_server
 
 
+@dataclass
+class Faults:
+    """Where injected failures apply: the paths they target (empty: every path), after letting
+    ``after`` matching requests through first (to break a sync mid-way). A sandbox adds the
+    failures it can inject (rates per request)."""
+
+    paths: tuple[str, ...] = ()
+    after: int = 0
+
+    def applies(self, path: str) -> bool:
+        if self.paths and not any(path.startswith(p) for p in self.paths):
+            return False
+        if self.after > 0:
+            self.after -= 1
+            return False
+        return True
+
+
 class QuietHandler(WSGIRequestHandler):
     """No access log line per request: a backfill makes thousands."""
 

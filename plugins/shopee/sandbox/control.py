@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from flask import Flask, jsonify, request
 
-from .data import PICKED_UP
+from .data import PICKED_UP, RELEASE_DELAY
 from .server import sandbox
+from .state import Faults
 
 # The next status of an order on Shopee's normal path (API.md 4.3).
 NEXT_STATUS = {
@@ -54,6 +55,8 @@ def register(app: Flask) -> None:
                 order.pay_time = now
             if nxt in PICKED_UP and order.pickup_done_time is None:
                 order.pickup_done_time = now
+            if nxt == "COMPLETED":
+                order.release_time = now + RELEASE_DELAY
             moved.append({"order_sn": order.order_sn, "status": nxt})
             sandbox().pushes.order_status(shop, order)
         return jsonify(moved=moved)
@@ -66,13 +69,19 @@ def register(app: Flask) -> None:
                 grant.expires_at = 0
         return jsonify(expired=len(state.access))
 
-    @app.post("/sandbox/v1/faults")
+    @app.route("/sandbox/v1/faults", methods=["PUT", "DELETE"])
     def faults():
-        payload = request.get_json(silent=True) or {}
+        """``{"error_rate": 0..1, "paths": [prefix, ...], "after": n}``; DELETE clears them."""
         state = sandbox().state
-        state.faults.error_rate = float(payload.get("error_rate", 0))
-        state.faults.path_prefix = str(payload.get("path_prefix", "/api/v2/"))
-        return jsonify(error_rate=state.faults.error_rate, path_prefix=state.faults.path_prefix)
+        if request.method == "DELETE":
+            state.faults = Faults()
+            return jsonify(vars(state.faults))
+        payload = request.get_json(silent=True) or {}
+        try:
+            state.faults = Faults(error_rate=float(payload.get("error_rate", 0)), paths=tuple(payload.get("paths") or ()), after=int(payload.get("after", 0)))
+        except (TypeError, ValueError):
+            return jsonify(error="error_rate is a number, paths a list of path prefixes, after a count"), 400
+        return jsonify(vars(state.faults))
 
     @app.get("/sandbox/v1/pushes")
     def pushes():

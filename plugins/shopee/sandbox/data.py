@@ -51,6 +51,9 @@ PICKED_UP = frozenset({"SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"
 CARRIERS = ("Standard Delivery", "SPX Express", "Ninja Van")
 DAY = 86_400
 RELEASE_DELAY = DAY
+# The seeded history ends an hour before ``as_of``: a sync's lookback then finds it settled,
+# and whatever changes later is what a test or the control API changed.
+QUIET = 3_600
 # Fees taken from each order's goods before escrow (the rates are the sandbox's own).
 COMMISSION, SERVICE, TRANSACTION = Decimal("0.06"), Decimal("0.03"), Decimal("0.02")
 
@@ -111,6 +114,9 @@ class Order:
     cancel_by: str = ""
     cancel_reason: str = ""
     tracking_number: str = ""
+    # A day after the order completed (the sandbox's own delay). Seeded orders completed long
+    # enough ago have theirs; one completed during a run is released a day later.
+    release_time: int | None = None
 
     def goods(self) -> Decimal:
         return sum((line.discounted_price * line.quantity for line in self.lines), Decimal(0))
@@ -119,12 +125,8 @@ class Order:
         return self.goods() + self.shipping_fee if self.pay_time else None
 
     def released_at(self, now: int) -> int | None:
-        """When the escrow reached the seller: a day after the order completed (the sandbox's
-        own delay), once that moment has passed."""
-        if self.status != "COMPLETED":
-            return None
-        released = self.update_time + RELEASE_DELAY
-        return released if released <= now else None
+        """When the escrow reached the seller, once that moment has passed."""
+        return self.release_time if self.release_time is not None and self.release_time <= now else None
 
 
 @dataclass
@@ -203,12 +205,12 @@ class ShopData:
             else:
                 models = [Model(0, "", "", quantize(base, region), rng.randint(0, 200))]
             status = "NORMAL" if rng.random() < 0.9 else "UNLIST"
-            updated = created + rng.randint(0, days) * DAY
+            updated = min(self.as_of - QUIET, created + rng.randint(0, days) * DAY)
             shop.items[item_id] = Item(item_id, f"Sandbox item {index}-{k}", f"ITEM-{index}-{k}", 100_000 + k % 7, status, created, updated, has_model, models)
         sellable = [i for i in shop.items.values() if i.status == "NORMAL"]
         weights = [w for _, w in STATUSES]
         for n in range(n_orders):
-            created = self.as_of - days * DAY + (n * days * DAY) // max(n_orders, 1) + rng.randint(0, 600)
+            created = self.as_of - QUIET - days * DAY + (n * days * DAY) // max(n_orders, 1) - rng.randint(0, 600)
             status = rng.choices([s for s, _ in STATUSES], weights)[0]
             lines = []
             for _ in range(rng.randint(1, 3)):
@@ -216,9 +218,10 @@ class ShopData:
                 model = rng.choice(item.models)
                 discount = Decimal(rng.choice((0, 0, 5, 10, 20))) / 100
                 lines.append(Line(item, model, rng.randint(1, 3), model.price, quantize(model.price * (1 - discount), region), item.item_id * 100 + len(lines)))
-            paid = created + rng.randint(60, 3_600) if status in PAID or (status == "CANCELLED" and rng.random() < 0.5) else None
-            picked = (paid or created) + rng.randint(1, 3) * DAY if status in PICKED_UP else None
-            updated = min(self.as_of - 60, max(created, picked or paid or created) + rng.randint(60, 5 * DAY))
+            settled = self.as_of - QUIET
+            paid = min(settled, created + rng.randint(60, 3_600)) if status in PAID or (status == "CANCELLED" and rng.random() < 0.5) else None
+            picked = min(settled, (paid or created) + rng.randint(1, 3) * DAY) if status in PICKED_UP else None
+            updated = min(settled, max(created, picked or paid or created) + rng.randint(60, 5 * DAY))
             order = Order(
                 order_sn=_order_sn(rng, created),
                 status=status,
@@ -232,6 +235,8 @@ class ShopData:
                 carrier=rng.choice(CARRIERS),
                 pickup_done_time=picked,
             )
+            if status == "COMPLETED" and updated + RELEASE_DELAY <= settled:
+                order.release_time = updated + RELEASE_DELAY
             if status == "CANCELLED":
                 order.cancel_by = rng.choice(("buyer", "seller", "system"))
                 order.cancel_reason = {"buyer": "Need to change delivery address", "seller": "Out of Stock", "system": "Unpaid Order"}[order.cancel_by]
@@ -279,7 +284,7 @@ class ShopData:
 
 def _return(rng: random.Random, order: Order, region: str, as_of: int) -> Return:
     status = rng.choices([s for s, _ in RETURN_STATUSES], [w for _, w in RETURN_STATUSES])[0]
-    created = min(as_of - 120, (order.pickup_done_time or order.update_time) + rng.randint(DAY, 5 * DAY))
+    created = min(as_of - QUIET - 600, (order.pickup_done_time or order.update_time) + rng.randint(DAY, 5 * DAY))
     line = rng.choice(order.lines)
     solution = rng.choice((0, 1))
     refund = quantize(line.discounted_price * line.quantity, region) if status != "CANCELLED" else Decimal(0)
@@ -292,7 +297,7 @@ def _return(rng: random.Random, order: Order, region: str, as_of: int) -> Return
         solution,
         refund,
         created,
-        min(as_of - 60, created + rng.randint(600, 3 * DAY)),
+        min(as_of - QUIET, created + rng.randint(600, 3 * DAY)),
     )
 
 

@@ -113,7 +113,7 @@ def _check_request() -> None:
         raise ApiError("error_rate_limit", "Too many requests", 429)
     state.calls[request.path] += 1
     faults = state.faults
-    if faults.error_rate and request.path.startswith(faults.path_prefix) and random.random() < faults.error_rate:
+    if faults.error_rate and faults.applies(request.path) and random.random() < faults.error_rate:
         state.calls["faults"] += 1
         raise ApiError("error_server", "Something wrong. Please try later.", 500)
 

@@ -9,6 +9,8 @@ import time
 from collections import Counter, deque
 from dataclasses import dataclass, field
 
+from erp_integrations.toolkit.sandbox import Faults as KitFaults
+
 # Auth codes are single-use and live 10 minutes; access tokens 4 hours; refresh tokens 30
 # days and single-use; after a refresh the old access token still works for 5 minutes
 # (shared API.md 4.2, from the official authorization guide).
@@ -39,9 +41,8 @@ class Grant:
 
 
 @dataclass
-class Faults:
-    error_rate: float = 0.0
-    path_prefix: str = "/api/v2/"
+class Faults(KitFaults):
+    error_rate: float = 0.0  # error_server with HTTP 500
 
 
 @dataclass

@@ -9,6 +9,8 @@ import time
 from collections import deque
 from dataclasses import dataclass, field
 
+from erp_integrations.toolkit.sandbox import Faults as KitFaults
+
 # Scope (API package) names per endpoint family, as the reference names them.
 ALL_SCOPES = (
     "Shop Authorized Information",
@@ -69,7 +71,7 @@ class Token:
 
 
 @dataclass
-class Faults:
+class Faults(KitFaults):
     """Injected failures. Rates are probabilities per API request."""
 
     error_rate: float = 0.0  # 36009003 with HTTP 500
@@ -78,16 +80,6 @@ class Faults:
     truncate_rate: float = 0.0  # cut the JSON body in half
     latency_ms: int = 0
     timeout_seconds: float = 35.0
-    paths: tuple[str, ...] = ()  # empty: every path
-    after: int = 0  # let this many matching requests through first (break a sync mid-way)
-
-    def applies(self, path: str) -> bool:
-        if self.paths and not any(path.startswith(p) for p in self.paths):
-            return False
-        if self.after > 0:
-            self.after -= 1
-            return False
-        return True
 
 
 class RateLimiter:
