@@ -658,3 +658,50 @@ def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app
     page.reload()
     expect(page.locator("aside.side").get_by_role("link", name="Shop performance")).to_have_count(0)
     expect(page.locator(".flash.error")).to_contain_text("Shop analytics is off for this shop")
+
+
+def test_a_shopee_shop_beside_a_tiktok_shop_in_one_erp(open_page, client, app, app_env, server):
+    """Shopee added from the dialog, authorized on its sandbox's consent page in the browser,
+    synced; the all-shops dashboard then shows both marketplaces, each in its own currency."""
+    from decimal import Decimal
+
+    from shopee_support import PARTNER_ID, PARTNER_KEY, start_shopee
+
+    tiktok = connect(client, server, name="TikTok US", shops=(0,), region=shops_of(server)[0]["region"])
+    shopee = start_shopee(orders=300, shops=1)
+    try:
+        page = open_page()
+        page.goto("/accounts")
+        page.get_by_role("button", name="Add integration").click()
+        dialog = page.get_by_role("dialog")
+        dialog.get_by_label("Marketplace").select_option(label="Shopee")
+        dialog.get_by_label("Account name").fill("Shopee Singapore")
+        dialog.get_by_label("Region").select_option(label="Singapore")
+        dialog.get_by_label("Partner ID").fill(str(PARTNER_ID))
+        dialog.locator("#f-partner_key").fill(PARTNER_KEY)
+        expect(dialog.get_by_label("Returns")).to_have_accessible_description(re.compile("Syncs buyers' return and refund requests"))
+        dialog.locator("summary", has_text="Advanced").click()
+        dialog.get_by_label("API base URL").fill(shopee.url)
+        dialog.get_by_role("button", name="Save").click()
+        expect(page.locator(".flash.success")).to_contain_text("Shopee Singapore was added")
+        page.get_by_role("button", name="Connect & Authorize").click()
+        expect(page.get_by_role("heading", name="Authorize the app for a shop")).to_be_visible()
+        page.get_by_role("link", name="Sandbox Shopee SG 1 (SG)").click()
+        expect(page.locator(".flash.success")).to_contain_text("Connected to Sandbox Shopee SG 1 (SG).")
+        expect(page.locator(".badges")).to_contain_text("Connected")
+        shopee_id = int(re.search(r"/accounts/(\d+)/", page.url).group(1))
+        for account_id in (tiktok, shopee_id):
+            sync(client, app, app_env, account_id)
+        query = {"period": "custom", "from": "2025-06-01", "to": "2026-12-31"}
+        expected = {c["currency"]: c for c in client.get("/api/v1/reports/summary", query_string=query).get_json()["currencies"]}
+        assert {"USD", "SGD"} <= set(expected)
+        page.goto("/reports?period=custom&from=2025-06-01&to=2026-12-31")
+        for currency in ("USD", "SGD"):
+            gmv = Decimal(expected[currency]["figures"]["gmv"])
+            expect(page.locator(f"section[data-currency={currency}] [data-figure=gmv] .kpi-value")).to_contain_text(f"{gmv:,.2f}")
+        shot(page, "reports-two-marketplaces")
+        page.goto(f"/accounts/{shopee_id}/data/orders")
+        expect(page.locator("#rows tbody tr").first).to_be_visible()
+        shot(page, "shopee-orders")
+    finally:
+        shopee.stop()
