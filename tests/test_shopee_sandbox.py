@@ -274,6 +274,31 @@ def test_escrow_detail_batch_matches_its_sample_and_fails_unknown_orders_alone(s
     assert too_many["error"] == "exceed_max_limit"
 
 
+def test_shipping_follows_shopees_flow_and_its_refusals(server, granted):
+    shop = server.sandbox.data.shop(granted["shop_id"])
+    order = next(o for o in shop.orders if o.status == "READY_TO_SHIP")
+    where = {"order_sn": order.order_sn, "package_number": order.package_number}
+    needed = call(server, "GET", "/api/v2/logistics/get_shipping_parameter", grant=granted, query=where).json()
+    assert needed["response"]["info_needed"]["non_integrated"] == ["tracking_number"]
+    missing, _, _ = compare(_sample("logistics.get_shipping_parameter"), needed)
+    assert {k for k in missing if not k.startswith("response.pickup")} == set()  # the sandbox's channel has no pickup
+    two = call(server, "POST", "/api/v2/logistics/ship_order", grant=granted, body={**where, "dropoff": {}, "non_integrated": {"tracking_number": "T1"}}).json()
+    assert two["error"] == "logistics.ship_order_only_support_one_type"
+    shipped = call(server, "POST", "/api/v2/logistics/ship_order", grant=granted, body={**where, "non_integrated": {"tracking_number": "T1"}}).json()
+    assert shipped["error"] == "" and "response" not in shipped  # as the official sample: no response at all
+    again = call(server, "POST", "/api/v2/logistics/ship_order", grant=granted, body={**where, "non_integrated": {"tracking_number": "T2"}}).json()
+    assert again["error"] == "logistics.package_already_shipped"
+    number = call(server, "GET", "/api/v2/logistics/get_tracking_number", grant=granted, query=where).json()
+    assert number["response"]["tracking_number"] == "T1"
+    assert compare(_sample("logistics.get_tracking_number"), number)[0] == set()
+    done = next(o for o in shop.orders if o.status == "COMPLETED")
+    info = call(server, "GET", "/api/v2/logistics/get_tracking_info", grant=granted, query={"order_sn": done.order_sn}).json()
+    events = info["response"]["tracking_info"]
+    assert events[0]["logistics_status"] == "DELIVERED" and [e["update_time"] for e in events] == sorted((e["update_time"] for e in events), reverse=True)
+    missing, _, _ = compare(_sample("logistics.get_tracking_info"), info)
+    assert {k for k in missing if not k.startswith(("response.reversed_", "response.collection_pin_code", "response.tracking_info[].return_code"))} == set()
+
+
 def test_pyshopee_drives_the_sandbox(server, granted, monkeypatch):
     """pyshopee 1.4.0's v2 client: order list, order detail, escrow detail and a price update.
     It imports selenium without declaring it (stubbed here) and prints every URL with its token

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from shopee_support import connect_shopee, control, erp_side, expected, normalised, shops_of, truth
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from sync_support import run_jobs, sync
 
@@ -144,3 +144,39 @@ def test_an_expired_access_token_is_refreshed_once_and_the_refresh_token_rotates
     account = db.session.get(IntegrationAccount, account_id)
     assert CredentialVault(db.session).get(account, "refresh_token") != old_refresh
     assert account.status == "connected"
+
+
+def test_packages_ship_from_the_erp_and_their_tracking_reads_through(client, app, app_env, shopee):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder, Shipment
+
+    account_id = connect_shopee(client, shopee)
+    sync(client, app, app_env, account_id, streams=["orders"])
+    assert db.session.scalar(select(func.count()).select_from(Shipment).where(Shipment.account_id == account_id)) == truth(shopee)["orders"]
+    ready, done = (
+        db.session.scalars(
+            select(SalesOrder.external_id).where(SalesOrder.account_id == account_id, SalesOrder.status == status).order_by(SalesOrder.id)
+        ).first()
+        for status in ("READY_TO_SHIP", "COMPLETED")
+    )
+    for order, tracking in ((ready, "SELF-TRACK-1"), (done, "SELF-TRACK-2")):
+        answer = client.post(f"/api/v1/accounts/{account_id}/push/shipments", json={"items": [{"order": order, "tracking_number": tracking}]})
+        assert answer.status_code == 202, answer.get_json()
+    run_jobs(app, app_env)  # the pushes, then the orders sync they ask for
+    outcomes = {r["target"]: r for r in client.get(f"/api/v1/accounts/{account_id}/push").get_json()["requests"]}
+    shipped = db.session.scalars(select(Shipment).where(Shipment.account_id == account_id)).all()
+    by_order = {s.order_external_ids[0]: s.external_id for s in shipped}
+    assert outcomes[by_order[ready]]["status"] == "sent"
+    refused = outcomes[by_order[done]]
+    assert refused["status"] == "failed" and "logistics.ship_order_not_ready_to_ship" in refused["error"]  # Shopee's own refusal
+    db.session.expire_all()
+    assert db.session.scalar(select(SalesOrder.status).where(SalesOrder.account_id == account_id, SalesOrder.external_id == ready)) == "PROCESSED"
+    assert (
+        shopee.sandbox.data.shop(int(client.get(f"/api/v1/accounts/{account_id}").get_json()["config"]["shop_id"])).by_sn[ready].tracking_number
+        == "SELF-TRACK-1"
+    )
+    tracking = client.get(f"/api/v1/accounts/{account_id}/orders/{done}/tracking")
+    assert tracking.status_code == 200, tracking.get_json()
+    events = tracking.get_json()["events"]
+    assert [e["description"] for e in events][-1] == "Parcel delivered"
+    assert [e["at"] for e in events] == sorted(e["at"] for e in events)

@@ -59,7 +59,10 @@ class ShopeeConnector(Connector):
     # The statuses of a return whose refund the seller has given: accepted, or paid out
     # (API.md 4.5). The reports count these as refunds.
     refunded_return_statuses = frozenset({"ACCEPTED", "REFUND_PAID"})
-    push_kinds = ("stock", "price")
+    push_kinds = ("stock", "price", "shipment")
+    # Shipping moves the order to PROCESSED.
+    push_refresh_streams = {"shipment": ("orders",)}
+    logistics_feature = "orders"  # an order's tracking shows with the orders
 
     def client(self, account, *, with_tokens: bool = True):
         """A client for this account: its partner credentials, the shared rate limiter, the
@@ -113,10 +116,25 @@ class ShopeeConnector(Connector):
         STREAMS[context.stream](context, self.client(context.account))
 
     def push(self, account, kind, items):
-        from .push import push_price, push_stock
+        from .push import push_price, push_shipments, push_stock
 
-        client = self.client(account)
-        return push_stock(client, items) if kind == "stock" else push_price(client, items)
+        pushers = {"stock": push_stock, "price": push_price, "shipment": push_shipments}
+        return pushers[kind](self.client(account), items)
+
+    def order_tracking(self, account, order_external_id):
+        """get_tracking_info: the carrier's events, newest first in Shopee's answer, returned
+        oldest first."""
+        from datetime import UTC, datetime
+
+        from erp_integrations.toolkit import TrackingEvent
+
+        data = self.client(account).call("GET", "/api/v2/logistics/get_tracking_info", query={"order_sn": order_external_id})
+        events = [
+            TrackingEvent(datetime.fromtimestamp(int(e["update_time"]), UTC), str(e.get("description") or ""))
+            for e in data.get("tracking_info") or []
+            if e.get("update_time")
+        ]
+        return sorted(events, key=lambda e: e.at)
 
     def webhook_verifier(self, account, secrets):
         from .webhooks import webhook_verifier

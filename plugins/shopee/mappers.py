@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from erp_integrations.mapping import Mapper, const, dig, integer, money, text, unix
-from erp_integrations.models import AfterSale, OrderLine, Product, ProductVariant, SalesOrder, StatementTransaction
+from erp_integrations.models import AfterSale, OrderLine, Product, ProductVariant, SalesOrder, Shipment, StatementTransaction
 
 
 def variant_id(item_id, model_id) -> str:
@@ -143,4 +143,20 @@ class ReturnMapper(Mapper):
         "refund_total": money("refund_amount"),
         "remote_created_at": unix("create_time"),
         "remote_updated_at": unix("update_time"),
+    }
+
+
+class PackageMapper(Mapper):
+    """A package of an order's ``package_list`` (API.md 4.3). Its tracking number is not in the
+    order detail; the ERP learns it when it ships the package itself."""
+
+    model = Shipment
+    columns = {
+        "external_id": text("package_number"),
+        "order_external_ids": lambda d: [d["order_sn"]],
+        "status": text("logistics_status"),
+        "shipping_provider": text("shipping_carrier"),
+        "remote_created_at": unix("create_time"),
+        "remote_updated_at": unix("update_time"),
+        "shipped_at": unix("pickup_done_time"),
     }

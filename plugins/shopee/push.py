@@ -58,3 +58,38 @@ def json_number(amount: str) -> int | float:
     Too many decimals are sent as they are, for Shopee to refuse: never rounded here."""
     value = Decimal(amount)
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def push_shipments(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Ship each package with the seller's carrier and tracking number: ask Shopee what the
+    package's channel needs (get_shipping_parameter), then ship_order with that one method
+    (API.md 4.6). A channel that needs a pickup address and time slot is refused with a
+    message: choosing them from the ERP is not offered yet."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Shipment
+
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        shipment = db.session.get(Shipment, item.payload["shipment_row"]) if item.payload.get("shipment_row") else None
+        if shipment is None or not shipment.order_external_ids:
+            outcomes[item.id] = PushOutcome(False, "the package is not synced yet: sync orders first")
+            continue
+        where = {"order_sn": shipment.order_external_ids[0], "package_number": item.payload["package_id"]}
+        try:
+            needed = client.call("GET", "/api/v2/logistics/get_shipping_parameter", query=where).get("info_needed") or {}
+            tracking = {"tracking_number": item.payload["tracking_number"]}
+            if "non_integrated" in needed:
+                method = {"non_integrated": tracking}
+            elif needed.get("dropoff") is not None and set(needed["dropoff"]) <= {"tracking_number", "slug", "sender_real_name"}:
+                method = {"dropoff": tracking}
+            else:
+                outcomes[item.id] = PushOutcome(False, "this package's channel needs a pickup address and time slot, which the ERP cannot choose yet")
+                continue
+            client.request("POST", "/api/v2/logistics/ship_order", body={**where, **method})
+        except MarketplaceError as exc:
+            if exc.retryable or isinstance(exc, AuthError):
+                raise
+            outcomes[item.id] = PushOutcome(False, exc.public_message())
+            continue
+        outcomes[item.id] = PushOutcome(True)
+    return outcomes

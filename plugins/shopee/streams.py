@@ -20,12 +20,22 @@ from sqlalchemy import func
 
 from erp_integrations.extensions import db
 from erp_integrations.mapping import MappingError
-from erp_integrations.models import AfterSale, FinanceStatement, OrderStatusChange, ProductVariant, SalesOrder, StatementTransaction, StockLevel, Warehouse
+from erp_integrations.models import (
+    AfterSale,
+    FinanceStatement,
+    OrderStatusChange,
+    ProductVariant,
+    SalesOrder,
+    Shipment,
+    StatementTransaction,
+    StockLevel,
+    Warehouse,
+)
 from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
 from erp_integrations.sync.status_history import history_rows
 
 from .config import CURRENCIES
-from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, ReturnMapper, SettlementMapper, variant_id
+from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper, variant_id
 
 LOOKBACK = 15 * 60
 DAY = 86_400
@@ -225,24 +235,34 @@ def store_orders(context, documents: list[dict]) -> None:
         ).all()
     )
     written = bulk_upsert(SalesOrder, rows, account=account).ids
-    changed, lines = [], []
+    changed, lines, packages = [], [], []
     for document, row in zip(documents, rows, strict=True):
         order_id = written.get((account_id, row["external_id"]))
         if order_id is None:
             continue  # older than what is stored: skipped, and so are its lines
         if before.get(row["external_id"]) != row["status"]:
             changed.append((order_id, row, before.get(row["external_id"])))
-        packages = {(p["item_id"], p["model_id"]): pkg.get("package_number") for pkg in document.get("package_list") or [] for p in pkg.get("item_list") or []}
+        in_package = {
+            (p["item_id"], p["model_id"]): pkg.get("package_number") for pkg in document.get("package_list") or [] for p in pkg.get("item_list") or []
+        }
+        times = {k: document.get(k) for k in ("create_time", "update_time", "pickup_done_time")}
+        packages += [
+            PackageMapper.row({**pkg, **times, "order_sn": row["external_id"]}, account_id=account_id)
+            for pkg in document.get("package_list") or []
+            if pkg.get("package_number")
+        ]
         for line in document.get("item_list") or []:
             source = {
                 **line,
                 "order_sn": row["external_id"],
                 "currency": row["currency"],
-                "package_number": packages.get((line.get("item_id"), line.get("model_id"))),
+                "package_number": in_package.get((line.get("item_id"), line.get("model_id"))),
             }
             lines.append(OrderLineMapper.row(source, account_id=account_id, order_id=order_id, remote_updated_at=row["remote_updated_at"]))
     insert_missing(OrderStatusChange, history_rows(account_id, changed, STATUS_TIMES), key=("order_id", "to_status", "remote_updated_at"))
     bulk_upsert(OrderLineMapper.model, lines, account=account)
+    if packages:
+        context.count("packages", bulk_upsert(Shipment, packages, account=account).written)
     context.count("orders", len(written))
     context.count("order_lines", len(lines))
 

@@ -530,6 +530,80 @@ def update_price():
     return jsonify(_per_model("price_list", apply))
 
 
+# -- logistics --------------------------------------------------------------------------------
+# The sandbox's one channel is seller-arranged ("non_integrated"): the seller ships with a carrier
+# of their own and gives its tracking number, the flow of API.md 4.6 with that one branch.
+
+
+def _order_arg(source) -> Order:
+    sn = source.get("order_sn")
+    if not sn:
+        raise param_error("order_sn is required")
+    order = g.shop.by_sn.get(sn)
+    if order is None:
+        raise ApiError("error_not_found", "Wrong parameters, detail: the order is not found.")
+    package = source.get("package_number")
+    if package and package != order.package_number:
+        raise ApiError("logistics.package_not_exist", "The package is not exist.")
+    return order
+
+
+def shipping_parameter():
+    order = _order_arg(request.args)
+    if order.status != "READY_TO_SHIP":
+        raise ApiError("logistics.ship_order_not_ready_to_ship", "The order is not ready to ship.")
+    return jsonify(envelope({"info_needed": {"dropoff": [], "pickup": [], "non_integrated": ["tracking_number"]}, "dropoff": None, "pickup": None}))
+
+
+def ship_order():
+    data = body()
+    order = _order_arg(data)
+    methods = [m for m in ("pickup", "dropoff", "non_integrated") if m in data]
+    if len(methods) != 1:
+        raise ApiError("logistics.ship_order_only_support_one_type", "Only one of pickup, dropoff and non_integrated can be sent.")
+    if order.status in ("PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"):
+        raise ApiError("logistics.package_already_shipped", "The package has already been shipped.")
+    if order.status != "READY_TO_SHIP":
+        raise ApiError("logistics.ship_order_not_ready_to_ship", "The order is not ready to ship.")
+    if methods[0] != "non_integrated":
+        raise ApiError("logistics.ship_order_invalid_type", f"This channel does not support {methods[0]}.")
+    tracking = (data["non_integrated"] or {}).get("tracking_number") if isinstance(data["non_integrated"], dict) else None
+    if not isinstance(tracking, str) or not tracking.strip():
+        raise ApiError("logistics.ship_order_need_tracking_number", "tracking_number is required for this channel.")
+    order.status, order.tracking_number, order.update_time = "PROCESSED", tracking.strip(), sandbox().clock()
+    sandbox().pushes.order_status(g.shop, order)
+    return jsonify(envelope())
+
+
+def tracking_number():
+    order = _order_arg(request.args)
+    return jsonify(envelope({"tracking_number": order.tracking_number, "first_mile_tracking_number": ""}))
+
+
+def tracking_info():
+    """The carrier's events of the order's package, from its own times (API.md 4.6)."""
+    order = _order_arg(request.args)
+    events = []
+    if order.status in ("PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"):
+        events.append(
+            {"update_time": order.pay_time or order.create_time, "description": "Order is created in the carrier's system", "logistics_status": "ORDER_CREATED"}
+        )
+    if order.pickup_done_time:
+        events.append({"update_time": order.pickup_done_time, "description": f"Parcel picked up by {order.carrier}", "logistics_status": "PICKED_UP"})
+    if order.status in ("TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"):
+        events.append({"update_time": order.update_time, "description": "Parcel delivered", "logistics_status": "DELIVERED"})
+    return jsonify(
+        envelope(
+            {
+                "order_sn": order.order_sn,
+                "package_number": order.package_number,
+                "logistics_status": LOGISTICS_STATUS[order.status],
+                "tracking_info": events[::-1],
+            }
+        )
+    )
+
+
 # -- returns ----------------------------------------------------------------------------------
 
 
@@ -660,6 +734,10 @@ def register(app: Flask) -> None:
         ("POST", "/api/v2/product/update_stock", SHOP, update_stock),
         ("POST", "/api/v2/product/update_price", SHOP, update_price),
         ("GET", "/api/v2/returns/get_return_list", SHOP, return_list),
+        ("GET", "/api/v2/logistics/get_shipping_parameter", SHOP, shipping_parameter),
+        ("POST", "/api/v2/logistics/ship_order", SHOP, ship_order),
+        ("GET", "/api/v2/logistics/get_tracking_number", SHOP, tracking_number),
+        ("GET", "/api/v2/logistics/get_tracking_info", SHOP, tracking_info),
         ("POST", "/api/v2/push/set_app_push_config", PUBLIC, set_push_config),
         ("GET", "/api/v2/push/get_lost_push_message", PUBLIC, lost_push_messages),
         ("POST", "/api/v2/push/confirm_consumed_lost_push_message", PUBLIC, confirm_lost_push),
