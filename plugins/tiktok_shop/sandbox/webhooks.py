@@ -9,7 +9,6 @@ compress that schedule with ``webhook_time_factor`` (3600: an hour passes in a s
 from __future__ import annotations
 
 import json
-import logging
 import secrets
 import time
 
@@ -19,8 +18,6 @@ from erp_integrations.toolkit.sandbox import WebhookDispatcher as KitDispatcher
 from ..signing import sign_webhook
 from .data import OrderCore, Product, Shop
 from .documents import cancel_id, package_id, return_id
-
-log = logging.getLogger(__name__)
 
 RETRY_SCHEDULE = (120, 1_800, 10_800, 43_200)
 ACK_TIMEOUT = 3.0
