@@ -49,7 +49,11 @@ def test_the_connectors_say_what_they_offer(client):
     connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
     assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
     assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel"]
-    assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync", "webhooks"] and connectors["shopee"]["push_kinds"] == ["stock", "price"]
+    assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync", "webhooks"] and connectors["shopee"]["push_kinds"] == [
+        "stock",
+        "price",
+        "shipment",
+    ]
 
 
 def test_connect_and_authorize_is_refused_before_anything_is_recorded(client, app, config_only):
@@ -65,8 +69,8 @@ def test_sync_push_and_webhook_subscriptions_are_refused(client, app, config_onl
     refused(client.post(f"/api/v1/accounts/{config_only}/push/stock", json={"items": [{"sku": "A", "quantity": 1}]}), "pushing changes")
     # A push kind the connector does not offer, though it pushes others.
     refused(
-        client.post(f"/api/v1/accounts/{shopee_account}/push/shipments", json={"items": [{"order": "A", "tracking_number": "T"}]}),
-        "pushing shipment changes",
+        client.post(f"/api/v1/accounts/{shopee_account}/push/return-decisions", json={"items": [{"return": "R1", "decision": "approve"}]}),
+        "pushing return decision changes",
         "Shopee",
     )
     assert db.session.scalar(select(func.count()).select_from(PushRequest)) == 0
@@ -104,14 +108,14 @@ def test_the_pages_offer_only_what_it_can_do(app, admin, config_only):
 def test_the_cli_says_so_and_fails(cli_env, shopee_account):
     # The CLI runs in its own process, with the installed connectors: Shopee's missing push kind.
     result = subprocess.run(
-        [sys.executable, "-m", "erp_integrations", "push", "ship", str(shopee_account), "--order", "ORDER-1", "--tracking", "TRACK-1"],
+        [sys.executable, "-m", "erp_integrations", "push", "return", str(shopee_account), "R1", "approve"],
         env=cli_env,
         capture_output=True,
         text=True,
         timeout=60,
     )
     assert result.returncode == 1, result
-    assert "The Shopee connector does not offer pushing shipment changes yet" in result.stderr and "Traceback" not in result.stderr
+    assert "The Shopee connector does not offer pushing return decision changes yet" in result.stderr and "Traceback" not in result.stderr
 
 
 class _Claims(Connector):
