@@ -35,6 +35,21 @@ def test_connect_and_authorize_binds_the_shop_shopee_named(client, app, shopee):
     assert tested["ok"] is True and shops_of(shopee)[1]["name"] in tested["message"]
 
 
+def test_a_callback_without_the_shop_is_a_400_and_binds_nothing(client, app, shopee):
+    from urllib.parse import parse_qs, urlparse
+
+    import requests
+    from shopee_support import shopee_config
+
+    account_id = client.post("/api/v1/accounts", json={"connector": "shopee", "config": shopee_config(shopee)}).get_json()["id"]
+    start = client.post(f"/api/v1/accounts/{account_id}/authorize").get_json()
+    redirect = requests.get(start["authorization_url"] + "&auto_approve=1&shop=0", allow_redirects=False, timeout=10)
+    query = {k: v[0] for k, v in parse_qs(urlparse(redirect.headers["Location"]).query).items() if k != "shop_id"}
+    answer = client.get(start["callback_path"], query_string=query)
+    assert answer.status_code == 400 and "shop_id" in answer.get_json()["error"]["message"]
+    assert client.get(f"/api/v1/accounts/{account_id}").get_json()["status"] != "connected"
+
+
 def test_a_second_account_cannot_take_a_bound_shop(client, app, shopee):
     connect_shopee(client, shopee, shop=0)
     from shopee_support import authorize, shopee_config

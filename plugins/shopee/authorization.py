@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from erp_integrations.accounts.binding import AuthorizedShop, bind_after_authorization
-from erp_integrations.toolkit import ValidationFailed
+from erp_integrations.accounts.binding import AuthorizedShop, BindingRefused, bind_after_authorization
 from erp_integrations.toolkit.tokens import TokenGrant, store_tokens
 
 REFRESH_LIFETIME = timedelta(days=30)  # "refresh_token lasts 30 days" (API.md 4.2)
@@ -40,7 +39,8 @@ def complete_authorization(connector, account, code: str, callback: dict) -> dic
     try:
         shop_id = int(callback.get("shop_id") or "")
     except ValueError:
-        raise ValidationFailed("Shopee's callback did not name the shop (shop_id): authorize a shop, not a main account") from None
+        # Bad input from the browser, not a refusal by Shopee: a 400 naming the parameter.
+        raise BindingRefused("Shopee's callback did not name the shop (shop_id): authorize a shop, not a main account", field="shop_id", status=400) from None
     client = connector.client(account, with_tokens=False)
     data = client.get_token(code, shop_id)
     store_tokens(account, grant_from(data))
