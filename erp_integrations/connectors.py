@@ -96,14 +96,15 @@ class DocumentFile:
 @dataclass(frozen=True)
 class DemoShop:
     """A connector's sandbox started for ``erp-integrations demo``: the server (``url``,
-    ``stop()``), the demo account's config (without its name), what to add to the
-    authorization URL so the sandbox consents at once, and a line for the reader on adding a
-    shop by hand (the sandbox's own credentials, never real ones)."""
+    ``stop()``), the demo account's config (without its name; every available feature on
+    when it names none), and what to add to the authorization URL so the sandbox consents at
+    once (the sandbox kit's convention: approve, first shop). The demo prints the config's
+    fields by their labels, so a reader can add a shop by hand: they are the sandbox's
+    credentials, never real ones."""
 
     server: Any
     config: dict
-    approve: str
-    credentials: str
+    approve: str = "&auto_approve=1&shop=0"
 
 
 @dataclass(frozen=True)
@@ -161,6 +162,45 @@ def validate_webhook_url(value: str) -> None:
 
 
 validate_base_url = validate_webhook_url
+
+
+def region_field(regions: tuple[tuple[str, str], ...], help: str = "The shop's country.") -> fields.String:
+    """The account's region: one of the connector's (code, label) pairs."""
+    return fields.String(
+        required=True,
+        validate=validate.OneOf([code for code, _ in regions], error="must be one of the documented region codes ({choices})"),
+        metadata={"label": "Region", "help": help, "order": 10, "choice_labels": dict(regions)},
+    )
+
+
+def secret_field(
+    label: str, order: int, help: str = "Stored encrypted; never shown again.", *, min_length: int = 8, max_length: int = 256, required: bool = True
+) -> fields.String:
+    """A credential: write-only (``secret``), so the host encrypts it into the vault, never
+    echoes it and keeps the stored one when a form leaves it empty."""
+    return fields.String(
+        required=required,
+        allow_none=not required,
+        load_default=None if not required else missing,
+        validate=validate.Length(min=min_length, max=max_length),
+        metadata={"label": label, "help": help, "secret": True, "order": order},
+    )
+
+
+def endpoint_field(
+    default: str | None, label: str, order: int, help: str = "Change only to use a sandbox (administrators only; the host must be allowed by the operator)."
+) -> fields.String:
+    """An advanced field holding where the marketplace is (its API, token or consent host):
+    https only, so a sandbox on loopback is the one exception. ``endpoint`` marks it for the
+    account rules: only an administrator may change it, and only to a host the operator
+    allows, because a changed endpoint is where the shop's secrets would be sent."""
+    return fields.String(
+        load_default=default,
+        allow_none=default is None,
+        # An optional one left empty means "the marketplace's own", like None.
+        validate=validate_base_url if default is not None else lambda value: value == "" or validate_base_url(value),
+        metadata={"label": label, "help": help, "order": order, "group": "advanced", "endpoint": True},
+    )
 
 
 class AccountConfigSchema(Schema):
@@ -319,6 +359,26 @@ class Connector:
 
     def test_connection(self, account, secrets: dict[str, str]) -> ConnectionResult:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    # -- the API client: the connector builds it, the host gives it its transport -----------------
+
+    # Requests per second per path, app and shop unless ``<NAME>_MAX_QPS`` says otherwise.
+    max_qps: ClassVar[int] = 10
+
+    def build_client(self, account, secrets: dict[str, str], **transport) -> Any:  # pragma: no cover - abstract
+        """The marketplace's client (a ``toolkit.http.ApiClient``) for this account."""
+        raise Unsupported(self.display_name, "sync")
+
+    def refresh_grant(self, client, refresh_token: str) -> Any:  # pragma: no cover - abstract
+        """Trade a refresh token for a new ``toolkit.tokens.TokenGrant``."""
+        raise Unsupported(self.display_name, "authorize")
+
+    def client(self, account, *, with_tokens: bool = True) -> Any:
+        """``build_client`` with the shared rate limiter, the circuit breaker and (unless asked
+        not to) the token keeper: ``toolkit.http.account_client``."""
+        from .toolkit.http import account_client
+
+        return account_client(self, account, with_tokens=with_tokens)
 
     # What the ERP can push (``stock``, ``price``, ``shipment``), and the streams to sync again
     # after a successful push of each kind (a shipped package changes its order's status).

@@ -148,6 +148,13 @@ def run_demo(port: int, orders: int = 2_000, serve: bool = True, connectors: str
             shop.server.stop()
 
 
+def _credentials(connector_class, config: dict) -> str:
+    """The sandbox's settings by their dialog labels, to add another shop by hand."""
+    labels = {name: field.metadata.get("label", name) for name, field in connector_class.config_schema().fields.items()}
+    settings = ", ".join(f"{labels.get(k, k)} {v}" for k, v in config.items() if k not in ("region", "features"))
+    return f"sandbox settings (to add another shop by hand; the sandbox's, not real credentials): {settings}"
+
+
 def _demo_account(app, connector_class, shop, erp_url: str, models) -> tuple[int, dict, list[str]]:
     """One connector's demo account: created afresh, authorized on its sandbox's consent page
     (approved automatically), fully synced; its rows per ERP table."""
@@ -162,12 +169,13 @@ def _demo_account(app, connector_class, shop, erp_url: str, models) -> tuple[int
     old = db.session.scalars(select(models.IntegrationAccount).where(models.IntegrationAccount.name == name)).first()
     if old is not None:
         delete_account(old)
-    account = create_account(connector_class.name, {"name": name, **shop.config})
     connector = connector_class()
+    config = {"features": {f.key: f.available for f in connector.features}, **shop.config}
+    account = create_account(connector_class.name, {"name": name, **config})
     with app.test_request_context(base_url=erp_url):  # the callback URL a marketplace may need
         url = connector.authorization_url(account, issue_state(account))
     click.echo(f"Connect & Authorize: {url.split('?')[0]} (approved automatically in the demo)")
-    click.echo(shop.credentials)
+    click.echo(_credentials(connector_class, shop.config))
     redirect = requests.get(url + shop.approve, allow_redirects=False, timeout=30)
     query = {k: v[0] for k, v in parse_qs(urlparse(redirect.headers["Location"]).query).items()}
     account = consume_state(query.pop("state"))

@@ -69,3 +69,32 @@ class TransportError(MarketplaceError):
     """No usable answer: connection refused, timeout, truncated or non-JSON body."""
 
     retryable = True
+
+
+class ErrorCodes:
+    """A marketplace's error codes, declared once, onto the classes above.
+
+    ``table`` names the class of each code the marketplace documents; ``refine`` (optional)
+    decides the few that depend on the message too (``error_auth`` about a token, not a
+    signature), and answers ``None`` otherwise. An unknown code falls back on the HTTP status
+    (429 rate limited, 5xx server error, 401 authentication), and else on
+    ``ValidationFailed``: the marketplace refused what was asked.
+    """
+
+    def __init__(self, table: dict, refine=None):
+        self.table = table
+        self.refine = refine
+
+    def error(self, code, message: str, request_id: str | None, http_status: int) -> MarketplaceError:
+        kind = (self.refine and self.refine(code, message.lower(), http_status)) or self.table.get(code) or _by_status(http_status)
+        return kind(message or f"refused with {code}", code=code, request_id=request_id, http_status=http_status)
+
+
+def _by_status(http_status: int) -> type[MarketplaceError]:
+    if http_status == 429:
+        return RateLimited
+    if http_status >= 500:
+        return ServerError
+    if http_status == 401:
+        return AuthError
+    return ValidationFailed

@@ -35,8 +35,8 @@ def test_demo_authorizes_syncs_and_reports(tmp_path):
         assert int(tiktok["statement transactions"]) > 0 and "unsettled transactions" in tiktok
         assert shopee["orders"] == "300" and int(shopee["order lines"]) >= 300 and int(shopee["SKUs"]) >= int(shopee["products"]) > 0
         # The sandbox's app credentials, for adding a second shop by hand.
-        assert "app key sandboxappkey, app secret sandbox-app-secret" in result.stdout
-        assert "partner id 1000001, partner key sandbox-shopee-partner-key" in result.stdout
+        assert "App Key sandboxappkey, App Secret sandbox-app-secret" in result.stdout
+        assert "Partner ID 1000001, Partner Key sandbox-shopee-partner-key" in result.stdout
     assert (tmp_path / "erp_integrations.db").exists()
     # No key configured: said out loud, once, as one plain line (not Python's warning format).
     warned = [line for line in result.stderr.splitlines() if "development key" in line]

@@ -24,7 +24,10 @@ from ..connectors import (
     WebhookDelivery,
     WebhookOutcome,
     WebhookRejected,
+    endpoint_field,
     features_field,
+    region_field,
+    secret_field,
     validate_base_url,
     validate_webhook_url,
 )
@@ -32,6 +35,7 @@ from ..hooks import hookimpl
 from ..jobs import job_function
 from ..marketplace_errors import (
     AuthError,
+    ErrorCodes,
     MarketplaceError,
     PermissionDenied,
     RateLimited,
@@ -41,6 +45,7 @@ from ..marketplace_errors import (
     TransportError,
     ValidationFailed,
 )
+from ..sync.catalog import CatalogProduct, CatalogVariant, Stock, store_catalog
 from .conformance import contract_problems
 from .ratelimit import RateLimiter
 
@@ -48,10 +53,13 @@ __all__ = [
     "CAPABILITIES",
     "AccountConfigSchema",
     "AuthError",
+    "CatalogProduct",
+    "CatalogVariant",
     "ConnectionResult",
     "Connector",
     "DemoShop",
     "DocumentFile",
+    "ErrorCodes",
     "Feature",
     "MarketplaceError",
     "PermissionDenied",
@@ -61,6 +69,7 @@ __all__ = [
     "RateLimiter",
     "ReauthorizationRequired",
     "ServerError",
+    "Stock",
     "TokenExpired",
     "TrackingEvent",
     "TransportError",
@@ -70,9 +79,13 @@ __all__ = [
     "WebhookOutcome",
     "WebhookRejected",
     "contract_problems",
+    "endpoint_field",
     "features_field",
     "hookimpl",
     "job_function",
+    "region_field",
+    "secret_field",
+    "store_catalog",
     "validate_base_url",
     "validate_webhook_url",
 ]

@@ -9,6 +9,7 @@ the token expired.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from collections.abc import Callable
@@ -40,6 +41,8 @@ class ApiClient:
     def __init__(
         self,
         *,
+        api_base_url: str,
+        access_token: str | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         session: requests.Session | None = None,
@@ -54,7 +57,8 @@ class ApiClient:
         self.session = session or requests.Session()
         self.clock = clock
         self.api_calls = 0
-        self.access_token: str | None = getattr(self, "access_token", None)
+        self.api_base_url = api_base_url.rstrip("/")
+        self.access_token = access_token
         # token_source: current() -> token, refresh(stale) -> token (toolkit.tokens.TokenKeeper).
         self.token_source = token_source
         self.rate_limiter = rate_limiter
@@ -117,3 +121,44 @@ class ApiClient:
                 if not exc.retryable or attempt >= self.retry.attempts:
                     raise
                 self.retry.sleep(self.retry.delay(attempt))
+
+
+def account_client(connector, account, *, with_tokens: bool = True) -> ApiClient:
+    """The connector's client for this account, on the transport every connector shares: the
+    API base URL of the account's settings, one rate limiter per connector and process
+    (``<NAME>_MAX_QPS`` requests a second per path, app and shop; its windows live in Redis, so
+    all workers share them), the circuit breaker keyed by the account, ``<NAME>_TIMEOUT``
+    seconds per request, and the token keeper that refreshes an expired access token once for
+    all workers (``with_tokens=False`` for the authorization calls, which carry no shop token)."""
+    from flask import current_app
+
+    from ..accounts import account_secrets
+    from .breaker import circuit_breaker
+    from .ratelimit import RateLimiter
+    from .tokens import TokenKeeper
+
+    prefix = connector.name.upper()
+    extensions = current_app.extensions
+    limiter_key = f"{connector.name}.rate_limiter"
+    if limiter_key not in extensions:
+        limit = int(os.environ.get(f"{prefix}_MAX_QPS", connector.max_qps))
+        extensions[limiter_key] = RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url)
+    secrets = account_secrets(account)
+    # Every connector's schema has ``api_base_url`` (``endpoint_field``); an account stored
+    # before a connector had one gets its default.
+    base_url = (account.config or {}).get("api_base_url") or connector.config_schema().fields["api_base_url"].load_default
+    transport = {
+        "api_base_url": base_url,
+        "rate_limiter": extensions[limiter_key],
+        "timeout": float(os.environ.get(f"{prefix}_TIMEOUT", 30)),
+        "breaker": circuit_breaker(),
+        "breaker_scope": str(account.id),
+    }
+
+    def new_client():
+        return connector.build_client(account, secrets, **transport)
+
+    client = new_client()
+    if with_tokens:
+        client.token_source = TokenKeeper(account, lambda refresh_token: connector.refresh_grant(new_client(), refresh_token))
+    return client

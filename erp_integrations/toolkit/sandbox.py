@@ -89,6 +89,29 @@ class SandboxServer:
         self.stop()
 
 
+def sandbox_server(name: str, create_app: Callable[..., Flask], extension: str, outgoing: str) -> type[SandboxServer]:
+    """The server class of one sandbox: ``Server(config, host, port, quiet)`` builds its app
+    with ``create_app(config)``, ``server.sandbox`` is its state (the app extension named
+    ``extension``), and stopping the server stops its outgoing dispatcher (the state's
+    attribute ``outgoing``: webhooks, pushes) so no delivery thread outlives it."""
+
+    class Server(SandboxServer):
+        __doc__ = f"The {name} on a real socket."
+        thread_name = name
+
+        def __init__(self, config=None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
+            super().__init__(create_app(config), host, port, quiet)
+
+        @property
+        def sandbox(self):
+            return self.app.extensions[extension]
+
+        def on_stop(self) -> None:
+            getattr(self.sandbox, outgoing).stop()
+
+    return Server
+
+
 log = logging.getLogger(__name__)
 
 
@@ -204,3 +227,31 @@ class WebhookDispatcher:
         with self._condition:
             self._stopped = True
             self._condition.notify_all()
+
+
+def sandbox_command(name: str, port: int, orders: int, shops_help: str = "Shops to seed."):
+    """Declare ``erp-integrations sandbox NAME`` with the options every sandbox takes (where to
+    listen, the seed, how many shops and orders); the decorated function gets them and
+    returns the server to run, which then serves until Ctrl+C."""
+    import functools
+
+    import click
+
+    def decorate(start):
+        @click.command(name)
+        @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+        @click.option("--port", default=port, show_default=True, help="Port to listen on.")
+        @click.option("--seed", default=42, show_default=True, help="Same seed, same data.")
+        @click.option("--shops", default=2, show_default=True, help=shops_help)
+        @click.option("--orders", default=orders, show_default=True, help="Orders per shop.")
+        @functools.wraps(start)
+        def command(**options):
+            server = start(**options)
+            try:
+                server.serve_forever()
+            except KeyboardInterrupt:
+                pass
+
+        return command
+
+    return decorate

@@ -33,16 +33,14 @@ class ShopeeClient(ApiClient):
         partner_key: str,
         *,
         shop_id: str | None = None,
-        access_token: str | None = None,
         api_base_url: str = DEFAULT_API_BASE_URL,
         **transport,
     ):
+        """``transport``: access_token and ``toolkit.http.ApiClient``'s own settings."""
         self.partner_id = int(partner_id)
         self._partner_key = partner_key
         self.shop_id = str(shop_id) if shop_id else None
-        self.access_token = access_token
-        self.api_base_url = api_base_url.rstrip("/")
-        super().__init__(**transport)
+        super().__init__(api_base_url=api_base_url, **transport)
 
     def __repr__(self) -> str:  # never show the key or the token
         return f"<ShopeeClient partner_id={self.partner_id} shop_id={self.shop_id}>"

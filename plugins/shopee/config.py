@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate, validates
+from marshmallow import fields, validate
 
-from erp_integrations.toolkit import AccountConfigSchema, Feature, features_field, validate_base_url
+from erp_integrations.toolkit import AccountConfigSchema, Feature, endpoint_field, features_field, region_field, secret_field
 
 REGIONS = (
     ("SG", "Singapore"),
@@ -51,28 +51,15 @@ OWN_HOSTS = (DEFAULT_API_BASE_URL, "https://openplatform.shopee.cn", "https://op
 
 
 class ShopeeConfigSchema(AccountConfigSchema):
-    region = fields.String(
-        required=True,
-        validate=validate.OneOf([code for code, _ in REGIONS], error="must be one of {choices}"),
-        metadata={"label": "Region", "order": 10, "choice_labels": dict(REGIONS)},
-    )
+    region = region_field(REGIONS)
     partner_id = fields.Integer(
         required=True,
         strict=True,
         validate=validate.Range(min=1, error="must be a positive partner id"),
         metadata={"label": "Partner ID", "help": "Shopee Open Platform > App list.", "order": 20},
     )
-    partner_key = fields.String(
-        required=True,
-        validate=validate.Length(min=8, max=256),
-        metadata={"label": "Partner Key", "help": "Stored encrypted; never shown again.", "secret": True, "order": 30},
-    )
-    push_key = fields.String(
-        allow_none=True,
-        load_default=None,
-        validate=validate.Length(min=8, max=256),
-        metadata={"label": "Push Partner Key", "help": "Key for verifying push callbacks; empty: the partner key.", "secret": True, "order": 35},
-    )
+    partner_key = secret_field("Partner Key", 30)
+    push_key = secret_field("Push Partner Key", 35, "Key for verifying push callbacks; empty: the partner key.", required=False)
     shop_id = fields.String(
         allow_none=True,
         load_default=None,
@@ -80,17 +67,4 @@ class ShopeeConfigSchema(AccountConfigSchema):
         metadata={"label": "Shop ID", "help": "Filled in by Connect & Authorize.", "order": 40},
     )
     features = features_field(FEATURES, "ShopeeFeaturesSchema")
-    api_base_url = fields.String(
-        load_default=DEFAULT_API_BASE_URL,
-        metadata={
-            "label": "API base URL",
-            "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).",
-            "order": 100,
-            "group": "advanced",
-            "endpoint": True,
-        },
-    )
-
-    @validates("api_base_url")
-    def _check_base_url(self, value, **_):
-        validate_base_url(value)
+    api_base_url = endpoint_field(DEFAULT_API_BASE_URL, "API base URL", 100)

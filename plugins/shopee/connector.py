@@ -3,14 +3,10 @@ generic (tokens, retries, the circuit breaker, rate limits, binding, the outbox)
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app
-
 from erp_integrations.toolkit import ConnectionResult, Connector, MarketplaceError
 
 from . import __version__
-from .config import DEFAULT_API_BASE_URL, FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
+from .config import FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
 
 # Shopee does not publish a per-second limit for v2 (API.md 3.7): a conservative default,
 # shared by all workers, per partner, shop and path.
@@ -64,42 +60,24 @@ class ShopeeConnector(Connector):
     push_refresh_streams = {"shipment": ("orders",)}
     logistics_feature = "orders"  # an order's tracking shows with the orders
 
-    def client(self, account, *, with_tokens: bool = True):
-        """A client for this account: its partner credentials, the shared rate limiter, the
-        circuit breaker and (unless asked not to) the token keeper."""
-        from erp_integrations.accounts import account_secrets
-        from erp_integrations.toolkit.breaker import circuit_breaker
-        from erp_integrations.toolkit.ratelimit import RateLimiter
-        from erp_integrations.toolkit.tokens import TokenKeeper
+    max_qps = MAX_QPS
 
-        from .authorization import grant_from
+    def build_client(self, account, secrets, **transport):
         from .client import ShopeeClient
 
-        secrets, config = account_secrets(account), account.config or {}
-        extensions = current_app.extensions
-        if "shopee.rate_limiter" not in extensions:
-            # SHOPEE_MAX_QPS: per partner, shop and path.
-            extensions["shopee.rate_limiter"] = RateLimiter(
-                int(os.environ.get("SHOPEE_MAX_QPS", MAX_QPS)), redis_url=current_app.config["ERP_SETTINGS"].redis_url
-            )
+        config = account.config or {}
+        return ShopeeClient(
+            config["partner_id"],
+            secrets["partner_key"],
+            shop_id=config.get("shop_id"),
+            access_token=secrets.get("access_token"),
+            **transport,
+        )
 
-        def new_client():
-            return ShopeeClient(
-                config["partner_id"],
-                secrets["partner_key"],
-                shop_id=config.get("shop_id"),
-                access_token=secrets.get("access_token"),
-                api_base_url=config.get("api_base_url") or DEFAULT_API_BASE_URL,
-                timeout=float(os.environ.get("SHOPEE_TIMEOUT", 30)),
-                rate_limiter=extensions["shopee.rate_limiter"],
-                breaker=circuit_breaker(),
-                breaker_scope=str(account.id),
-            )
+    def refresh_grant(self, client, refresh_token):
+        from .authorization import grant_from
 
-        client = new_client()
-        if with_tokens:
-            client.token_source = TokenKeeper(account, lambda refresh_token: grant_from(new_client().refresh_access_token(refresh_token)))
-        return client
+        return grant_from(client.refresh_access_token(refresh_token))
 
     def test_connection(self, account, secrets):
         if not secrets.get("access_token") or not (account.config or {}).get("shop_id"):
@@ -169,15 +147,4 @@ class ShopeeConnector(Connector):
 
         server = SandboxServer(SandboxConfig(orders=orders), port=port).start()
         config = server.sandbox.config
-        return DemoShop(
-            server=server,
-            config={
-                "region": "SG",
-                "partner_id": config.partner_id,
-                "partner_key": config.partner_key,
-                "api_base_url": server.url,
-                "features": {f.key: f.available for f in self.features},
-            },
-            approve="&auto_approve=1&shop=0",
-            credentials=f"sandbox partner (to add another shop by hand; a sandbox's, not a real key): partner id {config.partner_id}, partner key {config.partner_key}, base URL {server.url}",
-        )
+        return DemoShop(server, {"region": "SG", "partner_id": config.partner_id, "partner_key": config.partner_key, "api_base_url": server.url})

@@ -24,18 +24,16 @@ from erp_integrations.models import (
     AfterSale,
     FinanceStatement,
     OrderStatusChange,
-    ProductVariant,
     SalesOrder,
     Shipment,
     StatementTransaction,
-    StockLevel,
-    Warehouse,
 )
-from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
+from erp_integrations.storage import bulk_upsert, insert_missing
 from erp_integrations.sync.status_history import history_rows
+from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, store_catalog
 
 from .config import CURRENCIES
-from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper, variant_id
+from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper
 
 LOOKBACK = 15 * 60
 DAY = 86_400
@@ -88,45 +86,21 @@ def sync_products(context, client) -> None:
 
 def store_items(context, client, item_ids: list[str]) -> None:
     """Items, their models and stock per location."""
-    account, documents = context.account, []
+    documents = []
     for first in range(0, len(item_ids), 50):
         documents += client.call("GET", "/api/v2/product/get_item_base_info", query={"item_id_list": item_ids[first : first + 50]}).get("item_list") or []
     if not documents:
         return
-    product_ids = bulk_upsert(ItemMapper.model, [ItemMapper.row(d, account_id=account.id) for d in documents], account=account).ids
-    variants, stock = [], []
-    for item in documents:
-        product_id = product_ids.get((account.id, str(item["item_id"])))
-        if product_id is None:
-            continue  # an older copy than the one stored
-        updated = ItemMapper.row(item)["remote_updated_at"]
-        for model in _models(client, item):
-            variants.append(ModelMapper.row(model, account_id=account.id, product_id=product_id, remote_updated_at=updated))
-            stock.append((variant_id(item["item_id"], model.get("model_id")), model.get("stock_info_v2") or {}))
-    variant_ids = bulk_upsert(ProductVariant, variants, account=account).ids
-    locations = {entry.get("location_id") or "-" for _, info in stock for entry in info.get("seller_stock") or []}
-    insert_missing(Warehouse, [{"account_id": account.id, "external_id": loc, "name": loc} for loc in locations], key=("account_id", "external_id"))
-    warehouses = ids_by_external_id(Warehouse, account.id, locations)
-    levels = []
-    for external_id, info in stock:
-        row_id = variant_ids.get((account.id, external_id))
-        if row_id is None:
-            continue
-        reserved = int((info.get("summary_info") or {}).get("total_reserved_stock") or 0)
-        for entry in info.get("seller_stock") or []:
-            levels.append(
-                {
-                    "account_id": account.id,
-                    "variant_id": row_id,
-                    "warehouse_id": warehouses[entry.get("location_id") or "-"],
-                    "available": int(entry.get("stock") or 0),
-                    "committed": reserved,
-                }
-            )
-    bulk_upsert(StockLevel, levels, key=("variant_id", "warehouse_id"), account=account)
-    context.count("products", len(product_ids))
-    context.count("variants", len(variant_ids))
-    context.count("stock_levels", len(levels))
+    store_catalog(context, [CatalogProduct(ItemMapper.row(item), [_variant(model) for model in _models(client, item)]) for item in documents])
+
+
+def _variant(model: dict) -> CatalogVariant:
+    """A model with its seller stock per location; reserved stock is the model's, not a
+    location's, so each location carries it (API.md 4.7, ``stock_info_v2``)."""
+    info = model.get("stock_info_v2") or {}
+    reserved = int((info.get("summary_info") or {}).get("total_reserved_stock") or 0)
+    stock = [Stock(entry.get("location_id") or "-", int(entry.get("stock") or 0), reserved) for entry in info.get("seller_stock") or []]
+    return CatalogVariant(ModelMapper.row(model), stock)
 
 
 def _models(client, item: dict) -> list[dict]:

@@ -29,34 +29,18 @@ class TikTokShopClient(ApiClient):
         app_key: str,
         app_secret: str,
         *,
-        access_token: str | None = None,
         shop_cipher: str | None = None,
         api_base_url: str = DEFAULT_API_BASE_URL,
         auth_base_url: str = DEFAULT_AUTH_BASE_URL,
         **transport,
     ):
-        """``transport``: timeout, retry, session, clock, token_source, rate_limiter, breaker,
-        breaker_scope (``erp_integrations.toolkit.http.ApiClient``)."""
+        """``transport``: access_token, timeout, retry, session, clock, token_source,
+        rate_limiter, breaker, breaker_scope (``erp_integrations.toolkit.http.ApiClient``)."""
         self.app_key = app_key
         self._app_secret = app_secret
-        self.access_token = access_token
         self.shop_cipher = shop_cipher
-        self.api_base_url = api_base_url.rstrip("/")
         self.auth_base_url = auth_base_url.rstrip("/")
-        super().__init__(**transport)
-
-    @classmethod
-    def for_account(cls, account, secrets: dict[str, str], **kwargs) -> TikTokShopClient:
-        config = account.config or {}
-        return cls(
-            config["app_key"],
-            secrets["app_secret"],
-            access_token=secrets.get("access_token"),
-            shop_cipher=config.get("shop_cipher"),
-            api_base_url=config.get("api_base_url") or DEFAULT_API_BASE_URL,
-            auth_base_url=config.get("auth_base_url") or DEFAULT_AUTH_BASE_URL,
-            **kwargs,
-        )
+        super().__init__(api_base_url=api_base_url, **transport)
 
     def __repr__(self) -> str:  # never show the secret or the token
         return f"<TikTokShopClient app_key={self.app_key} shop_cipher={self.shop_cipher}>"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from erp_integrations.toolkit.sandbox import sandbox_command as declare_sandbox
+
 from .signing import sign_request, string_to_sign
 
 
@@ -42,12 +44,7 @@ def sign_command(app_secret, path, query, body, content_type):
     click.echo(f"sign: {sign_request(app_secret, path, pairs, raw, content_type)}")
 
 
-@click.command("tiktok-shop")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=8600, show_default=True, help="Port to listen on.")
-@click.option("--seed", default=42, show_default=True, help="Same seed, same data.")
-@click.option("--shops", default=2, show_default=True, help="Shops to seed (US, GB, ID, ... in turn).")
-@click.option("--orders", default=10_000, show_default=True, help="Orders per shop.")
+@declare_sandbox("tiktok-shop", port=8600, orders=10_000, shops_help="Shops to seed (US, GB, ID, ... in turn).")
 @click.option("--app-key", default="sandboxappkey", show_default=True, help="The app key the sandbox accepts.")
 @click.option(
     "--app-secret", default="sandbox-app-secret", show_default=True, help="The app secret the sandbox signs and checks with (a sandbox's, not a real one)."
@@ -66,7 +63,4 @@ def sandbox_command(host, port, seed, shops, orders, app_key, app_secret, redire
     server = SandboxServer(config, host=host, port=port, quiet=False)
     click.echo(f"TikTok Shop sandbox on {server.url}  app_key={app_key}  service_id={config.service_id}")
     click.echo(f"consent page: {server.url}/open/authorize?service_id={config.service_id}&state=...   control API: {server.url}/sandbox/v1/shops")
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+    return server

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from marshmallow import fields, validate, validates
+from marshmallow import fields, validate
 
-from erp_integrations.connectors import AccountConfigSchema, Feature, features_field, validate_base_url
+from erp_integrations.toolkit import AccountConfigSchema, Feature, endpoint_field, features_field, region_field, secret_field
 
 # Every region the Open API documents (country code, as the API spells it: the UK is GB);
 # the markets most merchants sell in come first.
@@ -71,11 +71,7 @@ OWN_HOSTS = (DEFAULT_API_BASE_URL, DEFAULT_AUTH_BASE_URL, *CONSENT_BASE_URLS.val
 
 
 class TikTokShopConfigSchema(AccountConfigSchema):
-    region = fields.String(
-        required=True,
-        validate=validate.OneOf([code for code, _ in REGIONS], error="must be one of the documented region codes ({choices})"),
-        metadata={"label": "Region", "help": "The shop's country (the UK is GB).", "order": 10, "choice_labels": dict(REGIONS)},
-    )
+    region = region_field(REGIONS, "The shop's country (the UK is GB).")
     app_key = fields.String(
         required=True,
         validate=validate.Regexp(r"^[A-Za-z0-9]{4,64}$", error="must be the app key from Partner Center (letters and digits)"),
@@ -83,11 +79,7 @@ class TikTokShopConfigSchema(AccountConfigSchema):
     )
     # Real secrets are 40 characters; the floor is low because TikTok's own webhook signature
     # example uses the secret "123", and that example must be usable as a test account.
-    app_secret = fields.String(
-        required=True,
-        validate=validate.Length(min=3, max=128),
-        metadata={"label": "App Secret", "help": "Stored encrypted; never shown again.", "secret": True, "order": 30},
-    )
+    app_secret = secret_field("App Secret", 30, min_length=3, max_length=128)
     service_id = fields.String(
         allow_none=True,
         load_default=None,
@@ -110,31 +102,6 @@ class TikTokShopConfigSchema(AccountConfigSchema):
         validate=validate.OneOf((6, 12), error="must be 6, or 12 for long retention"),
         metadata={"label": "History to keep", "help": "How far back the first sync reads.", "order": 95, "choice_labels": {"6": "6 months", "12": "12 months"}},
     )
-    api_base_url = fields.String(
-        load_default=DEFAULT_API_BASE_URL,
-        metadata={
-            "label": "API base URL",
-            "help": "Change only to use a sandbox (administrators only; the host must be allowed by the operator).",
-            "order": 100,
-            "group": "advanced",
-            "endpoint": True,
-        },
-    )
-    auth_base_url = fields.String(
-        load_default=DEFAULT_AUTH_BASE_URL,
-        metadata={"label": "Auth base URL", "help": "Token host; change only to use a sandbox.", "order": 101, "group": "advanced", "endpoint": True},
-    )
-    authorize_base_url = fields.String(
-        allow_none=True,
-        load_default=None,
-        metadata={"label": "Consent page base URL", "help": "Empty: TikTok's own page for the region.", "order": 102, "group": "advanced", "endpoint": True},
-    )
-
-    @validates("api_base_url", "auth_base_url")
-    def _check_base_urls(self, value, **_):
-        validate_base_url(value)
-
-    @validates("authorize_base_url")
-    def _check_authorize_url(self, value, **_):
-        if value:
-            validate_base_url(value)
+    api_base_url = endpoint_field(DEFAULT_API_BASE_URL, "API base URL", 100)
+    auth_base_url = endpoint_field(DEFAULT_AUTH_BASE_URL, "Auth base URL", 101, "Token host; change only to use a sandbox.")
+    authorize_base_url = endpoint_field(None, "Consent page base URL", 102, "Empty: TikTok's own page for the region.")

@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-
-from flask import current_app
-
 from erp_integrations.connectors import ConnectionResult, Connector
 
 from . import __version__
-from .config import FEATURES, OWN_HOSTS, REGIONS, TikTokShopConfigSchema
+from .config import DEFAULT_AUTH_BASE_URL, FEATURES, OWN_HOSTS, REGIONS, TikTokShopConfigSchema
 from .labels import LABELS
 from .streams import STREAM_FEATURES, STREAM_GROUPS, STREAMS
 
@@ -68,37 +64,25 @@ class TikTokShopConnector(Connector):
 
     # -- clients ----------------------------------------------------------------------------
 
-    def client(self, account, *, with_tokens: bool = True):
-        """A client for this account: its app credentials, the shared rate limiter and (unless
-        asked not to) the token keeper that refreshes access tokens."""
-        from erp_integrations.accounts import account_secrets
-        from erp_integrations.toolkit.breaker import circuit_breaker
-        from erp_integrations.toolkit.ratelimit import RateLimiter
-        from erp_integrations.toolkit.tokens import TokenKeeper
+    max_qps = MAX_QPS
 
+    def build_client(self, account, secrets, **transport):
+        """The access token comes from the host's token keeper, never from the stored copy."""
         from .client import TikTokShopClient
+
+        config = account.config or {}
+        return TikTokShopClient(
+            config["app_key"],
+            secrets["app_secret"],
+            shop_cipher=config.get("shop_cipher"),
+            auth_base_url=config.get("auth_base_url") or DEFAULT_AUTH_BASE_URL,
+            **transport,
+        )
+
+    def refresh_grant(self, client, refresh_token):
         from .tokens import grant_from
 
-        secrets = account_secrets(account)
-        # TIKTOK_SHOP_MAX_QPS: per path, app and shop; raise it only if TikTok granted more.
-        extensions = current_app.extensions
-        if "tiktok_shop.rate_limiter" not in extensions:
-            limit = int(os.environ.get("TIKTOK_SHOP_MAX_QPS", MAX_QPS))
-            extensions["tiktok_shop.rate_limiter"] = RateLimiter(limit, redis_url=current_app.config["ERP_SETTINGS"].redis_url)
-        limiter, breaker = extensions["tiktok_shop.rate_limiter"], circuit_breaker()
-
-        # TIKTOK_SHOP_TIMEOUT: seconds to wait for an answer before the request is retried.
-        timeout = float(os.environ.get("TIKTOK_SHOP_TIMEOUT", 30))
-
-        def app_client():
-            return TikTokShopClient.for_account(
-                account, {"app_secret": secrets["app_secret"]}, rate_limiter=limiter, timeout=timeout, breaker=breaker, breaker_scope=str(account.id)
-            )
-
-        client = app_client()
-        if with_tokens:
-            client.token_source = TokenKeeper(account, lambda refresh_token: grant_from(app_client().refresh_access_token(refresh_token)))
-        return client
+        return grant_from(client.refresh_access_token(refresh_token))
 
     def test_connection(self, account, secrets):
         if not secrets.get("access_token"):
@@ -233,17 +217,12 @@ class TikTokShopConnector(Connector):
         server = SandboxServer(SandboxConfig(orders=orders, redirect_url=f"{erp_url}/oauth/tiktok_shop/callback"), port=port).start()
         config = server.sandbox.config
         return DemoShop(
-            server=server,
-            config={
+            server,
+            {
                 "region": "US",
                 "app_key": config.app_key,
                 "app_secret": config.app_secret,
                 "service_id": config.service_id,
-                "api_base_url": server.url,
-                "auth_base_url": server.url,
-                "authorize_base_url": server.url,
-                "features": {f.key: f.available for f in self.features},
+                **dict.fromkeys(("api_base_url", "auth_base_url", "authorize_base_url"), server.url),
             },
-            approve="&auto_approve=1&shop=0",
-            credentials=f"sandbox app (to add another shop by hand; a sandbox's, not a real secret): app key {config.app_key}, app secret {config.app_secret}, service id {config.service_id}, base URL {server.url}",
         )

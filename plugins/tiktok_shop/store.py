@@ -15,17 +15,15 @@ from erp_integrations.models import (
     AffiliateOrderLine,
     Creator,
     OrderStatusChange,
-    ProductVariant,
     SalesOrder,
     Shipment,
     ShopPerformanceDay,
     ShopServiceDay,
     StatementTransaction,
-    StockLevel,
-    Warehouse,
 )
 from erp_integrations.storage import bulk_upsert, ids_by_external_id, insert_missing
 from erp_integrations.sync.status_history import history_rows
+from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, store_catalog
 
 from .mappers.affiliate import AffiliateLineMapper, AffiliateOrderMapper, LiveSessionMapper
 from .mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
@@ -87,65 +85,24 @@ def write_orders(context, mapped: MappedOrders) -> None:
     context.count("order_lines", len(lines))
 
 
-def _warehouse_ids(account_id: int, external_ids) -> dict[str, int]:
-    """Warehouse rows for the ids stock refers to, created as placeholders when the warehouses
-    stream has not run (or its feature is off)."""
-    external_ids = set(external_ids)
-    insert_missing(Warehouse, [{"account_id": account_id, "external_id": w} for w in external_ids], key=("account_id", "external_id"))
-    return ids_by_external_id(Warehouse, account_id, external_ids)
-
-
 def store_products(context, products: list[dict], inventory: dict[str, dict] | None = None) -> None:
     """Products, their SKUs and stock. ``inventory`` (sku id -> inventory search entry) adds
     committed quantities; without it only the available quantity is written."""
-    account = context.account
-    if not products:
-        return
-    product_ids = bulk_upsert(ProductMapper.model, [ProductMapper.row(p, account_id=account.id) for p in products], account=account).ids
-    variants, stock_source = [], []
-    for product in products:
-        product_id = product_ids.get((account.id, str(product["id"])))
-        if product_id is None:
-            continue
-        remote_updated = ProductMapper.row(product)["remote_updated_at"]
-        for sku in product.get("skus") or []:
-            variants.append(VariantMapper.row(sku, account_id=account.id, product_id=product_id, name=_sku_name(sku), remote_updated_at=remote_updated))
-            stock_source.append(sku)
-    variant_ids = bulk_upsert(ProductVariant, variants, account=account).ids
-    referenced = {w["warehouse_id"] for sku in stock_source for w in sku.get("inventory") or []}
-    referenced |= {w["warehouse_id"] for detail in (inventory or {}).values() for w in detail.get("warehouse_inventory") or []}
-    warehouses = _warehouse_ids(account.id, referenced)
-    stock = []
-    for sku in stock_source:
-        variant_id = variant_ids.get((account.id, str(sku["id"])))
-        if variant_id is None:
-            continue
-        detail = (inventory or {}).get(str(sku["id"]))
-        if detail is not None:
-            for entry in detail.get("warehouse_inventory") or []:
-                stock.append(
-                    {
-                        "account_id": account.id,
-                        "variant_id": variant_id,
-                        "warehouse_id": warehouses[entry["warehouse_id"]],
-                        "available": int(entry.get("available_quantity") or 0),
-                        "committed": int(entry.get("committed_quantity") or 0),
-                    }
-                )
-        else:
-            for entry in sku.get("inventory") or []:
-                stock.append(
-                    {
-                        "account_id": account.id,
-                        "variant_id": variant_id,
-                        "warehouse_id": warehouses[entry["warehouse_id"]],
-                        "available": int(entry.get("quantity") or 0),
-                    }
-                )
-    bulk_upsert(StockLevel, stock, key=("variant_id", "warehouse_id"), account=account)
-    context.count("products", len(product_ids))
-    context.count("variants", len(variant_ids))
-    context.count("stock_levels", len(stock))
+    store_catalog(
+        context,
+        [CatalogProduct(ProductMapper.row(p), [_variant(sku, (inventory or {}).get(str(sku["id"]))) for sku in p.get("skus") or []]) for p in products],
+    )
+
+
+def _variant(sku: dict, detail: dict | None) -> CatalogVariant:
+    if detail is not None:
+        stock = [
+            Stock(str(w["warehouse_id"]), int(w.get("available_quantity") or 0), int(w.get("committed_quantity") or 0))
+            for w in detail.get("warehouse_inventory") or []
+        ]
+    else:
+        stock = [Stock(str(w["warehouse_id"]), int(w.get("quantity") or 0)) for w in sku.get("inventory") or []]
+    return CatalogVariant(VariantMapper.row(sku, name=_sku_name(sku)), stock)
 
 
 def _sku_name(sku: dict) -> str | None:

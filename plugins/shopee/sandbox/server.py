@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from flask import Flask, current_app, g, jsonify, request
 
-from erp_integrations.toolkit.sandbox import SandboxServer as KitServer
+from erp_integrations.toolkit.sandbox import sandbox_server
 
 from ..signing import sign_api
 from .data import ShopData
@@ -164,17 +164,5 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     return app
 
 
-class SandboxServer(KitServer):
-    """The Shopee sandbox on a real socket (``erp_integrations.toolkit.sandbox``)."""
-
-    thread_name = "shopee-sandbox"
-
-    def __init__(self, config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
-        super().__init__(create_sandbox_app(config), host, port, quiet)
-
-    @property
-    def sandbox(self) -> Sandbox:
-        return self.app.extensions["shopee_sandbox"]
-
-    def on_stop(self) -> None:
-        self.sandbox.pushes.stop()
+# The Shopee sandbox on a real socket: ``server.sandbox`` is its state.
+SandboxServer = sandbox_server("shopee-sandbox", create_sandbox_app, "shopee_sandbox", "pushes")

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from flask import Flask, current_app, g, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from erp_integrations.toolkit.sandbox import SandboxServer as KitServer
+from erp_integrations.toolkit.sandbox import sandbox_server
 
 from ..signing import sign_request, signatures_match
 from . import api_errors as E
@@ -218,20 +218,8 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
     return app
 
 
-class SandboxServer(KitServer):
-    """The TikTok sandbox on a real socket (``erp_integrations.toolkit.sandbox``)."""
-
-    thread_name = "tiktok-sandbox"
-
-    def __init__(self, config: SandboxConfig | None = None, host: str = "127.0.0.1", port: int = 0, quiet: bool = True):
-        super().__init__(create_sandbox_app(config), host, port, quiet)
-
-    @property
-    def sandbox(self) -> Sandbox:
-        return self.app.extensions["tiktok_sandbox"]
-
-    def on_stop(self) -> None:
-        self.sandbox.webhooks.stop()
+# The TikTok sandbox on a real socket: ``server.sandbox`` is its state.
+SandboxServer = sandbox_server("tiktok-sandbox", create_sandbox_app, "tiktok_sandbox", "webhooks")
 
 
 __all__ = ["Endpoint", "Sandbox", "SandboxConfig", "SandboxServer", "USER_CREATOR", "USER_SELLER", "api_route", "create_sandbox_app", "sandbox"]
