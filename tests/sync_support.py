@@ -91,3 +91,20 @@ def sync(client, app, app_env, account_id, **payload):
 def truth(server, shop_index: int = 0) -> dict:
     shop = control(server, "GET", "/shops").json()["shops"][shop_index]
     return control(server, "GET", "/stats", params={"shop": shop["cipher"]}).json()
+
+
+def shop_zone(account_id: int) -> str:
+    """The zone a shop's pages show times in: its reporting zone (README, "Reports")."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import IntegrationAccount
+    from erp_integrations.reports.periods import account_zone_name
+
+    return account_zone_name(db.session.get(IntegrationAccount, account_id))
+
+
+def shop_clock(account_id: int, instant) -> str:
+    """An instant as a shop's pages write it: to the minute on the shop's clock, with the zone's
+    abbreviation."""
+    from zoneinfo import ZoneInfo
+
+    return instant.astimezone(ZoneInfo(shop_zone(account_id))).strftime("%Y-%m-%d %H:%M %Z")

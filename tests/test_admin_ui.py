@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
@@ -15,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from auth_support import ADMIN_EMAIL, PASSWORD, add_user
 from conftest import serving
 from sandbox_support import APP_KEY, APP_SECRET, SERVICE_ID, shops_of, start_sandbox
-from sync_support import connect, run_jobs, sync
+from sync_support import connect, run_jobs, shop_clock, shop_zone, sync
 
 SCREENSHOTS = Path(__file__).resolve().parents[1] / "docs" / "screenshots"
 
@@ -401,7 +402,7 @@ def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client
     page = open_page()
     page.goto(f"/accounts/{account_id}/monitor")
     watermark = db.session.query(SyncCursor).filter_by(account_id=account_id, stream="orders").one().cursor["watermark"]
-    shown = datetime.fromtimestamp(watermark, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = shop_clock(account_id, datetime.fromtimestamp(watermark, UTC))
     cursor = page.locator("#streams tr[data-stream=orders] td.cursor-cell details")
     expect(cursor.locator("summary")).to_have_text(f"Changes up to {shown}")
     expect(cursor.locator("code")).not_to_be_visible()
@@ -425,8 +426,12 @@ def test_the_monitor_and_the_data_pages_read_as_a_person_would(open_page, client
     expect(page.locator("#paused-apis")).to_have_count(0)
 
     # A day's orders through the page's own date fields, counted here from the table.
-    day = db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id).order_by(SalesOrder.id).first()[0].date()
-    expected = sum(1 for (created,) in db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id) if created.date() == day)
+    # Days on the shop's clock, as its pages show times.
+    clock = ZoneInfo(shop_zone(account_id))
+    day = db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id).order_by(SalesOrder.id).first()[0].astimezone(clock).date()
+    expected = sum(
+        1 for (created,) in db.session.query(SalesOrder.remote_created_at).filter_by(account_id=account_id) if created.astimezone(clock).date() == day
+    )
     page.goto(f"/accounts/{account_id}/data/orders?limit=200")
     page.get_by_label("Created from").fill(day.isoformat())
     page.locator("input[name=created_to]").fill(day.isoformat())

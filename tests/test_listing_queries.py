@@ -3,7 +3,8 @@ ranges, and money that always says its currency."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -51,26 +52,46 @@ def test_an_inverted_range_is_refused(client, shops):
     assert response.status_code == 422 and "created_to" in response.get_json()["error"]["fields"]
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(minutes=st.lists(st.integers(0, 60 * 24 * 6), min_size=1, max_size=30), start=st.integers(0, 6), days=st.integers(0, 3), unix=st.booleans())
-def test_created_ranges_match_an_independent_filter(client, shops, minutes, start, days, unix):
+ZONES = ("America/Los_Angeles", "Asia/Jakarta", "Europe/London", "America/Havana", "Pacific/Chatham", "UTC")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    minutes=st.lists(st.integers(0, 60 * 24 * 6), min_size=1, max_size=30),
+    start=st.integers(0, 6),
+    days=st.integers(0, 3),
+    form=st.sampled_from(("date", "unix", "naive time")),
+    zone=st.sampled_from(ZONES),
+)
+def test_created_ranges_match_an_independent_filter(client, shops, minutes, start, days, form, zone):
+    """Dates and times without an offset are on the shop's clock (its reporting zone), like its
+    pages and exports; BASE's week holds the end of summer time in Los Angeles and London."""
     from erp_integrations.extensions import db
-    from erp_integrations.models import SalesOrder
+    from erp_integrations.models import IntegrationAccount, SalesOrder
 
     db.session.query(SalesOrder).delete()
+    account = db.session.get(IntegrationAccount, shops[0])
+    account.config = {**account.config, "report_time_zone": zone}
     db.session.commit()
     add_orders(shops[0], minutes)
+    clock = ZoneInfo(zone)
     day_from = (BASE + timedelta(days=start)).date()
     day_to = day_from + timedelta(days=days)
-    if unix:  # the same range as unix seconds, the end exclusive
+    created = [(BASE + timedelta(minutes=m)).astimezone(clock) for m in minutes]
+    if form == "unix":  # an instant is an instant: the same range in UTC seconds, the end exclusive
         lo = int(datetime.combine(day_from, datetime.min.time(), UTC).timestamp())
         hi = int(datetime.combine(day_to + timedelta(days=1), datetime.min.time(), UTC).timestamp())
         query = {"created_from": str(lo), "created_to": str(hi)}
-    else:  # dates: the end date is included
+        expected = {n for n, m in enumerate(minutes) if lo <= (BASE + timedelta(minutes=m)).timestamp() < hi}
+    elif form == "date":  # the shop's days: the end date is included
         query = {"created_from": day_from.isoformat(), "created_to": day_to.isoformat()}
+        expected = {n for n, when in enumerate(created) if day_from <= when.date() <= day_to}
+    else:  # wall-clock times on the shop's clock, the end exclusive
+        lo_wall, hi_wall = datetime.combine(day_from, time(6)), datetime.combine(day_to, time(18))
+        query = {"created_from": lo_wall.isoformat(), "created_to": hi_wall.isoformat()}
+        expected = {n for n, when in enumerate(created) if lo_wall <= when.replace(tzinfo=None) < hi_wall}
     body = get(client, shops[0], limit=200, **query).get_json()
-    expected = {f"{shops[0]}-{n}" for n, m in enumerate(minutes) if day_from <= (BASE + timedelta(minutes=m)).date() <= day_to}
-    assert {r["external_id"] for r in body["rows"]} == expected
+    assert {r["external_id"] for r in body["rows"]} == {f"{shops[0]}-{n}" for n in expected}
 
 
 def test_money_in_every_listing_row_carries_its_currency(client, shops):

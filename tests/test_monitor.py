@@ -11,7 +11,7 @@ from datetime import UTC
 
 from sqlalchemy import update
 
-from sync_support import connect, sync
+from sync_support import connect, shop_clock, sync
 from test_alerts import monitor_html
 
 
@@ -52,7 +52,7 @@ def test_cursors_read_as_dates_with_the_raw_cursor_behind(client, app, app_env, 
     account_id = connect(client, fresh_sandbox)
     sync(client, app, app_env, account_id, streams=["orders"])
     cursor = db.session.query(SyncCursor).filter_by(account_id=account_id, stream="orders").one().cursor
-    shown = datetime.fromtimestamp(cursor["watermark"], UTC).strftime("%Y-%m-%d %H:%M UTC")
+    shown = shop_clock(account_id, datetime.fromtimestamp(cursor["watermark"], UTC))
     row = streams_row(monitor_html(app, account_id), "orders")
     assert f"<summary>Changes up to {shown}</summary>" in row
     assert str(cursor["watermark"]) in row  # the raw cursor, for support, inside the details

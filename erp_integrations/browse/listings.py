@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import Decimal
 from typing import Any
 
@@ -32,6 +32,7 @@ from ..models import (
     Warehouse,
     Withdrawal,
 )
+from ..reports.periods import account_zone_name, midnight, zone_named
 from .keyset import InvalidCursor, Page, paginate
 
 MAX_PAGE = 200
@@ -124,10 +125,11 @@ def filtered_query(listing: Listing, account_id: int, args, known_values: dict[s
             if value not in choices:
                 raise InvalidQuery(name, f"must be one of: {', '.join(choices) or '(nothing synced yet)'}")
             query = query.where(getattr(model, name) == value)
+    zone = _account_zone(account_id)
     for prefix, column in (("created", listing.created), ("updated", "remote_updated_at")):
         if column is None:
             continue
-        start, end = (parse_time_arg(f"{prefix}_{edge}", args.get(f"{prefix}_{edge}"), edge == "to") for edge in ("from", "to"))
+        start, end = (parse_time_arg(f"{prefix}_{edge}", args.get(f"{prefix}_{edge}"), edge == "to", zone) for edge in ("from", "to"))
         if start is not None:
             query = query.where(getattr(model, column) >= start)
         if end is not None:
@@ -201,9 +203,11 @@ def export_columns(listing: Listing) -> tuple[tuple[str, str, str], ...]:
     return columns + (("currency", "Currency", "text"),) if listing.has_money else columns
 
 
-def parse_time_arg(name: str, raw: str | None, is_end: bool) -> datetime | None:
-    """ISO 8601 (a date, or a date and time; without an offset it is UTC) or unix seconds. A
-    bare date as the end of a range includes that whole day."""
+def parse_time_arg(name: str, raw: str | None, is_end: bool, zone: tzinfo = UTC) -> datetime | None:
+    """ISO 8601 (a date, or a date and time) or unix seconds. A date or a time without an
+    offset is on the account's clock (``zone``, its reporting time zone, the clock its pages
+    show): a day is the account's day, as in its reports and exports. A bare date as the end of
+    a range includes that whole day."""
     if raw is None or raw == "":
         return None
     raw = raw.strip()
@@ -213,11 +217,16 @@ def parse_time_arg(name: str, raw: str | None, is_end: bool) -> datetime | None:
         value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OverflowError, OSError):
         raise InvalidQuery(name, "must be a date or time in ISO 8601 (2026-11-30, 2026-11-30T07:41:00Z) or unix seconds") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    if is_end and len(raw) == 10:  # YYYY-MM-DD: up to the end of that day
-        value += timedelta(days=1)
-    return value
+    if len(raw) == 10:  # YYYY-MM-DD: from the start of that day, or up to its end
+        return midnight(value.date() + timedelta(days=1 if is_end else 0), zone)
+    return (value if value.tzinfo is not None else value.replace(tzinfo=zone)).astimezone(UTC)
+
+
+def _account_zone(account_id: int) -> tzinfo:
+    from ..models import IntegrationAccount
+
+    account = db.session.get(IntegrationAccount, account_id)
+    return zone_named(account_zone_name(account)) if account is not None else UTC
 
 
 def _escape_like(text_: str) -> str:

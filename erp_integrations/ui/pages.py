@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from urllib.parse import urlsplit
 
-from flask import redirect, render_template, request, url_for
+from flask import has_request_context, redirect, render_template, request, url_for
 from markupsafe import Markup, escape
 
 from ..accounts import AccountNotFound
@@ -16,6 +16,7 @@ from ..auth.guard import CSRF_FIELD, check_csrf, csrf_token
 from ..auth.roles import ROLE_LABELS
 from ..extensions import db
 from ..models import IntegrationAccount
+from ..reports.periods import account_zone_name
 from . import ui_blueprint
 
 _ACCOUNT_KEY = "erp_integrations.ui_account"  # the account this request's page is scoped to
@@ -122,11 +123,15 @@ def _money(value, currency=None):
 
 @ui_blueprint.app_template_filter("when")
 def _when(value):
+    """A time as the person reading the page counts it: on a shop's pages in the shop's
+    reporting zone (the clock its reports, exports and date filters use), named by its
+    abbreviation; elsewhere (users, pages across shops) in UTC."""
     if value is None:
         return ""
     if isinstance(value, (int, float)):
         value = datetime.fromtimestamp(value, UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    account = request.environ.get(_ACCOUNT_KEY) if has_request_context() else None
+    return _when_in(value, account_zone_name(account) if account is not None else "UTC")
 
 
 @ui_blueprint.app_template_filter("when_in")
