@@ -62,7 +62,17 @@ def connect_shopee(client, server, shop: int = 0, **overrides) -> int:
 
 def erp_side(account_id: int) -> dict:
     from erp_integrations.extensions import db
-    from erp_integrations.models import AfterSale, FinanceStatement, OrderLine, ProductVariant, SalesOrder, StatementTransaction, StockLevel
+    from erp_integrations.models import (
+        AfterSale,
+        FinanceStatement,
+        OrderLine,
+        Payout,
+        ProductVariant,
+        SalesOrder,
+        StatementTransaction,
+        StockLevel,
+        Withdrawal,
+    )
 
     one = lambda q: db.session.scalar(q)  # noqa: E731
     orders = SalesOrder.account_id == account_id
@@ -93,6 +103,18 @@ def erp_side(account_id: int) -> dict:
             ),
             "days": one(select(func.count()).select_from(FinanceStatement).where(FinanceStatement.account_id == account_id)),
         },
+        "wallet": {
+            "transactions": one(select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)),
+            # The wallet's signed amounts summed here, against the sandbox's running balance.
+            "balance": str(one(select(func.sum(Withdrawal.amount)).where(Withdrawal.account_id == account_id)) or 0),
+            **{
+                f"withdrawals_{state}": {
+                    "count": one(select(func.count()).select_from(Payout).where(Payout.account_id == account_id, Payout.status == status)),
+                    "amount": str(one(select(func.sum(Payout.amount)).where(Payout.account_id == account_id, Payout.status == status)) or 0),
+                }
+                for state, status in (("paid", "PAID"), ("pending", "PROCESSING"))
+            },
+        },
         "returns": {
             "count": one(select(func.count()).select_from(AfterSale).where(AfterSale.account_id == account_id, AfterSale.kind == "return")),
             "by_status": dict(
@@ -107,7 +129,7 @@ def erp_side(account_id: int) -> dict:
 
 def expected(server) -> dict:
     stats = truth(server)
-    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released", "returns")
+    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released", "wallet", "returns")
     return {k: stats[k] for k in fields}
 
 
@@ -118,4 +140,10 @@ def normalised(figures: dict) -> dict:
     figures["price_sum"] = Decimal(figures["price_sum"])
     figures["escrow_released"] = {**figures["escrow_released"], "amount": Decimal(figures["escrow_released"]["amount"])}
     figures["returns"] = {**figures["returns"], "refunded": Decimal(figures["returns"]["refunded"])}
+    wallet = figures["wallet"]
+    figures["wallet"] = {
+        **wallet,
+        "balance": Decimal(wallet["balance"]),
+        **{k: {**wallet[k], "amount": Decimal(wallet[k]["amount"])} for k in ("withdrawals_paid", "withdrawals_pending")},
+    }
     return figures

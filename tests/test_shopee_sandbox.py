@@ -274,6 +274,47 @@ def test_escrow_detail_batch_matches_its_sample_and_fails_unknown_orders_alone(s
     assert too_many["error"] == "exceed_max_limit"
 
 
+# get_wallet_transaction_list's fields (API.md 4.4; no official sample exists).
+WALLET_FIELDS = {
+    "status", "transaction_type", "amount", "current_balance", "create_time", "order_sn", "refund_sn", "withdrawal_type", "withdrawal_id",
+    "root_withdrawal_id", "transaction_fee", "description", "buyer_name", "reason", "money_flow", "transaction_tab_type", "txn_title",
+    "pay_order_list", "shop_name",
+}  # fmt: skip
+
+
+def test_the_wallet_pages_from_zero_in_15_day_windows_with_a_running_balance(server, granted):
+    def page(**query):
+        return call(server, "GET", "/api/v2/payment/get_wallet_transaction_list", grant=granted, query=query).json()
+
+    now = int(time.time())
+    assert page(page_no=0, page_size=10, create_time_from=now - 16 * 86_400, create_time_to=now)["error"] == "time_period_too_large"
+    assert page(page_no=0, page_size=10, create_time_from=now, create_time_to=now - 60)["error"] == "time_invalid"
+    assert page(page_no=0, page_size=101, create_time_from=now - 86_400, create_time_to=now)["error"] == "error_param"
+    # Every transaction of the shop's history, window by window and page by page from 0.
+    ledger, until = [], now
+    while until > now - 130 * 86_400:
+        since, page_no = until - 15 * 86_400, 0
+        while True:
+            answer = page(page_no=page_no, page_size=100, create_time_from=since, create_time_to=until)
+            assert answer["error"] == "" and len(answer["response"]["transaction_list"]) <= 100
+            ledger += [t for t in answer["response"]["transaction_list"] if t["create_time"] > since]
+            if not answer["response"]["more"]:
+                break
+            page_no += 1
+        until = since
+    assert ledger and all(set(t) == WALLET_FIELDS for t in ledger)
+    ledger.sort(key=lambda t: t["create_time"])
+    # The balance after each transaction is the one before plus its signed amount.
+    balance = 0
+    for transaction in ledger:
+        balance = round(balance + transaction["amount"], 2)
+        assert transaction["current_balance"] == pytest.approx(balance), transaction
+    kinds = {t["transaction_type"] for t in ledger}
+    assert {"ESCROW_VERIFIED_ADD", "WITHDRAWAL_CREATED", "ADJUSTMENT_MINUS"} <= kinds
+    out = page(page_no=0, page_size=100, create_time_from=now - 15 * 86_400, create_time_to=now, money_flow="MONEY_OUT")
+    assert {t["money_flow"] for t in out["response"]["transaction_list"]} == {"MONEY_OUT"}
+
+
 def test_shipping_follows_shopees_flow_and_its_refusals(server, granted):
     shop = server.sandbox.data.shop(granted["shop_id"])
     order = next(o for o in shop.orders if o.status == "READY_TO_SHIP")

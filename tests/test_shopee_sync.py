@@ -67,7 +67,7 @@ def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, ap
 
     account_id = connect_shopee(client, shopee)
     runs = sync(client, app, app_env, account_id)
-    assert {r["stream"] for r in runs} == {"products", "orders", "settlements", "returns"}
+    assert {r["stream"] for r in runs} == {"products", "orders", "settlements", "wallet", "returns"}
     today = datetime.now(UTC).date()
     params = {"account": account_id, "period": "custom", "from": (today - timedelta(days=400)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
     report = client.get("/api/v1/reports/summary", query_string=params).get_json()
@@ -81,6 +81,10 @@ def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, ap
     assert Decimal(figures["refunds"]) == Decimal(stats["returns"]["refunded"])
     assert Decimal(figures["net_settlement"]) == Decimal(stats["escrow_released"]["amount"])
     assert figures["statements"] == stats["escrow_released"]["days"]
+    # What was paid out to the bank, and what the seller could withdraw now: the wallet's
+    # own running balance after its last transaction.
+    assert Decimal(figures["payouts"]) == Decimal(stats["wallet"]["withdrawals_paid"]["amount"]) > 0
+    assert Decimal(figures["available_balance"]) == Decimal(stats["wallet"]["balance"])
 
 
 def test_incremental_sync_converges_after_changes_on_shopee(client, app, app_env, shopee):

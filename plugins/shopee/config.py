@@ -34,7 +34,7 @@ FEATURES = (
         "orders",
         "Orders and fulfillment",
         True,
-        "Syncs orders with their lines, totals and status history into Orders, and each released escrow into Statements (one per release day).",
+        "Syncs orders with their lines, totals and status history into Orders, each released escrow into Statements (one per release day), and the wallet into Withdrawals (the available balance) and Payouts (withdrawals to the bank).",
     ),
     Feature(
         "inventory",

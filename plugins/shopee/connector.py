@@ -19,10 +19,11 @@ class ShopeeConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = ("products", "orders", "settlements", "returns")
-    # Stock comes with the items: the products stream runs for either toggle.
-    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders", "returns": "returns"}
-    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",), "returns": ("returns",)}
+    streams = ("products", "orders", "settlements", "wallet", "returns")
+    # Stock comes with the items: the products stream runs for either toggle. The money an
+    # order earns (escrow, wallet) comes with the orders: Shopee has no finance toggle.
+    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders", "wallet": "orders", "returns": "returns"}
+    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",), "wallet": ("payment",), "returns": ("returns",)}
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_id"

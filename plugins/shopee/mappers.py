@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from erp_integrations.mapping import Mapper, const, dig, integer, money, text, unix
-from erp_integrations.models import AfterSale, OrderLine, Product, ProductVariant, SalesOrder, Shipment, StatementTransaction
+from erp_integrations.models import AfterSale, OrderLine, Payout, Product, ProductVariant, SalesOrder, Shipment, StatementTransaction, Withdrawal
 
 
 def variant_id(item_id, model_id) -> str:
@@ -123,6 +123,52 @@ class SettlementMapper(Mapper):
         "platform_commission_amount": lambda d: -_amount("commission_fee")(d),
         "shipping_cost_amount": lambda d: _amount("buyer_paid_shipping_fee")(d) - _amount("actual_shipping_fee")(d),
         "settlement_amount": money("order_income.escrow_amount"),
+    }
+
+
+# Wallet transaction types (API.md 4.4, "TransactionType") as the ERP's ledger kinds: sales
+# money entering the balance (SETTLE), money leaving it for the bank (WITHDRAW), a cancelled
+# withdrawal coming back (REVERSE); every other type (adjustments, ads, refunds, loans) is a
+# TRANSFER that keeps Shopee's sign. The available balance is then their signed sum.
+WALLET_KINDS = {"ESCROW_VERIFIED_ADD": "SETTLE", "WITHDRAWAL_CREATED": "WITHDRAW", "WITHDRAWAL_CANCELLED": "REVERSE"}
+# A withdrawal's status as a payout's (the ERP's words are TikTok's: PAID, PROCESSING, FAILED).
+PAYOUT_STATUS = {"COMPLETED": "PAID", "PENDING": "PROCESSING", "INITIAL": "PROCESSING", "FAILED": "FAILED"}
+
+
+def wallet_id(document) -> str:
+    """get_wallet_transaction_list gives no transaction id (API.md 4.4's field list), so a
+    transaction is named by what identifies it: its type, time, the order, return or
+    withdrawal it concerns, and its amount. A pending withdrawal keeps its name when it
+    completes (the status is not part of it), so the row is updated, not doubled."""
+    subject = document.get("order_sn") or document.get("refund_sn") or document.get("withdrawal_id") or ""
+    return f"{document.get('transaction_type')}:{document.get('create_time')}:{subject}:{document.get('amount')}"
+
+
+class WalletMapper(Mapper):
+    """A wallet transaction as a row of the ledger the available balance is read from."""
+
+    model = Withdrawal
+    columns = {
+        "external_id": wallet_id,
+        "type": lambda d: WALLET_KINDS.get(d.get("transaction_type") or "", "TRANSFER"),
+        "status": text("status"),
+        "amount": money("amount"),
+        "fee": money("transaction_fee"),
+        "remote_created_at": unix("create_time"),
+    }
+
+
+class WithdrawalPayoutMapper(Mapper):
+    """A withdrawal to the bank as a payout. The wallet gives only the withdrawal's creation
+    time, so a completed one counts as paid then."""
+
+    model = Payout
+    columns = {
+        "external_id": lambda d: f"withdrawal:{d['withdrawal_id']}",
+        "status": lambda d: PAYOUT_STATUS.get(d.get("status") or "", d.get("status")),
+        "amount": lambda d: abs(money("amount")(d)),
+        "remote_created_at": unix("create_time"),
+        "paid_at": lambda d: unix("create_time")(d) if d.get("status") == "COMPLETED" else None,
     }
 
 

@@ -5,6 +5,8 @@
   items with models. Writes products, variants (models) and stock per location.
 - settlements: get_escrow_list by release time, each escrow detailed by
   get_escrow_detail_batch: the order's settled transaction, grouped by release day.
+- wallet: get_wallet_transaction_list over windows of at most 15 days by creation time, by
+  page number: the ledger of the available balance, and each withdrawal as a payout.
 - returns: get_return_list over windows of at most 15 days, by page number.
 - orders: get_order_list over windows of at most 15 days (the API's limit, API.md 4.3), by
   creation time on the first backfill and by update time afterwards, cursor-paged, each page
@@ -24,16 +26,18 @@ from erp_integrations.models import (
     AfterSale,
     FinanceStatement,
     OrderStatusChange,
+    Payout,
     SalesOrder,
     Shipment,
     StatementTransaction,
+    Withdrawal,
 )
 from erp_integrations.storage import bulk_upsert, insert_missing
 from erp_integrations.sync.status_history import history_rows
 from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, store_catalog
 
 from .config import CURRENCIES
-from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper
+from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper, WalletMapper, WithdrawalPayoutMapper
 
 LOOKBACK = 15 * 60
 DAY = 86_400
@@ -42,6 +46,9 @@ ORDER_PAGE = 50  # one get_order_detail call per page
 ITEM_PAGE = 100
 ESCROW_PAGE = 50  # one get_escrow_detail_batch call per page
 RETURN_PAGE = 50
+WALLET_PAGE = 100  # the most get_wallet_transaction_list gives
+# A withdrawal stays pending until the bank has it (a couple of days): read again that long.
+WALLET_LOOKBACK = 3 * DAY
 DETAIL_FIELDS = "buyer_user_id,item_list,pay_time,package_list,total_amount,cancel_by,cancel_reason,pickup_done_time,estimated_shipping_fee,shipping_carrier"
 # (status, the order column holding Shopee's time of it): the times get_order_detail reports.
 STATUS_TIMES = (("READY_TO_SHIP", "paid_at"), ("SHIPPED", "collected_at"))
@@ -124,16 +131,17 @@ def _models(client, item: dict) -> list[dict]:
 # -- orders ---------------------------------------------------------------------------------------
 
 
-def sliced(context, client, fetch_page, *, backfill_mode: str, update_mode: str) -> None:
+def sliced(context, client, fetch_page, *, backfill_mode: str, update_mode: str, lookback: int = LOOKBACK) -> None:
     """Page through [start, run start] in slices of at most 15 days, checkpointing after each
     page. ``fetch_page(mode, slice_start, slice_end, token)`` fetches, writes and returns the
     next page's token (None after the slice's last page); ``mode`` names the time field, by
-    creation on a first backfill and by update afterwards."""
+    creation on a first backfill and by update afterwards. An incremental run starts
+    ``lookback`` seconds before the last watermark."""
     cursor, now = context.cursor, _run_end(context)
     if cursor.get("window"):
         start, end, slice_start, token, mode = cursor["window"]
     elif cursor.get("watermark") and not context.full:
-        start, end, slice_start, token, mode = int(cursor["watermark"]) - LOOKBACK, now, None, None, update_mode
+        start, end, slice_start, token, mode = int(cursor["watermark"]) - lookback, now, None, None, update_mode
     else:
         start, end, slice_start, token, mode = history_start(context), now, None, None, backfill_mode
     slice_start = start if slice_start is None else slice_start
@@ -180,6 +188,31 @@ def sync_settlements(context, client) -> None:
         return page_no + 1 if page.get("more") else None
 
     sliced(context, client, fetch_page, backfill_mode="release_time", update_mode="release_time")
+
+
+def sync_wallet(context, client) -> None:
+    """The wallet's transactions by creation time (get_wallet_transaction_list, pages counted
+    from 0, API.md 4.4) into the ledger the available balance is read from, and each
+    withdrawal to the bank as a payout. The wallet has no update time, so an incremental run
+    reads the last WALLET_LOOKBACK again: a withdrawal pending then has completed since."""
+    currency = CURRENCIES.get((context.account.region or "").upper())
+
+    def fetch_page(mode, since, until, page_no):
+        page_no = page_no or 0
+        query = {"page_no": page_no, "page_size": WALLET_PAGE, "create_time_from": since, "create_time_to": until}
+        page = client.call("GET", "/api/v2/payment/get_wallet_transaction_list", query=query)
+        ledger = page.get("transaction_list") or []
+        rows = [WalletMapper.row(t, account_id=context.account_id, currency=currency) for t in ledger]
+        payouts = [
+            WithdrawalPayoutMapper.row(t, account_id=context.account_id, currency=currency)
+            for t in ledger
+            if t.get("transaction_type") == "WITHDRAWAL_CREATED" and t.get("withdrawal_id")
+        ]
+        context.count("withdrawals", bulk_upsert(Withdrawal, rows, account=context.account).written)
+        context.count("payouts", bulk_upsert(Payout, payouts, account=context.account).written)
+        return page_no + 1 if page.get("more") else None
+
+    sliced(context, client, fetch_page, backfill_mode="create_time", update_mode="create_time", lookback=WALLET_LOOKBACK)
 
 
 def sync_returns(context, client) -> None:
@@ -296,4 +329,4 @@ def store_settlements(context, released: dict[str, dict], details: list[dict]) -
     context.count("statements", len(statements))
 
 
-STREAMS = {"products": sync_products, "orders": sync_orders, "settlements": sync_settlements, "returns": sync_returns}
+STREAMS = {"products": sync_products, "orders": sync_orders, "settlements": sync_settlements, "wallet": sync_wallet, "returns": sync_returns}

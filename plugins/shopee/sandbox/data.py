@@ -6,7 +6,9 @@ Facts the data follows (shared API.md, section 4): order statuses and their path
 with two decimals in SG/MY/BR/MX and whole units elsewhere (4.7, from the get_model_list
 price_info text), ``model_id`` 0 for an item without variants (3.5), stock per location in
 ``stock_info_v2.seller_stock`` (4.7), an item's ``update_time`` moving on stock and price
-changes too (4.7), ``total_amount`` present only once the order is paid (4.3).
+changes too (4.7), ``total_amount`` present only once the order is paid (4.3), the wallet's
+signed amounts with the balance after each transaction and its type names (4.4,
+get_wallet_transaction_list and "TransactionType").
 """
 
 from __future__ import annotations
@@ -56,6 +58,11 @@ RELEASE_DELAY = DAY
 QUIET = 3_600
 # Fees taken from each order's goods before escrow (the rates are the sandbox's own).
 COMMISSION, SERVICE, TRANSACTION = Decimal("0.06"), Decimal("0.03"), Decimal("0.02")
+# The seller withdraws most of the wallet to the bank once a week; a withdrawal is PENDING
+# until the bank has it, two days later. One released order in ADJUSTED_EVERY is adjusted
+# afterwards (a fee corrected), so the ledger holds a signed transfer too.
+WITHDRAW_EVERY, WITHDRAW_SHARE, WITHDRAWAL_DAYS = 7 * DAY, Decimal("0.9"), 2
+ADJUSTED_EVERY, ADJUSTMENT = 23, Decimal("0.02")
 
 
 def quantize(amount: Decimal, region: str) -> Decimal:
@@ -274,6 +281,7 @@ class ShopData:
             "stock": sum(m.stock for m in models),
             "price_sum": str(sum((m.price for m in models), Decimal(0))),
             "escrow_released": {"orders": released["orders"], "amount": str(released["escrow"]), "days": len(release_days)},
+            "wallet": wallet_truth(shop, now),
             "returns": {
                 "count": len(shop.returns),
                 "by_status": dict(Counter(r.status for r in shop.returns)),
@@ -320,4 +328,91 @@ def escrow(order: Order, region: str) -> dict:
         "service_fee": service,
         "seller_transaction_fee": transaction,
         "escrow_amount": goods - commission - service - transaction,
+    }
+
+
+def wallet(shop: Shop, now: int) -> list[dict]:
+    """The shop's wallet up to ``now``, oldest first, as get_wallet_transaction_list gives
+    each transaction (API.md 4.4): a signed amount, the balance after it, the type's name.
+    Every released escrow is credited at its release; withdrawals and adjustments follow the
+    constants above. Derived from the orders on each call, so a release during a run shows up
+    at once, and earlier transactions never change (a withdrawal depends only on what came
+    before it) but for a pending withdrawal's status."""
+    released = sorted((t, o.order_sn, o) for o in shop.orders if (t := o.released_at(now)) is not None)
+    events = []
+    for when, sn, order in released:
+        amount = escrow(order, shop.region)["escrow_amount"]
+        events.append((when, "ESCROW_VERIFIED_ADD", amount, sn))
+        if int(sn[-4:], 36) % ADJUSTED_EVERY == 0:
+            events.append((when + 3_600, "ADJUSTMENT_MINUS", -quantize(amount * ADJUSTMENT, shop.region), sn))
+    events = [e for e in sorted(events) if e[0] <= now]
+    out, balance, withdrawals = [], Decimal(0), 0
+    next_withdrawal = events[0][0] + WITHDRAW_EVERY if events else None
+
+    def add(when, kind, amount, sn="", **extra):
+        nonlocal balance
+        balance += amount
+        out.append(
+            {
+                "status": "COMPLETED",
+                "transaction_type": kind,
+                "amount": amount,
+                "current_balance": balance,
+                "create_time": when,
+                "order_sn": sn,
+                "refund_sn": "",
+                "withdrawal_type": "",
+                "withdrawal_id": 0,
+                "root_withdrawal_id": 0,
+                "transaction_fee": Decimal(0),
+                "description": "",
+                "buyer_name": "",
+                "reason": "",
+                "money_flow": "MONEY_IN" if amount >= 0 else "MONEY_OUT",
+                "transaction_tab_type": "wallet_order_income" if kind == "ESCROW_VERIFIED_ADD" else "wallet_adjustment_filter",
+                "txn_title": kind.replace("_", " ").title(),
+                "pay_order_list": [{"order_sn": sn, "shop_name": shop.name}] if sn else [],
+                "shop_name": shop.name,
+                **extra,
+            }
+        )
+
+    def withdraw_until(moment):
+        nonlocal next_withdrawal, withdrawals
+        while next_withdrawal is not None and next_withdrawal <= moment:
+            amount = quantize(balance * WITHDRAW_SHARE, shop.region)
+            if amount > 0:
+                withdrawals += 1
+                number = shop.shop_id * 1_000_000 + withdrawals
+                add(
+                    next_withdrawal,
+                    "WITHDRAWAL_CREATED",
+                    -amount,
+                    status="COMPLETED" if next_withdrawal + WITHDRAWAL_DAYS * DAY <= now else "PENDING",
+                    withdrawal_type="WITHDRAWAL_TO_BANK",
+                    withdrawal_id=number,
+                    root_withdrawal_id=number,
+                    money_flow="MONEY_OUT",
+                    transaction_tab_type="wallet_withdrawals",
+                )
+            next_withdrawal += WITHDRAW_EVERY
+
+    for when, kind, amount, sn in events:
+        withdraw_until(when - 1)
+        add(when, kind, amount, sn)
+    withdraw_until(now)
+    return out
+
+
+def wallet_truth(shop: Shop, now: int) -> dict:
+    """What a synced wallet must add up to: the balance after the last transaction, and the
+    withdrawals the bank has (completed) and has not yet (pending)."""
+    ledger = wallet(shop, now)
+    paid = [t for t in ledger if t["transaction_type"] == "WITHDRAWAL_CREATED" and t["status"] == "COMPLETED"]
+    pending = [t for t in ledger if t["transaction_type"] == "WITHDRAWAL_CREATED" and t["status"] == "PENDING"]
+    return {
+        "transactions": len(ledger),
+        "balance": str(ledger[-1]["current_balance"] if ledger else Decimal(0)),
+        "withdrawals_paid": {"count": len(paid), "amount": str(-sum((t["amount"] for t in paid), Decimal(0)))},
+        "withdrawals_pending": {"count": len(pending), "amount": str(-sum((t["amount"] for t in pending), Decimal(0)))},
     }

@@ -8,7 +8,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from flask import Flask, g, jsonify, redirect, request
 
-from .data import TWO_DECIMALS, Item, Model, Order, Shop, escrow
+from .data import TWO_DECIMALS, Item, Model, Order, Shop, escrow, wallet
 from .server import PUBLIC, SHOP, ApiError, api_route, body, envelope, param_error, sandbox
 
 MAX_WINDOW = 15 * 86_400  # get_order_list: "diff in 15days" (API.md 4.3)
@@ -357,6 +357,35 @@ def escrow_list():
             }
         )
     )
+
+
+def wallet_transactions():
+    """The wallet's transactions created in [create_time_from, create_time_to] (at most 15
+    days apart), newest first, by page number from 0 (API.md 4.4: "page_no starts at 0"),
+    with ``more`` and no total; ``money_flow`` and ``transaction_type`` narrow it. The order
+    is the sandbox's choice: the API does not document one, so the connector must not rely on
+    it."""
+    page_no, size = _int_arg("page_no"), _page_size()
+    since, until = _int_arg("create_time_from"), _int_arg("create_time_to")
+    if page_no < 0:
+        raise param_error("page_no should be at least 0")
+    if since > until:
+        raise ApiError("time_invalid", "create_time_from should be earlier than create_time_to.")
+    if until - since > MAX_WINDOW:
+        raise ApiError("time_period_too_large", "The time range should be within 15 days.")
+    flow, kind = request.args.get("money_flow"), request.args.get("transaction_type")
+    if flow not in (None, "", "MONEY_IN", "MONEY_OUT"):
+        raise param_error("money_flow should be MONEY_IN or MONEY_OUT")
+    shop: Shop = g.shop
+    matching = [
+        t
+        for t in reversed(wallet(shop, sandbox().clock()))
+        if since <= t["create_time"] <= until and (not flow or t["money_flow"] == flow) and (not kind or t["transaction_type"] == kind)
+    ]
+    page = matching[page_no * size : (page_no + 1) * size]
+    money_fields = ("amount", "current_balance", "transaction_fee")
+    listed = [{**t, **{k: money(t[k]) for k in money_fields}} for t in page]
+    return jsonify(envelope({"transaction_list": listed, "more": (page_no + 1) * size < len(matching)}))
 
 
 # -- products ---------------------------------------------------------------------------------
@@ -728,6 +757,7 @@ def register(app: Flask) -> None:
         ("GET", "/api/v2/payment/get_escrow_detail", SHOP, escrow_detail),
         ("POST", "/api/v2/payment/get_escrow_detail_batch", SHOP, escrow_detail_batch),
         ("GET", "/api/v2/payment/get_escrow_list", SHOP, escrow_list),
+        ("GET", "/api/v2/payment/get_wallet_transaction_list", SHOP, wallet_transactions),
         ("GET", "/api/v2/product/get_item_list", SHOP, item_list),
         ("GET", "/api/v2/product/get_item_base_info", SHOP, item_base_info),
         ("GET", "/api/v2/product/get_model_list", SHOP, model_list),
