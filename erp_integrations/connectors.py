@@ -8,6 +8,7 @@ network (clients, sync, webhooks) hangs off the same class in later layers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, ClassVar
@@ -295,14 +296,39 @@ def features_field(features: tuple[Feature, ...], name: str) -> fields.Nested:
     )
 
 
+@dataclass(frozen=True)
+class Stream:
+    """One stream, declared once: its name (the monitor's, the API's, the cursor's), what runs
+    it (``run(context, client)``: page by page, upsert, checkpoint), the feature toggle(s)
+    that switch it on (a name, or a tuple meaning any of them; None: always), and the
+    marketplace API groups it calls (the circuit breaker's keys: the scheduler skips the
+    stream while one of them is paused)."""
+
+    name: str
+    run: Callable[[Any, Any], None]
+    feature: str | tuple[str, ...] | None = None
+    groups: tuple[str, ...] = ()
+
+
 class Connector:
     """Base class of every connector. Subclasses set the class attributes."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("declared_streams"):
+            # The names, toggles and groups the host reads, from the one declaration.
+            cls.streams = tuple(s.name for s in cls.declared_streams)
+            cls.stream_features = {s.name: s.feature for s in cls.declared_streams if s.feature is not None}
+            cls.stream_groups = {s.name: s.groups for s in cls.declared_streams if s.groups}
 
     name: ClassVar[str]
     display_name: ClassVar[str]
     version: ClassVar[str] = "0"
     regions: ClassVar[tuple[tuple[str, str], ...]] = ()
     features: ClassVar[tuple[Feature, ...]] = ()
+    # The streams a connector syncs (``Stream``), in the order a full sync runs them; ``streams``,
+    # ``stream_features`` and ``stream_groups`` are derived from them.
+    declared_streams: ClassVar[tuple[Stream, ...]] = ()
     streams: ClassVar[tuple[str, ...]] = ()
     config_schema: ClassVar[type[AccountConfigSchema]] = AccountConfigSchema
     # The marketplace's own origins: the only ones an account may send credentials to, besides
@@ -475,8 +501,12 @@ class Connector:
         return any(features.get(f, defaults.get(f, False)) for f in ((wanted,) if isinstance(wanted, str) else wanted))
 
     def sync_stream(self, context) -> None:
-        """Fetch ``context.stream`` page by page, upsert each page, then ``context.checkpoint``."""
-        raise Unsupported(self.display_name, "sync")
+        """Run ``context.stream``'s declared function with this account's client (``client``).
+        A connector without ``declared_streams`` overrides this."""
+        declared = next((s for s in self.declared_streams if s.name == context.stream), None)
+        if declared is None:
+            raise Unsupported(self.display_name, "sync")
+        declared.run(context, self.client(context.account))
 
     @classmethod
     def describe(cls) -> dict[str, Any]:
@@ -565,7 +595,9 @@ def check_capabilities(connector_class: type[Connector]) -> None:
     if unknown:
         raise ValueError(f"{connector_class.__name__} declares unknown capabilities: {', '.join(sorted(unknown))}; known: {', '.join(CAPABILITIES)}")
     for capability in connector_class.capabilities:
-        missing = [m for m in CAPABILITIES[capability] if getattr(connector_class, m) is getattr(Connector, m)]
+        # Declared streams are run by the host's own sync_stream.
+        inherited = {"sync_stream"} if connector_class.declared_streams else set()
+        missing = [m for m in CAPABILITIES[capability] if getattr(connector_class, m) is getattr(Connector, m) and m not in inherited]
         if missing:
             raise TypeError(f"{connector_class.__name__} declares {capability!r} but does not implement {', '.join(missing)}")
     if "push" in connector_class.capabilities and not connector_class.push_kinds:

@@ -143,3 +143,32 @@ def test_a_connector_that_implements_what_it_claims_is_accepted():
     honest = type("Honest", (_Claims,), {"capabilities": frozenset({"sync"}), "streams": ("orders",), "sync_stream": lambda self, context: None})
     check_capabilities(honest)
     assert honest.supports("sync") and not honest.supports("push")
+
+
+def test_declared_streams_are_the_one_place_a_stream_is_named():
+    """Names, toggles and breaker groups come from the declarations; the host's sync_stream
+    runs the declared function, and nothing else."""
+    from types import SimpleNamespace
+
+    from erp_integrations.toolkit import Stream, Unsupported
+
+    ran = []
+    declared = type(
+        "Declared",
+        (_Claims,),
+        {
+            "capabilities": frozenset({"sync"}),
+            "declared_streams": (
+                Stream("orders", lambda context, client: ran.append((context.stream, client)), "orders", ("order",)),
+                Stream("ledger", lambda context, client: None),
+            ),
+            "client": lambda self, account: f"client of {account}",
+        },
+    )
+    check_capabilities(declared)  # no sync_stream of its own: the declarations are enough
+    assert declared.streams == ("orders", "ledger")
+    assert declared.stream_features == {"orders": "orders"} and declared.stream_groups == {"orders": ("order",)}
+    declared().sync_stream(SimpleNamespace(stream="orders", account="shop 7"))
+    assert ran == [("orders", "client of shop 7")]
+    with pytest.raises(Unsupported):
+        declared().sync_stream(SimpleNamespace(stream="payouts", account="shop 7"))

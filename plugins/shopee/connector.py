@@ -7,6 +7,7 @@ from erp_integrations.toolkit import ConnectionResult, Connector, MarketplaceErr
 
 from . import __version__
 from .config import FEATURES, OWN_HOSTS, REGIONS, ShopeeConfigSchema
+from .streams import STREAMS
 
 # Shopee does not publish a per-second limit for v2 (API.md 3.7): a conservative default,
 # shared by all workers, per partner, shop and path.
@@ -19,11 +20,7 @@ class ShopeeConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = ("products", "orders", "settlements", "wallet", "returns")
-    # Stock comes with the items: the products stream runs for either toggle. The money an
-    # order earns (escrow, wallet) comes with the orders: Shopee has no finance toggle.
-    stream_features = {"products": ("product_catalog", "inventory"), "orders": "orders", "settlements": "orders", "wallet": "orders", "returns": "returns"}
-    stream_groups = {"products": ("product",), "orders": ("order",), "settlements": ("payment",), "wallet": ("payment",), "returns": ("returns",)}
+    declared_streams = STREAMS
     config_schema = ShopeeConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_id"
@@ -88,11 +85,6 @@ class ShopeeConnector(Connector):
         except MarketplaceError as exc:
             return ConnectionResult(False, "rejected", exc.public_message(), {"code": exc.code, "request_id": exc.request_id})
         return ConnectionResult(True, "ok", f"Connected to {info.get('shop_name') or 'the shop'} ({info.get('region')}, {info.get('status')}).")
-
-    def sync_stream(self, context) -> None:
-        from .streams import STREAMS
-
-        STREAMS[context.stream](context, self.client(context.account))
 
     def push(self, account, kind, items):
         from .push import push_price, push_shipments, push_stock

@@ -34,7 +34,7 @@ from erp_integrations.models import (
 )
 from erp_integrations.storage import bulk_upsert, insert_missing
 from erp_integrations.sync.status_history import history_rows
-from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, store_catalog
+from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, Stream, store_catalog
 
 from .config import CURRENCIES
 from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper, WalletMapper, WithdrawalPayoutMapper
@@ -329,4 +329,12 @@ def store_settlements(context, released: dict[str, dict], details: list[dict]) -
     context.count("statements", len(statements))
 
 
-STREAMS = {"products": sync_products, "orders": sync_orders, "settlements": sync_settlements, "wallet": sync_wallet, "returns": sync_returns}
+# Stock comes with the items: the products stream runs for either toggle. The money an order
+# earns (escrow, wallet) comes with the orders: Shopee has no finance toggle.
+STREAMS = (
+    Stream("products", sync_products, ("product_catalog", "inventory"), ("product",)),
+    Stream("orders", sync_orders, "orders", ("order",)),
+    Stream("settlements", sync_settlements, "orders", ("payment",)),
+    Stream("wallet", sync_wallet, "orders", ("payment",)),
+    Stream("returns", sync_returns, "returns", ("returns",)),
+)

@@ -7,7 +7,7 @@ from erp_integrations.connectors import ConnectionResult, Connector
 from . import __version__
 from .config import DEFAULT_AUTH_BASE_URL, FEATURES, OWN_HOSTS, REGIONS, TikTokShopConfigSchema
 from .labels import LABELS
-from .streams import STREAM_FEATURES, STREAM_GROUPS, STREAMS
+from .streams import STREAMS
 
 # TikTok allows 50 requests per second per API path, app and shop; 45 leaves a margin for the
 # clocks of several machines sharing the window.
@@ -25,9 +25,7 @@ class TikTokShopConnector(Connector):
     version = __version__
     regions = REGIONS
     features = FEATURES
-    streams = tuple(STREAMS)
-    stream_features = STREAM_FEATURES
-    stream_groups = STREAM_GROUPS
+    declared_streams = STREAMS
     config_schema = TikTokShopConfigSchema
     own_hosts = OWN_HOSTS
     shop_setting = "shop_cipher"
@@ -117,10 +115,6 @@ class TikTokShopConnector(Connector):
         if int((account.auth_info or {}).get("user_type") or 0) == 1 and stream not in CREATOR_STREAMS:
             return False  # a creator account has affiliate orders and nothing shop-side
         return super().stream_enabled(account, stream)
-
-    def sync_stream(self, context) -> None:
-        client = self.client(context.account)
-        STREAMS[context.stream](context, client)
 
     # -- push -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ import datetime as dt
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 
-from erp_integrations.toolkit import AuthError, ReauthorizationRequired, TokenExpired
+from erp_integrations.toolkit import AuthError, ReauthorizationRequired, Stream, TokenExpired
 
 from . import store
 from .mappers.finance import StatementMapper
@@ -340,57 +340,23 @@ def _day(seconds: int) -> str:
     return dt.datetime.fromtimestamp(seconds, dt.UTC).date().isoformat()
 
 
-STREAMS: dict[str, Callable] = {
-    "warehouses": sync_warehouses,
-    "products": sync_products,
-    "inventory": sync_inventory,
-    "orders": sync_orders,
-    "packages": sync_packages,
-    "returns": sync_returns,
-    "cancellations": sync_cancellations,
-    "statements": sync_statements,
-    "payments": sync_payments,
-    "withdrawals": sync_withdrawals,
-    "unsettled": sync_unsettled,
-    "affiliate_orders": sync_affiliate_orders,
-    "live_sessions": sync_live_sessions,
-    "shop_performance": sync_shop_performance,
-    "service_performance": sync_service_performance,
-}
-# The API groups (the first segment of the paths) each stream calls: the circuit breaker's keys.
-STREAM_GROUPS = {
-    "warehouses": ("logistics",),
-    "products": ("product",),
-    "inventory": ("product",),
-    "orders": ("order",),
-    "packages": ("fulfillment",),
-    "returns": ("return_refund",),
-    "cancellations": ("return_refund",),
-    "statements": ("finance",),
-    "payments": ("finance",),
-    "withdrawals": ("finance",),
-    "unsettled": ("finance",),
-    "affiliate_orders": ("affiliate_seller", "affiliate_creator"),
-    "live_sessions": ("analytics",),
-    "shop_performance": ("analytics",),
-    "service_performance": ("customer_service",),
-}
-# The feature toggles that switch each stream on (any of them). Finance follows orders: it is
-# the money side of the same sales.
-STREAM_FEATURES = {
-    "warehouses": ("inventory", "logistics"),
-    "products": "product_catalog",
-    "inventory": "inventory",
-    "orders": "orders",
-    "packages": "orders",
-    "returns": "returns",
-    "cancellations": "returns",
-    "statements": "orders",
-    "payments": "orders",
-    "withdrawals": "orders",
-    "unsettled": "orders",
-    "affiliate_orders": "affiliate",
-    "live_sessions": "live_shopping",
-    "shop_performance": "shop_analytics",
-    "service_performance": "shop_analytics",
-}
+# Each stream once: what runs it, the toggle(s) that switch it on (finance follows orders: it
+# is the money side of the same sales) and the API groups it calls (the first segment of its
+# paths: the circuit breaker's keys).
+STREAMS = (
+    Stream("warehouses", sync_warehouses, ("inventory", "logistics"), ("logistics",)),
+    Stream("products", sync_products, "product_catalog", ("product",)),
+    Stream("inventory", sync_inventory, "inventory", ("product",)),
+    Stream("orders", sync_orders, "orders", ("order",)),
+    Stream("packages", sync_packages, "orders", ("fulfillment",)),
+    Stream("returns", sync_returns, "returns", ("return_refund",)),
+    Stream("cancellations", sync_cancellations, "returns", ("return_refund",)),
+    Stream("statements", sync_statements, "orders", ("finance",)),
+    Stream("payments", sync_payments, "orders", ("finance",)),
+    Stream("withdrawals", sync_withdrawals, "orders", ("finance",)),
+    Stream("unsettled", sync_unsettled, "orders", ("finance",)),
+    Stream("affiliate_orders", sync_affiliate_orders, "affiliate", ("affiliate_seller", "affiliate_creator")),
+    Stream("live_sessions", sync_live_sessions, "live_shopping", ("analytics",)),
+    Stream("shop_performance", sync_shop_performance, "shop_analytics", ("analytics",)),
+    Stream("service_performance", sync_service_performance, "shop_analytics", ("customer_service",)),
+)
