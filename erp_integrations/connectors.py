@@ -27,7 +27,7 @@ SYNC_INTERVALS = (5, 15, 30, 60)
 # each needs. A connector declares its capabilities explicitly (``Connector.capabilities``);
 # the host offers only those, and answers 501 for the rest (``Unsupported``).
 CAPABILITIES: dict[str, tuple[str, ...]] = {
-    "authorize": ("authorization_url", "complete_authorization"),
+    "authorize": ("authorization_url", "exchange_code", "authorized_shops"),
     "sync": ("sync_stream",),
     "push": ("push",),
     "webhooks": ("webhook_verifier", "read_webhook", "handle_webhooks"),
@@ -454,10 +454,29 @@ class Connector:
         """Where the seller consents; the marketplace sends them back with ``state``."""
         raise Unsupported(self.display_name, "authorize")
 
-    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
-        """Exchange the callback's code, store the tokens and bind the shop: ``{binding, message}``.
-        ``callback`` holds the callback's other parameters (Shopee names the shop there)."""
+    def exchange_code(self, client, code: str, callback: dict) -> Any:
+        """Trade the callback's code for a ``toolkit.tokens.TokenGrant``. ``callback`` holds the
+        callback's other parameters (Shopee names the shop there); a bad one is a
+        ``BindingRefused`` naming it."""
         raise Unsupported(self.display_name, "authorize")
+
+    def authorized_shops(self, client, grant, callback: dict) -> list:
+        """The shops the grant covers (``accounts.binding.AuthorizedShop``), asked with the new
+        access token (already on ``client``)."""
+        raise Unsupported(self.display_name, "authorize")
+
+    def is_creator_grant(self, grant) -> bool:
+        """A creator's (affiliate's) grant covers a person, not a shop: nothing is bound."""
+        return False
+
+    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
+        """Exchange the callback's code, store the tokens and bind the shop: ``{shops, binding,
+        message}`` (``toolkit.oauth``: one sequence for every connector)."""
+        if not self.supports("authorize"):
+            raise Unsupported(self.display_name, "authorize")
+        from .toolkit.oauth import complete_authorization
+
+        return complete_authorization(self, account, code, callback or {})
 
     # -- webhooks: the host's receiver stores deliveries, the connector verifies and handles them
 

@@ -127,7 +127,7 @@ class _Claims(Connector):
     ("declared", "extra", "error", "words"),
     [
         ({"sync"}, {"streams": ("orders",)}, TypeError, "does not implement sync_stream"),
-        ({"authorize"}, {"authorization_url": lambda self, account, state: "https://x"}, TypeError, "does not implement complete_authorization"),
+        ({"authorize"}, {"authorization_url": lambda self, account, state: "https://x"}, TypeError, "does not implement exchange_code, authorized_shops"),
         ({"push"}, {"push": lambda self, account, kind, items: {}}, TypeError, "'push' without push_kinds"),
         ({"sync"}, {"sync_stream": lambda self, context: None}, TypeError, "'sync' without streams"),
         ({"teleport"}, {}, ValueError, "unknown capabilities: teleport"),

@@ -1,6 +1,6 @@
-"""Connect & Authorize for Shopee: the seller consents on Shopee's page (``auth_partner``),
+"""Connect & Authorize, Shopee's half: the seller consents on Shopee's page (``auth_partner``),
 Shopee redirects back with ``code`` and ``shop_id``, the code becomes tokens for that shop, and
-the account binds to it (API.md 3.3, 4.2).
+the host binds the account to it (``erp_integrations.toolkit.oauth``; API.md 3.3, 4.2).
 
 Shopee sends the seller back to the ``redirect`` given in the link, so the host's callback URL,
 with the state that ties the answer to this account, travels in the link itself.
@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 from flask import url_for
 
-from erp_integrations.accounts.binding import AuthorizedShop, BindingRefused, bind_after_authorization
-from erp_integrations.toolkit.tokens import TokenGrant, store_tokens
+from erp_integrations.accounts.binding import AuthorizedShop, BindingRefused
+from erp_integrations.toolkit.tokens import TokenGrant
 
 REFRESH_LIFETIME = timedelta(days=30)  # "refresh_token lasts 30 days" (API.md 4.2)
 
@@ -35,17 +35,22 @@ def grant_from(data: dict) -> TokenGrant:
     )
 
 
-def complete_authorization(connector, account, code: str, callback: dict) -> dict:
+def _shop_id(callback: dict) -> int:
     try:
-        shop_id = int(callback.get("shop_id") or "")
+        return int(callback.get("shop_id") or "")
     except ValueError:
         # Bad input from the browser, not a refusal by Shopee: a 400 naming the parameter.
         raise BindingRefused("Shopee's callback did not name the shop (shop_id): authorize a shop, not a main account", field="shop_id", status=400) from None
-    client = connector.client(account, with_tokens=False)
-    data = client.get_token(code, shop_id)
-    store_tokens(account, grant_from(data))
-    client.shop_id, client.access_token = str(shop_id), data["access_token"]
+
+
+def exchange_code(client, code: str, callback: dict) -> TokenGrant:
+    """token/get for the shop the callback names: a code is for one shop (API.md 4.2)."""
+    return grant_from(client.get_token(code, _shop_id(callback)))
+
+
+def authorized_shops(client, callback: dict) -> list[AuthorizedShop]:
+    """The one shop the callback named, as get_shop_info describes it."""
+    shop_id = _shop_id(callback)
+    client.shop_id = str(shop_id)
     info = client.shop_info()
-    shop = AuthorizedShop(id=str(shop_id), key=str(shop_id), name=info.get("shop_name") or "", region=info.get("region"))
-    outcome = bind_after_authorization(account, connector, [shop])
-    return {"shops": [shop.as_dict()], **outcome.as_dict()}
+    return [AuthorizedShop(id=str(shop_id), key=str(shop_id), name=info.get("shop_name") or "", region=info.get("region"))]

@@ -127,10 +127,15 @@ class ShopeeConnector(Connector):
 
         return authorization_url(self.client(account, with_tokens=False), state)
 
-    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
-        from .authorization import complete_authorization
+    def exchange_code(self, client, code, callback):
+        from .authorization import exchange_code
 
-        return complete_authorization(self, account, code, callback or {})
+        return exchange_code(client, code, callback)
+
+    def authorized_shops(self, client, grant, callback):
+        from .authorization import authorized_shops
+
+        return authorized_shops(client, callback)
 
     def demo_shop(self, orders: int, port: int, erp_url: str):
         """The Shopee sandbox for ``erp-integrations demo``: its first shop (Singapore)."""

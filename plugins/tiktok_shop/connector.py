@@ -194,10 +194,18 @@ class TikTokShopConnector(Connector):
 
         return authorization_url(account, state)
 
-    def complete_authorization(self, account, code: str, callback: dict | None = None) -> dict:
-        from .oauth import complete_authorization
+    def exchange_code(self, client, code, callback):
+        from .tokens import grant_from
 
-        return complete_authorization(self, account, code)
+        return grant_from(client.get_token(code))
+
+    def authorized_shops(self, client, grant, callback):
+        from .oauth import authorized_shops
+
+        return authorized_shops(client)
+
+    def is_creator_grant(self, grant) -> bool:
+        return int(grant.info.get("user_type") or 0) == 1
 
     # -- demo -----------------------------------------------------------------------------------
 
