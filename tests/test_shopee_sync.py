@@ -67,7 +67,7 @@ def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, ap
 
     account_id = connect_shopee(client, shopee)
     runs = sync(client, app, app_env, account_id)
-    assert {r["stream"] for r in runs} == {"products", "orders", "settlements", "wallet", "returns"}
+    assert {r["stream"] for r in runs} == {"products", "orders", "settlements", "wallet", "returns", "lost_pushes"}
     today = datetime.now(UTC).date()
     params = {"account": account_id, "period": "custom", "from": (today - timedelta(days=400)).isoformat(), "to": (today + timedelta(days=1)).isoformat()}
     report = client.get("/api/v1/reports/summary", query_string=params).get_json()

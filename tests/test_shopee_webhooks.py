@@ -115,6 +115,37 @@ def test_a_push_the_erp_refuses_is_retried_then_kept_in_the_lost_push_list(clien
     assert again["response"]["push_message_list"] == []
 
 
+def test_lost_pushes_reach_the_inbox_through_the_sync_and_are_confirmed(client, app, app_env, shopee, shop):
+    """A push Shopee could not deliver is read back from the lost-push list by the sync, acted
+    on like a delivered one, and consumed; a second read stores nothing twice."""
+    from erp_integrations.extensions import db
+    from erp_integrations.models import SalesOrder
+
+    assert partner_call(shopee, "/api/v2/push/set_app_push_config", {"callback_url": f"{shopee.url}/nowhere"})["error"] == ""
+    (moved,) = control(shopee, "POST", "/orders/advance", json={"shop_id": shops_of(shopee)[0]["shop_id"], "count": 1}).json()["moved"]
+    (push,) = pushes_settled(shopee)
+    assert push["state"] == "failed"
+    (run,) = sync(client, app, app_env, shop, streams=["lost_pushes"])
+    assert run["status"] == "succeeded" and run["counts"]["webhook_events"] == 1, run
+    (event,) = inbox(client, shop)
+    assert event["event_type"] == "order_status_push"
+    run_jobs(app, app_env)
+    db.session.expire_all()
+    order = db.session.scalars(select(SalesOrder).where(SalesOrder.account_id == shop, SalesOrder.external_id == moved["order_sn"])).one()
+    assert order.status == moved["status"]
+    assert [e["status"] for e in inbox(client, shop)] == ["processed"]
+    # Consumed on Shopee's side: the list is empty, and another run finds nothing.
+    ts = int(time.time())
+    path = "/api/v2/push/get_lost_push_message"
+    lost = requests.get(
+        shopee.url + path, params={"partner_id": PARTNER_ID, "timestamp": ts, "sign": sign_api(PARTNER_KEY, PARTNER_ID, path, ts)}, timeout=10
+    ).json()
+    assert lost["response"]["push_message_list"] == []
+    (again,) = sync(client, app, app_env, shop, streams=["lost_pushes"])
+    assert again["status"] == "succeeded" and not (again["counts"] or {}).get("webhook_events")
+    assert len(inbox(client, shop)) == 1
+
+
 def test_deauthorization_marks_the_account_for_reauthorization(client, app, app_env, shopee, shop):
     control(shopee, "POST", "/deauthorize", json={"shop_id": shops_of(shopee)[0]["shop_id"]})
     (push,) = pushes_settled(shopee)

@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..connectors import MarketplaceError, WebhookOutcome
+from ..connectors import MarketplaceError, WebhookDelivery, WebhookOutcome
 from ..errors import RetryRefused
 from ..extensions import db
 from ..hooks import get_connector
@@ -245,3 +245,36 @@ def accounts_with_waiting_deliveries(older_than: timedelta) -> list[int]:
         .distinct()
     )
     return [r[0] for r in rows]
+
+
+def store_recovered(connector: str, recovered: list[tuple[int, WebhookDelivery, bytes]]) -> set[int]:
+    """Deliveries a marketplace kept for later (Shopee's lost pushes) into the inbox as if they
+    had arrived: ``(account_id, delivery, body)`` each, deduplicated by notification id like
+    any delivery, in the caller's transaction. Returns the accounts with news: wake their
+    processors (``wake_processor``) once the transaction is committed."""
+    from ..storage import insert_missing
+    from .receiver import storable_id
+
+    rows = [
+        {
+            "connector": connector,
+            "account_id": account_id,
+            "notification_id": storable_id(delivery.notification_id),
+            "event_type": delivery.event_type,
+            "headers": {"X-Recovered-From": "the marketplace's list of undelivered webhooks"},
+            "body": body,
+            "status": "received",
+        }
+        for account_id, delivery, body in recovered
+    ]
+    if not rows:
+        return set()
+    before = set(
+        db.session.scalars(
+            select(WebhookEvent.notification_id).where(
+                WebhookEvent.connector == connector, WebhookEvent.notification_id.in_([r["notification_id"] for r in rows])
+            )
+        )
+    )
+    insert_missing(WebhookEvent, rows, key=("connector", "notification_id"))
+    return {r["account_id"] for r in rows if r["notification_id"] not in before}

@@ -57,6 +57,12 @@ def read_webhook(verifier: tuple[str, str], headers, body: bytes) -> WebhookDeli
         raise WebhookRejected("the body is not JSON", 400) from None
     if not isinstance(payload, dict) or not isinstance(payload.get("code"), int) or isinstance(payload.get("code"), bool):
         raise WebhookRejected("the body is not a push: no numeric code", 400)
+    return delivery_of(body, payload)
+
+
+def delivery_of(body: bytes, payload: dict | None = None) -> WebhookDelivery:
+    """A push as the inbox keeps it: known by its body's hash (pushes carry no id)."""
+    payload = orjson.loads(body) if payload is None else payload
     code, shop_id = payload["code"], payload.get("shop_id")
     # Codes 1, 2 and 12 are partner-level and carry no shop_id (API.md 4.8).
     return WebhookDelivery(
