@@ -103,6 +103,19 @@ def erp_side(account_id: int) -> dict:
             ),
             "days": one(select(func.count()).select_from(FinanceStatement).where(FinanceStatement.account_id == account_id)),
         },
+        "escrow_held": {
+            "orders": one(
+                select(func.count()).select_from(StatementTransaction).where(StatementTransaction.account_id == account_id, ~StatementTransaction.is_settled)
+            ),
+            "amount": str(
+                one(
+                    select(func.sum(StatementTransaction.settlement_amount)).where(
+                        StatementTransaction.account_id == account_id, ~StatementTransaction.is_settled
+                    )
+                )
+                or 0
+            ),
+        },
         "wallet": {
             "transactions": one(select(func.count()).select_from(Withdrawal).where(Withdrawal.account_id == account_id)),
             # The wallet's signed amounts summed here, against the sandbox's running balance.
@@ -129,7 +142,19 @@ def erp_side(account_id: int) -> dict:
 
 def expected(server) -> dict:
     stats = truth(server)
-    fields = ("orders", "order_lines", "orders_by_status", "total_amount", "models", "stock", "price_sum", "escrow_released", "wallet", "returns")
+    fields = (
+        "orders",
+        "order_lines",
+        "orders_by_status",
+        "total_amount",
+        "models",
+        "stock",
+        "price_sum",
+        "escrow_released",
+        "escrow_held",
+        "wallet",
+        "returns",
+    )
     return {k: stats[k] for k in fields}
 
 
@@ -139,6 +164,7 @@ def normalised(figures: dict) -> dict:
     figures["total_amount"] = {c: Decimal(a) for c, a in figures["total_amount"].items()}
     figures["price_sum"] = Decimal(figures["price_sum"])
     figures["escrow_released"] = {**figures["escrow_released"], "amount": Decimal(figures["escrow_released"]["amount"])}
+    figures["escrow_held"] = {**figures["escrow_held"], "amount": Decimal(figures["escrow_held"]["amount"])}
     figures["returns"] = {**figures["returns"], "refunded": Decimal(figures["returns"]["refunded"])}
     wallet = figures["wallet"]
     figures["wallet"] = {

@@ -502,6 +502,9 @@ def test_the_dashboard_its_downloads_and_the_books_pages(open_page, client, app,
     section = page.locator(f"section[data-currency={currency['currency']}]")
     gmv = Decimal(currency["figures"]["gmv"])
     expect(section.locator("[data-figure=gmv] .kpi-value")).to_contain_text(f"{gmv:,.2f}")
+    awaiting = Decimal(currency["figures"]["settlement_awaiting"])
+    assert awaiting > 0
+    expect(section.locator("[data-figure=settlement_awaiting] .kpi-value")).to_contain_text(f"{awaiting:,.2f}")
     expect(section.locator("svg.chart title").first).to_contain_text("GMV, net sales, refunds and payouts per day")
     expect(page.locator("table[data-report=orders_by_status] tbody tr").first).to_be_visible()
     shot(page, "reports-dashboard")

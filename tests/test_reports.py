@@ -74,6 +74,7 @@ def test_every_figure_matches_the_ground_truth(client, app, app_env, fresh_sandb
     assert Decimal(figures["other_fees"]) == 0
     assert Decimal(figures["payouts"]) == Decimal(truth["payouts"]) > 0
     assert Decimal(figures["available_balance"]) == Decimal(truth["balance"])
+    assert Decimal(figures["settlement_awaiting"]) == Decimal(truth["awaiting"]) > 0
     assert seller["cancelled_orders"] > 0 and seller["returned_orders"] > 0 and Decimal(statements["affiliate_commission"]) < 0  # teeth
     # The figures above came from the rollups, which the sync's jobs kept current: nothing is
     # left marked for a refresh, and each table read from them equals the base tables' own.

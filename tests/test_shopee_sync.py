@@ -85,6 +85,8 @@ def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, ap
     # own running balance after its last transaction.
     assert Decimal(figures["payouts"]) == Decimal(stats["wallet"]["withdrawals_paid"]["amount"]) > 0
     assert Decimal(figures["available_balance"]) == Decimal(stats["wallet"]["balance"])
+    # What Shopee still owes: the escrow it holds for paid orders not released yet.
+    assert Decimal(figures["settlement_awaiting"]) == Decimal(stats["escrow_held"]["amount"]) > 0
 
 
 def test_incremental_sync_converges_after_changes_on_shopee(client, app, app_env, shopee):

@@ -131,6 +131,19 @@ def finance(account_ids: list[int], start: datetime, end: datetime, into: Figure
         .group_by(Payout.currency)
     ):
         into[currency or "???"]["payouts"] = paid or ZERO
+    # What the marketplace still owes: its estimate for each order not settled yet. The
+    # estimate is a snapshot (the last sync's), so a past period reads today's estimates of the
+    # orders placed before its end.
+    for currency, awaiting in db.session.execute(
+        select(StatementTransaction.currency, func.sum(StatementTransaction.settlement_amount))
+        .where(
+            StatementTransaction.account_id.in_(account_ids),
+            StatementTransaction.is_settled.is_(False),
+            StatementTransaction.order_created_at < end,
+        )
+        .group_by(StatementTransaction.currency)
+    ):
+        into[currency or "???"]["settlement_awaiting"] = awaiting or ZERO
     for currency, balance in balances(account_ids, end).items():
         into[currency]["available_balance"] = balance
 

@@ -23,7 +23,7 @@ from ..reports.service import TABLES, account_choices, summary_rows
 from . import ui_blueprint
 from .pages import _label, _money, _when_in, error_page, use_account
 
-KPIS = ("gmv", "net_sales", "orders_counted", "aov", "refunds", "net_settlement", "payouts", "available_balance")
+KPIS = ("gmv", "net_sales", "orders_counted", "aov", "refunds", "net_settlement", "payouts", "available_balance", "settlement_awaiting")
 CREATOR_KPIS = ("commission_estimated", "commission_actual", "commission_awaiting", "bonus_actual", "reward_actual")
 CHART_LABELS = {"gmv": "GMV", "net_sales": "Net sales", "refunds": "Refunds", "payouts": "Paid out", "estimated": "Estimated", "actual": "Actual"}
 

@@ -126,6 +126,20 @@ class SettlementMapper(Mapper):
     }
 
 
+class EscrowEstimateMapper(Mapper):
+    """An escrow Shopee still holds: get_escrow_detail answers for an order before its release,
+    with the escrow_amount it expects to pay ("it changes until the order completes", API.md
+    4.4), so the row is the order's estimate, replaced at each sync until the release settles it.
+    The order's creation time comes from the ERP's order (``order_created_at`` on the document)."""
+
+    model = StatementTransaction
+    columns = {
+        **{k: v for k, v in SettlementMapper.columns.items() if k not in ("statement_external_id", "remote_updated_at")},
+        "external_id": lambda d: f"unsettled:{d['order_sn']}",
+        "order_created_at": lambda d: d.get("order_created_at"),
+    }
+
+
 # Wallet transaction types (API.md 4.4, "TransactionType") as the ERP's ledger kinds: sales
 # money entering the balance (SETTLE), money leaving it for the bank (WITHDRAW), a cancelled
 # withdrawal coming back (REVERSE); every other type (adjustments, ads, refunds, loans) is a

@@ -12,7 +12,8 @@
   account of each push's shop; confirmed consumed page by page.
 - orders: get_order_list over windows of at most 15 days (the API's limit, API.md 4.3), by
   creation time on the first backfill and by update time afterwards, cursor-paged, each page
-  detailed by get_order_detail (50 per call, so a page of 50 is one detail call).
+  detailed by get_order_detail (50 per call, so a page of 50 is one detail call); the page's
+  orders whose escrow Shopee still holds are estimated by get_escrow_detail_batch (one call).
 
 A run's windows end at the second the run started; the next run starts at that watermark less
 a lookback. The cursor is checkpointed with each page, so a killed run resumes on its page.
@@ -21,7 +22,7 @@ a lookback. The cursor is checkpointed with each page, so a killed run resumes o
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from erp_integrations.extensions import db
 from erp_integrations.mapping import MappingError
@@ -40,7 +41,18 @@ from erp_integrations.sync.status_history import history_rows
 from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, Stream, store_catalog
 
 from .config import CURRENCIES
-from .mappers import ItemMapper, ModelMapper, OrderLineMapper, OrderMapper, PackageMapper, ReturnMapper, SettlementMapper, WalletMapper, WithdrawalPayoutMapper
+from .mappers import (
+    EscrowEstimateMapper,
+    ItemMapper,
+    ModelMapper,
+    OrderLineMapper,
+    OrderMapper,
+    PackageMapper,
+    ReturnMapper,
+    SettlementMapper,
+    WalletMapper,
+    WithdrawalPayoutMapper,
+)
 
 LOOKBACK = 15 * 60
 DAY = 86_400
@@ -168,7 +180,7 @@ def sync_orders(context, client) -> None:
         sns = [o["order_sn"] for o in page.get("order_list") or []]
         if sns:
             details = client.call("GET", "/api/v2/order/get_order_detail", query={"order_sn_list": sns, "response_optional_fields": DETAIL_FIELDS})
-            store_orders(context, details.get("order_list") or [])
+            store_orders(context, client, details.get("order_list") or [])
         return (page.get("next_cursor") or "") if page.get("more") else None
 
     sliced(context, client, fetch_page, backfill_mode="create_time", update_mode="update_time")
@@ -184,13 +196,11 @@ def sync_settlements(context, client) -> None:
         page = client.call("GET", "/api/v2/payment/get_escrow_list", query=query)
         released = {e["order_sn"]: e for e in page.get("escrow_list") or []}
         if released:
-            answer = client.request("POST", "/api/v2/payment/get_escrow_detail_batch", body={"order_sn_list": list(released)})
-            # The official error example names the list escrow_detail_list (API.md 4.4): read either.
-            details = answer.get("response") if isinstance(answer.get("response"), list) else answer.get("escrow_detail_list") or []
-            store_settlements(context, released, details)
+            store_settlements(context, released, escrow_details(client, list(released), "released"))
         return page_no + 1 if page.get("more") else None
 
     sliced(context, client, fetch_page, backfill_mode="release_time", update_mode="release_time")
+    forget_released_estimates(context.account_id)
 
 
 def sync_wallet(context, client) -> None:
@@ -264,6 +274,69 @@ def sync_lost_pushes(context, client) -> None:
             return
 
 
+# Paid orders, not cancelled or in dispute, whose escrow Shopee holds until it releases it
+# after completion (API.md 4.4: escrow_amount "changes until the order completes").
+ESCROW_HELD = ("READY_TO_SHIP", "PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED")
+
+
+def estimate_escrow(context, client, orders: list[dict]) -> None:
+    """What Shopee still owes, kept with the orders: each order just stored that is paid and
+    whose escrow Shopee still holds gets its estimate from get_escrow_detail_batch (one call
+    for a page of up to 50 orders), replacing the last one; an order no longer held
+    (cancelled, in dispute, released) loses it. Shopee has no list of held escrow (its income
+    detail lists by release date, 14 days a call), so the orders the sync already reads say
+    which to ask for, and an idle run asks for nothing."""
+    account_id = context.account_id
+    sns = [o["external_id"] for o in orders]
+    settled = set(
+        db.session.scalars(
+            select(StatementTransaction.order_external_id).where(
+                StatementTransaction.account_id == account_id, StatementTransaction.is_settled, StatementTransaction.order_external_id.in_(sns)
+            )
+        )
+    )
+    held = {o["external_id"]: o["remote_created_at"] for o in orders if o["status"] in ESCROW_HELD and o["external_id"] not in settled}
+    gone = [f"unsettled:{sn}" for sn in sns if sn not in held]
+    db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == account_id, StatementTransaction.external_id.in_(gone)))
+    if not held:
+        return
+    currency = CURRENCIES.get(context.account.region or "")
+    rows = [
+        EscrowEstimateMapper.row({**d, "currency": currency, "order_created_at": held[d["order_sn"]]}, account_id=account_id, type="ORDER", is_settled=False)
+        for d in escrow_details(client, list(held), "held")
+        if d.get("order_sn") in held
+    ]
+    context.count("unsettled_transactions", bulk_upsert(StatementTransaction, rows, account=context.account).written)
+
+
+def forget_released_estimates(account_id: int) -> None:
+    """Estimates of orders whose release is stored: an orders page read while the settlements
+    stream stored the release may have written one back."""
+    settled = select(StatementTransaction.order_external_id).where(StatementTransaction.account_id == account_id, StatementTransaction.is_settled)
+    db.session.execute(
+        delete(StatementTransaction).where(
+            StatementTransaction.account_id == account_id,
+            StatementTransaction.is_settled.is_(False),
+            StatementTransaction.order_external_id.in_(settled),
+        )
+    )
+
+
+def escrow_details(client, order_sns: list[str], what: str) -> list[dict]:
+    """get_escrow_detail_batch for up to 50 orders; any order Shopee could not detail fails the
+    page (retried with the run) rather than leaving a hole in the books."""
+    answer = client.request("POST", "/api/v2/payment/get_escrow_detail_batch", body={"order_sn_list": order_sns})
+    # The official error example names the list escrow_detail_list (API.md 4.4): read either.
+    elements = answer.get("response") if isinstance(answer.get("response"), list) else answer.get("escrow_detail_list") or []
+    failed = [e for e in elements if e.get("fail_error")]
+    if failed:
+        reasons = "; ".join(
+            f"{(e.get('escrow_detail') or {}).get('order_sn')}: {e.get('fail_error')} {e.get('fail_message') or ''}".strip() for e in failed[:5]
+        )
+        raise MappingError(f"Shopee could not detail {len(failed)} {what} escrow(s): {reasons}")
+    return [e.get("escrow_detail") or {} for e in elements]
+
+
 def sync_returns(context, client) -> None:
     """Returns by update time (by creation on the first backfill), pages counted from 0."""
 
@@ -279,7 +352,7 @@ def sync_returns(context, client) -> None:
     sliced(context, client, fetch_page, backfill_mode="create_time", update_mode="update_time")
 
 
-def store_orders(context, documents: list[dict]) -> None:
+def store_orders(context, client, documents: list[dict]) -> None:
     account, account_id = context.account, context.account_id
     if not documents:
         return
@@ -321,6 +394,7 @@ def store_orders(context, documents: list[dict]) -> None:
         context.count("packages", bulk_upsert(Shipment, packages, account=account).written)
     context.count("orders", len(written))
     context.count("order_lines", len(lines))
+    estimate_escrow(context, client, [row for row in rows if (account_id, row["external_id"]) in written])
 
 
 def store_settlements(context, released: dict[str, dict], details: list[dict]) -> None:
@@ -330,17 +404,15 @@ def store_settlements(context, released: dict[str, dict], details: list[dict]) -
     statements view read Shopee as they read TikTok)."""
     account, account_id = context.account, context.account_id
     currency = CURRENCIES.get(account.region or "")
-    rows, failed = [], []
-    for element in details:
-        detail = element.get("escrow_detail") or {}
-        sn = detail.get("order_sn")
-        if element.get("fail_error") or sn not in released:
-            failed.append(f"{sn}: {element.get('fail_error')} {element.get('fail_message') or ''}".strip())
-            continue
-        rows.append(SettlementMapper.row({**detail, "release": released[sn], "currency": currency}, account_id=account_id, type="ORDER", is_settled=True))
-    if failed:
-        raise MappingError(f"Shopee could not detail {len(failed)} released escrow(s): {'; '.join(failed[:5])}")
+    rows = [
+        SettlementMapper.row({**detail, "release": released[detail["order_sn"]], "currency": currency}, account_id=account_id, type="ORDER", is_settled=True)
+        for detail in details
+        if detail.get("order_sn") in released
+    ]
     bulk_upsert(StatementTransaction, rows, account=account)
+    # Released now: the order's estimate is history.
+    estimates = [f"unsettled:{r['order_external_id']}" for r in rows]
+    db.session.execute(delete(StatementTransaction).where(StatementTransaction.account_id == account_id, StatementTransaction.external_id.in_(estimates)))
     days = {r["statement_external_id"] for r in rows}
     t = StatementTransaction
     sums = db.session.execute(

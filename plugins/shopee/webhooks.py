@@ -120,7 +120,7 @@ def _refetch_orders(connector, account, orders: dict[str, list[int]]) -> dict[in
         chunk = sns[first : first + 50]
         try:
             details = client.call("GET", "/api/v2/order/get_order_detail", query={"order_sn_list": chunk, "response_optional_fields": DETAIL_FIELDS})
-            store_orders(context, details.get("order_list") or [])
+            store_orders(context, client, details.get("order_list") or [])
             result = WebhookOutcome("processed", "order refetched")
         except MarketplaceError as exc:
             if exc.retryable or isinstance(exc, AuthError):

@@ -49,6 +49,9 @@ STATUSES = (
     ("TO_RETURN", 3),
 )
 PAID = frozenset({"READY_TO_SHIP", "PROCESSED", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN", "IN_CANCEL"})
+# Paid orders whose escrow is held until its release after completion (IN_CANCEL and
+# TO_RETURN wait on a dispute instead).
+ESCROW_HELD = frozenset({"READY_TO_SHIP", "PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED"})
 PICKED_UP = frozenset({"SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED", "TO_RETURN"})
 CARRIERS = ("Standard Delivery", "SPX Express", "Ninja Van")
 DAY = 86_400
@@ -257,13 +260,16 @@ class ShopData:
 
     def stats(self, shop: Shop, now: int) -> dict:
         """The ground truth a full sync must reproduce."""
-        totals, released, release_days = Counter(), Counter(), set()
+        totals, released, held, release_days = Counter(), Counter(), Counter(), set()
         for order in shop.orders:
             when = order.released_at(now)
             if when is not None:
                 released["orders"] += 1
                 released["escrow"] += escrow(order, shop.region)["escrow_amount"]
                 release_days.add(time.strftime("%Y-%m-%d", time.gmtime(when)))
+            elif order.status in ESCROW_HELD:
+                held["orders"] += 1
+                held["escrow"] += escrow(order, shop.region)["escrow_amount"]
         for order in shop.orders:
             if order.pay_time:
                 totals[shop.currency] += order.total_amount()
@@ -281,6 +287,8 @@ class ShopData:
             "stock": sum(m.stock for m in models),
             "price_sum": str(sum((m.price for m in models), Decimal(0))),
             "escrow_released": {"orders": released["orders"], "amount": str(released["escrow"]), "days": len(release_days)},
+            # What Shopee still owes: the escrow of paid orders not released yet.
+            "escrow_held": {"orders": held["orders"], "amount": str(held["escrow"])},
             "wallet": wallet_truth(shop, now),
             "returns": {
                 "count": len(shop.returns),

@@ -13,6 +13,7 @@ from flask import Flask, jsonify, request
 
 from .data import FATE_CANCELLED, FATE_NORMAL, FATE_RETURNED, ORDER_STATUSES, STATUS_CODE, LiveSession
 from .documents import order_rewards
+from .endpoints_finance import unsettled_mask
 from .endpoints_orders import cancellation_times
 from .ledger import BalanceEntries, balance_entries, ledger
 from .money import fmt, parse
@@ -469,7 +470,7 @@ def finance_truth(shop, start: int, end: int) -> dict:
     paid = np.array([book.payment_paid(int(w)) for w in book.weeks], dtype=np.int64)
     paid_in = (paid >= start) & (paid < end)
     minor = lambda value: fmt(int(value), shop.decimals)  # noqa: E731
-    n = shop.orders.count
+    cols, n = shop.orders, shop.orders.count
     on_chosen = np.isin(book.statement_day_of_order, book.days[chosen])
     affiliate = int(shop.orders.commission[:n][on_chosen].sum())
     return {
@@ -485,6 +486,8 @@ def finance_truth(shop, start: int, end: int) -> dict:
         },
         "payouts": minor(book.week_amount[paid_in].sum()),
         "balance": minor(balance_at(balance_entries(shop, book), end)),
+        # What the unsettled-orders endpoint lists today, of the orders created before ``end``.
+        "awaiting": minor(cols.settlement[:n][unsettled_mask(shop, book) & (cols.create_time[:n] < end)].sum()),
     }
 
 

@@ -15,6 +15,14 @@ from .server import Endpoint, api_route, sandbox
 
 FINANCE = "Finance Information"
 UNSETTLED_STATUSES = [STATUS_CODE[s] for s in ("AWAITING_SHIPMENT", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED")]
+
+
+def unsettled_mask(shop, book: Ledger) -> np.ndarray:
+    """The orders the unsettled-orders endpoint lists: paid, not on a statement yet, no return."""
+    cols, n = shop.orders, shop.orders.count
+    return (book.statement_day_of_order < 0) & np.isin(cols.status[:n], UNSETTLED_STATUSES) & (cols.return_requested[:n] == 0)
+
+
 WITHDRAWAL_TYPES = ("WITHDRAW", "SETTLE", "TRANSFER", "REVERSE")
 
 
@@ -197,7 +205,7 @@ def register(app: Flask) -> None:
         descending = require_sort("order_create_time")
         cols, n = shop.orders, shop.orders.count
         book = current_ledger()
-        mask = (book.statement_day_of_order < 0) & np.isin(cols.status[:n], UNSETTLED_STATUSES) & (cols.return_requested[:n] == 0)
+        mask = unsettled_mask(shop, book)
         mask &= window(cols.create_time[:n], "search_time_ge", "search_time_lt")
         indices = np.nonzero(mask)[0]
         filters = {"path": "unsettled", **dict(sorted(args.items())), "page_token": None, "page_size": None, "timestamp": None, "sign": None}
