@@ -87,6 +87,12 @@ def test_the_reports_read_a_shopee_shop_as_the_sandbox_counts_it(client, app, ap
     assert Decimal(figures["available_balance"]) == Decimal(stats["wallet"]["balance"])
     # What Shopee still owes: the escrow it holds for paid orders not released yet.
     assert Decimal(figures["settlement_awaiting"]) == Decimal(stats["escrow_held"]["amount"]) > 0
+    # Delayed settlements: held escrow of orders delivered more than 30 days ago (Shopee's
+    # delivery is the order reaching TO_CONFIRM_RECEIVE; the sandbox ages its own orders).
+    late = client.get("/api/v1/reports/delayed-settlements", query_string={"account": account_id, "days": 30}).get_json()["rows"]
+    assert len(late) == stats["escrow_held_30_days_after_delivery"]["orders"] > 0
+    assert sum(Decimal(r["amount"]) for r in late) == Decimal(stats["escrow_held_30_days_after_delivery"]["amount"])
+    assert {r["side"] for r in late} == {"seller"}
 
 
 def test_incremental_sync_converges_after_changes_on_shopee(client, app, app_env, shopee):

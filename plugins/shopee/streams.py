@@ -22,7 +22,7 @@ a lookback. The cursor is checkpointed with each page, so a killed run resumes o
 from __future__ import annotations
 
 import orjson
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from erp_integrations.extensions import db
 from erp_integrations.mapping import MappingError
@@ -279,6 +279,22 @@ def sync_lost_pushes(context, client) -> None:
 ESCROW_HELD = ("READY_TO_SHIP", "PROCESSED", "RETRY_SHIP", "SHIPPED", "TO_CONFIRM_RECEIVE", "COMPLETED")
 
 
+# Shopee gives no delivery time. TO_CONFIRM_RECEIVE is "delivered, waiting for the buyer to
+# confirm" (API.md 4.3), so the update time an order is first seen with there (or, first seen
+# completed, with its completion) stands for its delivery: never earlier than the delivery,
+# so an order is never called late for its settlement before it is.
+DELIVERED = ("TO_CONFIRM_RECEIVE", "COMPLETED")
+
+
+def mark_delivered(account_id: int, order_sns: list[str]) -> None:
+    if order_sns:
+        db.session.execute(
+            update(SalesOrder)
+            .where(SalesOrder.account_id == account_id, SalesOrder.external_id.in_(order_sns), SalesOrder.delivered_at.is_(None))
+            .values(delivered_at=SalesOrder.remote_updated_at)
+        )
+
+
 def estimate_escrow(context, client, orders: list[dict]) -> None:
     """What Shopee still owes, kept with the orders: each order just stored that is paid and
     whose escrow Shopee still holds gets its estimate from get_escrow_detail_batch (one call
@@ -394,6 +410,7 @@ def store_orders(context, client, documents: list[dict]) -> None:
         context.count("packages", bulk_upsert(Shipment, packages, account=account).written)
     context.count("orders", len(written))
     context.count("order_lines", len(lines))
+    mark_delivered(account_id, [row["external_id"] for row in rows if row["status"] in DELIVERED and (account_id, row["external_id"]) in written])
     estimate_escrow(context, client, [row for row in rows if (account_id, row["external_id"]) in written])
 
 

@@ -270,6 +270,10 @@ class ShopData:
             elif order.status in ESCROW_HELD:
                 held["orders"] += 1
                 held["escrow"] += escrow(order, shop.region)["escrow_amount"]
+                # Delivered (to confirm, or completed) more than 30 days ago and still held.
+                if order.status in ("TO_CONFIRM_RECEIVE", "COMPLETED") and order.update_time < now - 30 * DAY:
+                    held["late_orders"] += 1
+                    held["late_escrow"] += escrow(order, shop.region)["escrow_amount"]
         for order in shop.orders:
             if order.pay_time:
                 totals[shop.currency] += order.total_amount()
@@ -289,6 +293,7 @@ class ShopData:
             "escrow_released": {"orders": released["orders"], "amount": str(released["escrow"]), "days": len(release_days)},
             # What Shopee still owes: the escrow of paid orders not released yet.
             "escrow_held": {"orders": held["orders"], "amount": str(held["escrow"])},
+            "escrow_held_30_days_after_delivery": {"orders": held["late_orders"], "amount": str(held["late_escrow"])},
             "wallet": wallet_truth(shop, now),
             "returns": {
                 "count": len(shop.returns),
