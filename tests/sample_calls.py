@@ -100,6 +100,17 @@ def pending_return_ids(ctx: Context) -> list[str]:
     return [r["return_id"] for r in data["return_orders"]]
 
 
+def activity_with_skus(ctx: Context) -> str:
+    """An ongoing activity priced SKU by SKU: its detail carries every key of the sample."""
+    activities = _data(ctx.call("POST", "/promotion/202309/activities/search", body={"status": "ONGOING", "page_size": 100}))["activities"]
+    return next(a["id"] for a in activities if a["product_level"] == "VARIATION")
+
+
+def live_coupon(ctx: Context) -> str:
+    coupons = _data(ctx.call("POST", "/promotion/202406/coupons/search", {"page_size": 100}, {"display_type": ["LIVE"]}))["coupons"]
+    return coupons[0]["id"]
+
+
 def token_call(ctx: Context, endpoint: str):
     params = {"app_key": APP_KEY, "app_secret": APP_SECRET}
     if endpoint == "refresh":
@@ -207,6 +218,22 @@ CALLS = [
         DOCS + "customer_service_202407_performance.response.json",
         lambda c: c.call("GET", "/customer_service/202407/performance", {"support_date_ge": DATES["start_date_ge"], "support_date_lt": DATES["end_date_lt"]}),
     ),
+    (
+        "activities search",
+        DOCS + "promotion_202309_activities_search.response.json",
+        lambda c: c.call("POST", "/promotion/202309/activities/search", body={"page_size": 100}),
+    ),
+    (
+        "activity detail",
+        DOCS + "get_promotion_202309_activities_activity_id.response.json",
+        lambda c: c.call("GET", f"/promotion/202309/activities/{activity_with_skus(c)}"),
+    ),
+    (
+        "coupons search",
+        DOCS + "promotion_202406_coupons_search.response.json",
+        lambda c: c.call("POST", "/promotion/202406/coupons/search", {"page_size": 20}, {}),
+    ),
+    ("coupon detail", DOCS + "promotion_202406_coupons_coupon_id.response.json", lambda c: c.call("GET", f"/promotion/202406/coupons/{live_coupon(c)}")),
     ("warehouses", DOCS + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
     (
         "webhook update",
@@ -312,6 +339,11 @@ CALLS = [
             "/return_refund/202309/cancellations",
             body={"order_id": c.cancel_order_id, "cancel_reason": seller_cancel_reasons(c.region, "AWAITING_SHIPMENT")[0][0]},
         ),
+    ),
+    (
+        "deactivate activity",
+        DOCS + "promotion_202309_activities_activity_id_deactivate.response.json",
+        lambda c: c.call("POST", f"/promotion/202309/activities/{activity_with_skus(c)}/deactivate", body={}),
     ),
     ("token refresh", F + "auth_api_v2_token_refresh.response.json", lambda c: token_call(c, "refresh")),
 ]

@@ -27,6 +27,14 @@ OMITTED = {
         "skus[].sales_attributes[].sku_img",
         "skus[].sales_attributes[].supplementary_sku_images",
     },
+    # The sample shows a product discount with the shipping, tier and gift blocks all filled;
+    # here only shipping-discount and buy-more-save-more activities carry ``discount`` (the
+    # search's page has both), and gifts are not seeded: the ERP keeps none.
+    "activity detail": {"discount"},
+    "activities search": {"activities[].discount.gift_discount"},
+    # One coupon is one kind: an amount-off one has no percentage or cap, and only promo-code
+    # coupons have a code (the search page shows every kind).
+    "coupon detail": {"coupon.discount.percentage", "coupon.discount.max_discount", "coupon.promo_code"},
 }
 # Keys the sandbox sends that the sample lacks: documented elsewhere in the official docs.
 EXTRA = {

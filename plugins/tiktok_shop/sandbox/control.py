@@ -11,6 +11,7 @@ import time
 import numpy as np
 from flask import Flask, jsonify, request
 
+from . import promotions
 from .data import FATE_CANCELLED, FATE_NORMAL, FATE_RETURNED, ORDER_STATUSES, STATUS_CODE, LiveSession
 from .documents import order_rewards
 from .endpoints_finance import unsettled_mask
@@ -526,4 +527,5 @@ def stats(shop) -> dict:
         "balance": money(balance_at(entries, now + 1)),
         "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
         "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},
+        "promotions": promotions.truth(shop),
     }

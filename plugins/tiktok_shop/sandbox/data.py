@@ -265,6 +265,10 @@ class Shop:
     creators: list[str] = field(default_factory=list)
     live_sessions: list[LiveSession] = field(default_factory=list)
     orders: OrderColumns | None = None
+    # Promotions (promotions.py), seeded the first time an endpoint asks for them.
+    activities: list = field(default_factory=list)
+    coupons: list = field(default_factory=list)
+    promotions_seeded: bool = False
 
 
 class OrderColumns:

@@ -24,6 +24,7 @@ ALL_SCOPES = (
     "Read Creator Affiliate Collaborations",
     "TikTok Shop Analytics",
     "Customer Service",
+    "Promotion Information",
     "Webhook Management",
 )
 
