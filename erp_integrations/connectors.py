@@ -421,6 +421,10 @@ class Connector:
     # can still approve or reject. A decision on any other is refused before it is recorded.
     after_sale_open_statuses: ClassVar[dict[str, frozenset[str]]] = {}
 
+    # For the ``promotion_deactivate`` push: the statuses of a synced activity that is over
+    # (ended, or deactivated already) and so cannot be deactivated; refused before recording.
+    promotion_final_statuses: ClassVar[frozenset[str]] = frozenset()
+
     # The feature toggle that shows an order's tracking (asked of the marketplace when its page
     # opens: it changes by the hour, per order, and syncing it for every order would cost a
     # call per order per run for events almost nobody reads).

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -53,16 +53,19 @@ def text(path: str) -> Reader:
     return read
 
 
-def unix(path: str) -> Reader:
-    """Unix seconds (int or numeric string) to an aware UTC datetime; 0 and empty mean unset."""
+def unix(path: str, *, milliseconds: bool = False) -> Reader:
+    """Unix seconds (int or numeric string) to an aware UTC datetime; 0 and empty mean unset.
+    ``milliseconds`` for the few fields sent in milliseconds (TikTok's coupon times)."""
     get = _digger(path)
+    per_second = 1000 if milliseconds else 1
 
     def read(document):
         value = get(document)
         if value in (None, "", 0, "0"):
             return None
         try:
-            return datetime.fromtimestamp(int(value), UTC)
+            whole, fraction = divmod(int(value), per_second)  # integers throughout: no float rounding
+            return datetime.fromtimestamp(whole, UTC) + timedelta(milliseconds=fraction)
         except (TypeError, ValueError, OverflowError):
             raise MappingError(f"{path}: {value!r} is not a unix timestamp") from None
 

@@ -18,6 +18,8 @@ from erp_integrations.models import (
     Payout,
     Product,
     ProductVariant,
+    Promotion,
+    PromotionProduct,
     SalesOrder,
     Shipment,
     StockLevel,
@@ -113,10 +115,29 @@ def erp_stats(account_id: int, truth: dict) -> dict:
                 truth["live_sessions"]["gmv_total"], _sum_by_currency(LiveSession.gmv, LiveSession.currency, LiveSession.account_id == account_id)
             ),
         },
+        "promotions": _promotions(account_id),
+    }
+
+
+def _promotions(account_id: int) -> dict:
+    scalar = lambda q: db.session.scalar(q) or 0  # noqa: E731
+    activities = (Promotion.account_id == account_id) & (Promotion.kind == "activity")
+    coupons = (Promotion.account_id == account_id) & (Promotion.kind == "coupon")
+    covered = select(func.count()).select_from(PromotionProduct).where(PromotionProduct.account_id == account_id)
+    return {
+        "activities": {
+            "count": scalar(select(func.count()).select_from(Promotion).where(activities)),
+            "by_status": dict(db.session.execute(select(Promotion.status, func.count()).where(activities).group_by(Promotion.status)).all()),
+            "products": scalar(covered.where(PromotionProduct.sku_external_id.is_(None))),
+            "skus": scalar(covered.where(PromotionProduct.sku_external_id.is_not(None))),
+        },
+        "coupons": {
+            "count": scalar(select(func.count()).select_from(Promotion).where(coupons)),
+            "claimed_total": scalar(select(func.sum(Promotion.claimed)).where(coupons)),
+        },
     }
 
 
 def comparable(truth: dict) -> dict:
-    """The sandbox's stats without what the ERP side does not compute (shop id, time, and the
-    promotions the sandbox serves but the connector does not sync yet)."""
-    return {k: v for k, v in truth.items() if k not in ("shop", "as_of", "promotions")}
+    """The sandbox's stats without what the ERP side does not compute (shop id, time)."""
+    return {k: v for k, v in truth.items() if k not in ("shop", "as_of")}

@@ -61,9 +61,10 @@ def tiktok() -> Harness:
         signed_webhook=signed,
         orders_in=lambda truth: truth["orders"]["count"],
         # The unsettled list is a snapshot the API cannot filter by change, affiliate orders
-        # re-read a trailing window (no update-time filter exists), and customer service is
-        # read a day per call over its trailing days (the API averages a range).
-        idle_exceptions=frozenset({"unsettled", "affiliate_orders", "service_performance"}),
+        # re-read a trailing window (no update-time filter exists), customer service is read a
+        # day per call over its trailing days (the API averages a range), and a running
+        # coupon's claim counts are read each run (claims do not move its update time).
+        idle_exceptions=frozenset({"unsettled", "affiliate_orders", "service_performance", "coupons"}),
     )
 
 

@@ -17,7 +17,7 @@ ALL_FEATURES = {
     "orders": True,
     "inventory": True,
     "logistics": True,
-    "promotions": False,
+    "promotions": True,
     "returns": True,
     "live_shopping": True,
     "affiliate": True,

@@ -206,12 +206,21 @@ def test_openapi_document_lists_every_route(client, app):
 
 
 def test_a_toggle_with_nothing_behind_it_stays_off(client, tiktok_config):
-    """TikTok's Promotions toggle is declared unavailable: it is described so, and an account
-    that asks for it gets it off rather than a toggle that silently does nothing."""
+    """A connector may declare a toggle it cannot serve yet: it is described so, and an account
+    that asks for it gets it off rather than a toggle that silently does nothing. TikTok's
+    toggles all have something behind them now, Promotions the last to get it."""
+    from marshmallow import Schema
+
+    from erp_integrations.connectors import Feature, features_field
+
+    declared = (Feature("sync_me", "Sync me", True, "Syncs."), Feature("later", "Later", False, "Not available yet.", available=False))
+    schema = type("Config", (Schema,), {"features": features_field(declared, "LaterFeatures")})()
+    assert schema.load({"features": {"later": True, "sync_me": True}})["features"] == {"later": False, "sync_me": True}
+
     features = {f["key"]: f for f in client.get("/api/v1/connectors/tiktok_shop").get_json()["features"]}
-    assert features["promotions"]["available"] is False and features["orders"]["available"] is True
+    assert all(f["available"] for f in features.values())
     account = create(client, {**tiktok_config, "features": {"promotions": True, "returns": True}}).get_json()
-    assert account["config"]["features"]["promotions"] is False and account["config"]["features"]["returns"] is True
+    assert account["config"]["features"]["promotions"] is True and account["config"]["features"]["returns"] is True
 
 
 def test_a_toggle_turned_off_hides_its_pages_from_the_menu(client, app, admin, tiktok_config):

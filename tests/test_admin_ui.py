@@ -97,10 +97,10 @@ def test_an_admin_adds_a_shop_authorizes_it_syncs_and_reads_its_orders(open_page
     expect(dialog.get_by_label("App Secret")).to_have_attribute("type", "password")
     expect(dialog.locator("select[name=region] option")).to_have_count(16)
     expect(dialog.locator("fieldset.toggles input[type=checkbox]")).to_have_count(9)
-    # Each toggle says what it syncs; one with nothing behind it yet cannot be turned on.
+    # Each toggle says what it syncs and what it allows.
     expect(dialog.get_by_label("LIVE shopping")).to_have_accessible_description(re.compile("Syncs LIVE sessions"))
-    expect(dialog.get_by_label("Promotions")).to_be_disabled()
-    expect(dialog.get_by_label("Promotions")).to_have_accessible_description("Not available yet: nothing about promotions syncs or pushes.")
+    expect(dialog.get_by_label("Promotions")).to_be_enabled()
+    expect(dialog.get_by_label("Promotions")).to_have_accessible_description(re.compile("Syncs promotion activities .* an activity can be deactivated"))
     dialog.get_by_label("App Key").fill("not a key!")
     dialog.get_by_label("Webhook URL").fill("http://example.com/hooks")
     dialog.get_by_role("button", name="Save").click()
@@ -637,6 +637,46 @@ def test_a_seller_cancels_an_order_from_its_page(open_page, client, app, app_env
     expect(page.locator(".page-head .badge")).to_have_text("Cancelled")
     expect(page.get_by_role("button", name="Cancel order")).to_have_count(0)  # nothing left to cancel
     expect(page.locator("#cancel-order")).to_contain_text("Cancelled from the ERP; TikTok Shop accepted it")
+
+
+def test_a_seller_reads_promotions_and_ends_one_from_the_page(open_page, client, app, app_env, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import Promotion
+
+    from sandbox_support import authorize, client_for
+
+    account_id = connect(client, server, name="Promoting shop")
+    sync(client, app, app_env, account_id, streams=["products", "promotions", "coupons"])
+    running = db.session.scalars(
+        db.select(Promotion).where(Promotion.account_id == account_id, Promotion.kind == "activity", Promotion.status == "ONGOING").order_by(Promotion.id)
+    ).first()
+
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/monitor")
+    page.locator("aside.side").get_by_role("link", name="Promotions").click()
+    expect(page.get_by_role("heading", name="Promotions", level=1)).to_be_visible()
+    total = db.session.scalar(db.select(db.func.count()).select_from(Promotion).where(Promotion.account_id == account_id))
+    expect(page.locator("#rows > tbody > tr:not(.sub)")).to_have_count(total)
+    shot(page, "promotions")
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"the promotions page is {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+    shot(page, "phone-promotions")
+    page.set_viewport_size({"width": 1360, "height": 900})
+
+    page.get_by_role("searchbox").fill(running.external_id)
+    page.get_by_role("button", name="Apply").click()
+    covered = page.locator("tr.sub table.inner tbody tr")
+    expect(covered.first).to_be_visible()  # the products it covers, by title
+    page.get_by_role("button", name="Deactivate this activity").click()
+    expect(page.locator(".flash.success")).to_contain_text(f"The deactivation of activity {running.external_id} is on its way")
+
+    run_jobs(app, app_env)  # the push, then the promotions sync it asks for
+    reader = client_for(server, authorize(server))
+    assert reader.request("GET", f"/promotion/202309/activities/{running.external_id}")["status"] == "DEACTIVATED"
+    page.reload()
+    expect(page.locator("#rows > tbody > tr:not(.sub) .badge")).to_have_text("Deactivated")
+    expect(page.get_by_role("button", name="Deactivate this activity")).to_have_count(0)  # over: nothing left to end
 
 
 def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app_env, server):

@@ -326,7 +326,8 @@ def build_spec() -> dict:
             "shipments: package or order, tracking_number, shipping_provider_id?, handover_method?; "
             "return-decisions / cancellation-decisions: return or cancellation (its id), decision (approve or reject), "
             "reject_reason (required to reject: one of reject-reasons), comment?; "
-            "order-cancellations: order, cancel_reason (one of the order's cancel-reasons)"
+            "order-cancellations: order, cancel_reason (one of the order's cancel-reasons); "
+            "promotion-deactivations: activity (a synced activity not over yet; the Promotions toggle on)"
         ),
     }
     spec.path(

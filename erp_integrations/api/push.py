@@ -24,6 +24,7 @@ KINDS = {
     "return-decisions": "return_decision",
     "cancellation-decisions": "cancellation_decision",
     "order-cancellations": "order_cancel",
+    "promotion-deactivations": "promotion_deactivate",
 }
 AFTER_SALE_KINDS = ("return", "cancellation")
 STATUSES = ("pending", "sent", "failed")
@@ -36,7 +37,7 @@ def push_changes(account_id: int, kind: str):
     ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
     "shipping_provider_id"?, "handover_method"?}``, return and cancellation decisions
     ``{"return" | "cancellation", "decision": "approve" | "reject", "reject_reason"?, "comment"?}``,
-    order cancellations ``{"order", "cancel_reason"}``."""
+    order cancellations ``{"order", "cancel_reason"}``, promotion deactivations ``{"activity"}``."""
     account = get_account(account_id)
     if kind not in KINDS:
         raise ApiError(404, f"nothing to push called {kind!r}; use one of: {', '.join(KINDS)}")

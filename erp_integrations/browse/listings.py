@@ -26,6 +26,8 @@ from ..models import (
     Payout,
     Product,
     ProductVariant,
+    Promotion,
+    PromotionProduct,
     SalesOrder,
     Shipment,
     StockLevel,
@@ -341,6 +343,35 @@ def _creator_totals(rows: list) -> dict[int, dict]:
     return out
 
 
+def _promotion_products(rows: list) -> dict[int, dict]:
+    """The products (and SKUs priced one by one) each activity covers, with the product's title
+    where the catalog has it."""
+    covered = db.session.execute(
+        select(PromotionProduct, Product.title)
+        .outerjoin(Product, (Product.account_id == PromotionProduct.account_id) & (Product.external_id == PromotionProduct.product_external_id))
+        .where(PromotionProduct.promotion_id.in_([r.id for r in rows]))
+        .order_by(PromotionProduct.id)
+    ).all()
+    out: dict[int, dict] = {r.id: {"covered": []} for r in rows}
+    priced_by_sku = {(e.promotion_id, e.product_external_id) for e, _ in covered if e.sku_external_id is not None}
+    for entry, title in covered:
+        out[entry.promotion_id]["covered"].append(
+            {
+                "product_id": entry.product_external_id,
+                "product_title": title,
+                "sku_id": entry.sku_external_id,
+                # A product whose SKUs are priced one by one: its own price is the lowest of them.
+                "priced_by_sku": entry.sku_external_id is None and (entry.promotion_id, entry.product_external_id) in priced_by_sku,
+                "percent_off": None if entry.percent_off is None else f"{entry.percent_off.normalize():f}",
+                "activity_price": entry.activity_price,
+                "currency": entry.currency,
+                "quantity_limit": entry.quantity_limit,
+                "quantity_per_user": entry.quantity_per_user,
+            }
+        )
+    return out
+
+
 ID = Column("external_id", "ID")
 LISTINGS: dict[str, Listing] = {
     listing.name: listing
@@ -484,6 +515,29 @@ LISTINGS: dict[str, Listing] = {
             search=("external_id",),
             title_search="title",
             search_help="session id or words of the title",
+        ),
+        Listing(
+            "promotions",
+            "Promotions",
+            Promotion,
+            (
+                ID,
+                Column("kind", "Kind"),
+                Column("title", "Title"),
+                Column("type", "Type", "code"),
+                Column("status", "Status", "status"),
+                Column("starts_at", "Starts", "time"),
+                Column("ends_at", "Ends", "time"),
+                Column("discount", "Discount"),
+                Column("claimed", "Claimed", "int"),
+                Column("redeemed", "Redeemed", "int"),
+            ),
+            feature="promotions",
+            filters=("kind", "status", "type"),
+            search=("external_id", "promo_code"),
+            title_search="title",
+            search_help="activity or coupon id, promo code, or words of the title",
+            expand=_promotion_products,
         ),
         Listing(
             "affiliate_orders",

@@ -13,6 +13,8 @@ from .erp import (
     Payout,
     Product,
     ProductVariant,
+    Promotion,
+    PromotionProduct,
     SalesOrder,
     Shipment,
     ShippingDocument,

@@ -286,6 +286,50 @@ class LiveSession(SyncedRecord, Base):
     click_to_order_rate: Mapped[str | None] = mapped_column(String(16))
 
 
+class Promotion(SyncedRecord, Base):
+    """A marketplace promotion: an activity (discount, flash deal, buy-more-save-more, shipping
+    discount) or a coupon, told apart by ``kind``. ``discount`` is the offer in words as the
+    seller set it (tiers, thresholds); the figures a report needs have their own columns."""
+
+    __tablename__ = "erp_promotions"
+
+    @declared_attr.directive
+    def __table_args__(cls):
+        return (UniqueConstraint("account_id", "kind", "external_id"),)
+
+    kind: Mapped[str] = mapped_column(String(16))  # activity, coupon
+    title: Mapped[str | None] = mapped_column(String(500))
+    type: Mapped[str | None] = mapped_column(String(40))  # FLASHSALE, DIRECT_DISCOUNT... ; a coupon's display type
+    status: Mapped[str | None] = mapped_column(String(40))
+    scope: Mapped[str | None] = mapped_column(String(40))  # PRODUCT, VARIATION, SHOP; a coupon's product scope
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    discount: Mapped[str | None] = mapped_column(String(500))
+    currency: Mapped[str | None] = mapped_column(Currency)
+    amount_off: Mapped[Decimal | None] = money()
+    percent_off: Mapped[Decimal | None] = money()
+    min_spend: Mapped[Decimal | None] = money()
+    promo_code: Mapped[str | None] = mapped_column(String(64))
+    claimed: Mapped[int | None]
+    redeemed: Mapped[int | None]
+    remote_created_at: Mapped[datetime | None]
+
+
+class PromotionProduct(SyncedRecord, Base):
+    """A product an activity covers (``sku_external_id`` empty) or one of its SKUs priced on
+    its own; ``external_id`` is ``activity:product:sku`` (``*`` for the product's row)."""
+
+    __tablename__ = "erp_promotion_products"
+    promotion_id: Mapped[int] = mapped_column(ForeignKey("erp_promotions.id", ondelete="CASCADE"), index=True)
+    product_external_id: Mapped[str] = mapped_column(String(128))
+    sku_external_id: Mapped[str | None] = mapped_column(String(128))
+    percent_off: Mapped[Decimal | None] = money()
+    currency: Mapped[str | None] = mapped_column(Currency)
+    activity_price: Mapped[Decimal | None] = money()
+    quantity_limit: Mapped[int | None]  # None: no limit (TikTok's -1)
+    quantity_per_user: Mapped[int | None]
+
+
 class Creator(SyncedRecord, Base):
     __tablename__ = "erp_creators"
     username: Mapped[str | None] = mapped_column(String(200))

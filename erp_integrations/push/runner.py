@@ -107,6 +107,7 @@ COMPARED = {
     "return_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
     "cancellation_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
     "order_cancel": lambda p: {"cancel_reason": p["cancel_reason"]},
+    "promotion_deactivate": lambda p: {"deactivate": True},
 }
 
 
@@ -122,6 +123,7 @@ DESCRIBE = {
     "return_decision": lambda p: f"return {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
     "cancellation_decision": lambda p: f"cancellation {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
     "order_cancel": lambda p: f"order {p['order_id']} cancelled by the seller ({p['cancel_reason']})",
+    "promotion_deactivate": lambda p: f"promotion activity {p['activity_id']} ({p.get('title') or 'untitled'}) deactivated",
 }
 
 

@@ -21,12 +21,12 @@ from ..reports.charts import daily_chart
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
 from . import ui_blueprint
-from .decision_views import cancel_option, open_decisions
+from .decision_views import cancel_option, open_decisions, promotion_actions
 from .pages import error_page, use_account
 
 # How the data menu groups the listings.
 SECTIONS = (
-    ("Catalog", ("products",)),
+    ("Catalog", ("products", "promotions")),
     ("Sales", ("orders", "shipments", "returns")),
     ("Finance", ("statements", "payouts", "withdrawals")),
     ("LIVE & affiliate", ("live_sessions", "affiliate_orders", "creators")),
@@ -74,6 +74,7 @@ def data(account_id: int, listing_name: str):
     except InvalidQuery as exc:
         page, extra, error = None, {}, exc.message
     feature_off = not feature_on(account, listing)
+    actions = promotion_actions(account, page.rows) if page and listing.name == "promotions" and not feature_off and may("manage", account.id) else {}
     return render_template(
         "data.html",
         account=account,
@@ -84,6 +85,7 @@ def data(account_id: int, listing_name: str):
         choices=filter_choices(listing, account.id),
         args=request.args,
         feature_off=feature_off,
+        actions=actions,
     ), (422 if error else 200)
 
 

@@ -1,7 +1,7 @@
-"""The seller's actions on an order, from its page: answer a buyer's return or cancellation
-request (approve, or reject with one of the marketplace's reasons), or cancel the order. Each
-goes through the push outbox like every other write (retried, logged, retryable from the
-monitor)."""
+"""The seller's actions from the data pages: on an order's page, answer a buyer's return or
+cancellation request (approve, or reject with one of the marketplace's reasons) or cancel the
+order; on the Promotions page, end an activity. Each goes through the push outbox like every
+other write (retried, logged, retryable from the monitor)."""
 
 from __future__ import annotations
 
@@ -51,6 +51,18 @@ def cancel_option(account, order) -> dict | None:
     return {"reasons": reasons, "request": request, "marketplace": connector.display_name}
 
 
+def promotion_actions(account, rows: list) -> dict[int, dict]:
+    """Per listed activity the seller may still end: the deactivation already on its way."""
+    connector = get_connector(account.connector)
+    if not connector.supports("push") or "promotion_deactivate" not in connector.push_kinds:
+        return {}
+    return {
+        row.id: {"request": _request(account.id, "promotion_deactivate", row.external_id), "marketplace": connector.display_name}
+        for row in rows
+        if row.kind == "activity" and row.status not in connector.promotion_final_statuses
+    }
+
+
 def _latest_request(account_id: int, after_sale) -> PushRequest | None:
     return _request(account_id, f"{after_sale.kind}_decision", after_sale.external_id)
 
@@ -72,6 +84,22 @@ def cancel_order(account_id: int, external_id: str):
     else:
         flash(f"The cancellation of order {external_id} is on its way to {get_connector(account.connector).display_name}.", "success")
     return redirect(url_for("ui.order", account_id=account.id, external_id=external_id))
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/promotions/<external_id>/deactivate")
+def deactivate_promotion(account_id: int, external_id: str):
+    check("manage", account_id)
+    account = get_account(account_id)
+    try:
+        request_changes(account, "promotion_deactivate", [{"activity": external_id}])
+    except Unsupported as exc:
+        flash(f"{exc}.", "error")
+    except PushRequestInvalid as exc:
+        flash("The activity was not deactivated: " + "; ".join(" ".join(m) for m in exc.fields.values()) + ".", "error")
+    else:
+        marketplace = get_connector(account.connector).display_name
+        flash(f"The deactivation of activity {external_id} is on its way to {marketplace}; the list refreshes when it is accepted.", "success")
+    return redirect(url_for("ui.data", account_id=account.id, listing_name="promotions", q=external_id))
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/after-sales/<kind>/<external_id>/decide")

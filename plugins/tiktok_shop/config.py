@@ -48,7 +48,16 @@ FEATURES = (
             " Carriers and handover slots are not available yet."
         ),
     ),
-    Feature("promotions", "Promotions", False, "Not available yet: nothing about promotions syncs or pushes.", available=False),
+    Feature(
+        "promotions",
+        "Promotions",
+        False,
+        (
+            "Syncs promotion activities (discounts, flash deals, buy-more-save-more, shipping discounts) with the products and"
+            " SKUs they cover, and coupons with their claims: the Promotions page, where an activity can be deactivated."
+            " Creating and editing activities from the ERP are not available yet."
+        ),
+    ),
     Feature("returns", "Returns", False, "Syncs returns, refunds and cancellation requests: the Returns and cancellations page."),
     Feature("live_shopping", "LIVE shopping", False, "Syncs LIVE sessions with their GMV and viewers: the LIVE sessions page and the dashboard."),
     Feature("affiliate", "Affiliate / creators", False, "Syncs affiliate orders with their commissions, and the creators: their pages and the dashboard."),

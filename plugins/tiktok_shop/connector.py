@@ -49,15 +49,18 @@ class TikTokShopConnector(Connector):
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
     capabilities = frozenset({"authorize", "sync", "push", "webhooks", "webhook_subscriptions"})
-    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel")
+    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel", "promotion_deactivate")
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
     push_refresh_streams = {
         "shipment": ("orders", "packages"),
         "return_decision": ("returns", "orders"),
         "cancellation_decision": ("cancellations", "orders"),
         "order_cancel": ("orders", "cancellations"),
+        "promotion_deactivate": ("promotions",),
     }
     refunded_return_statuses = frozenset({"RETURN_OR_REFUND_REQUEST_COMPLETE"})
+    # Deactivate Activity refuses these (17029012 expired, 17029010 deactivated already).
+    promotion_final_statuses = frozenset({"EXPIRED", "DEACTIVATED"})
     after_sale_open_statuses = {"return": frozenset({"RETURN_OR_REFUND_REQUEST_PENDING"}), "cancellation": frozenset({"CANCELLATION_REQUEST_PENDING"})}
 
     # -- clients ----------------------------------------------------------------------------

@@ -1,5 +1,5 @@
-"""Pushing ERP changes to TikTok Shop: inventory, prices, package shipment, and the seller's
-answers to return and cancellation requests.
+"""Pushing ERP changes to TikTok Shop: inventory, prices, package shipment, the seller's
+answers to return and cancellation requests, order cancellation and ending a promotion.
 
 Inventory and prices are updated per product (one call carries every SKU and warehouse of
 that product); TikTok answers inventory updates with per-SKU errors in ``data.errors``, so one
@@ -141,6 +141,15 @@ def push_order_cancel(client, items: list[PushItem]) -> dict[int, PushOutcome]:
     return outcomes
 
 
+def push_promotion_deactivate(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Deactivate Activity (``POST /promotion/202309/activities/{activity_id}/deactivate``)."""
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        _, failure = _call(client, f"/promotion/202309/activities/{item.payload['activity_id']}/deactivate", {})
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
 def reject_reasons(client, external_id: str) -> list[dict[str, str]]:
     data = client.request("GET", "/return_refund/202309/reject_reasons", query={"return_or_cancel_id": external_id})
     return [{"name": str(r.get("name", "")), "text": str(r.get("text", ""))} for r in data.get("reasons") or []]
@@ -153,4 +162,5 @@ PUSHERS = {
     "return_decision": push_return_decision,
     "cancellation_decision": push_cancellation_decision,
     "order_cancel": push_order_cancel,
+    "promotion_deactivate": push_promotion_deactivate,
 }

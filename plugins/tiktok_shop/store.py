@@ -15,6 +15,8 @@ from erp_integrations.models import (
     AffiliateOrderLine,
     Creator,
     OrderStatusChange,
+    Promotion,
+    PromotionProduct,
     SalesOrder,
     Shipment,
     ShopPerformanceDay,
@@ -30,6 +32,7 @@ from .mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
 from .mappers.finance import PaymentMapper, StatementMapper, TransactionMapper, UnsettledMapper, WithdrawalMapper
 from .mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
 from .mappers.orders import STATUS_TIMES, OrderLineMapper, OrderMapper
+from .mappers.promotions import ActivityMapper, CouponMapper, activity_product_rows, products_discount
 
 
 @dataclass
@@ -232,6 +235,63 @@ def store_affiliate_orders(context, documents: list[dict], side: str, creator_na
 
 def store_live_sessions(context, sessions: list[dict]) -> None:
     store_simple(context, LiveSessionMapper, sessions, "live_sessions")
+
+
+def promotions_to_refresh(context, kind: str, documents: list[dict], *, always: frozenset[str] = frozenset()) -> list[str]:
+    """The ids of a search page whose detail must be read: new ones, those whose update time
+    moved since they were stored, and those in a status in ``always``."""
+    mapper = ActivityMapper if kind == "activity" else CouponMapper
+    updated = {str(d["id"]): mapper.columns["remote_updated_at"](d) for d in documents}
+    stored = dict(
+        db.session.execute(
+            select(Promotion.external_id, Promotion.remote_updated_at).where(
+                Promotion.account_id == context.account_id, Promotion.kind == kind, Promotion.external_id.in_(list(updated))
+            )
+        ).all()
+    )
+    return [d for d in updated if d not in stored or stored[d] != updated[d] or _status(documents, d) in always]
+
+
+def _status(documents: list[dict], external_id: str) -> str | None:
+    return next((d.get("status") for d in documents if str(d["id"]) == external_id), None)
+
+
+def _summaries(context, mapper, documents: list[dict], details: dict[str, dict], detail_only: tuple[str, ...]) -> dict:
+    """Write a search page: rows read in detail whole, the rest without the columns only the
+    detail carries (so a summary never blanks them)."""
+    account = context.account
+    full = [mapper.row(details[str(d["id"])] | {"id": d["id"]}, account_id=account.id) for d in documents if str(d["id"]) in details]
+    brief = [{k: v for k, v in mapper.row(d, account_id=account.id).items() if k not in detail_only} for d in documents if str(d["id"]) not in details]
+    key = ("account_id", "kind", "external_id")
+    ids = bulk_upsert(Promotion, full, key=key, account=account).ids
+    bulk_upsert(Promotion, brief, key=key, account=account)
+    return ids
+
+
+def store_activities(context, activities: list[dict], details: dict[str, dict]) -> None:
+    """A page of Search Activities, with Get Activity's answer for those that changed: their
+    products and SKUs are replaced by what the detail lists now."""
+    account = context.account
+    ids = _summaries(context, ActivityMapper, activities, details, ("discount", "percent_off"))
+    products = []
+    for external_id, detail in details.items():
+        promotion_id = ids.get((account.id, "activity", external_id))
+        if promotion_id is None:
+            continue  # an older copy than the one stored: kept as it is
+        rows = activity_product_rows(detail, account_id=account.id, promotion_id=promotion_id)
+        db.session.execute(delete(PromotionProduct).where(PromotionProduct.promotion_id == promotion_id))
+        if ActivityMapper.columns["discount"](detail) is None:
+            words, percent = products_discount(rows)
+            db.session.execute(update(Promotion).where(Promotion.id == promotion_id).values(discount=words, percent_off=percent))
+        products += rows
+    bulk_upsert(PromotionProduct, products, account=account)
+    context.count("promotions", len(activities))
+    context.count("promotion_products", len(products))
+
+
+def store_coupons(context, coupons: list[dict], details: dict[str, dict]) -> None:
+    _summaries(context, CouponMapper, coupons, details, ("claimed", "redeemed"))
+    context.count("coupons", len(coupons))
 
 
 def store_shop_performance(context, intervals: list[dict]) -> None:
