@@ -421,9 +421,14 @@ class Connector:
     # can still approve or reject. A decision on any other is refused before it is recorded.
     after_sale_open_statuses: ClassVar[dict[str, frozenset[str]]] = {}
 
-    # For the ``promotion_deactivate`` push: the statuses of a synced activity that is over
-    # (ended, or deactivated already) and so cannot be deactivated; refused before recording.
+    # For the promotion pushes: the statuses of a synced activity that is over (ended, or
+    # deactivated already) and so cannot be changed; the activity types the ERP may create,
+    # each with how its products are priced ("percent" off, or an activity "price"), the
+    # levels an activity applies at (the product, or each SKU), and the longest title.
     promotion_final_statuses: ClassVar[frozenset[str]] = frozenset()
+    promotion_types: ClassVar[dict[str, str]] = {}
+    promotion_levels: ClassVar[tuple[str, ...]] = ()
+    promotion_title_max: ClassVar[int] = 0
 
     # The feature toggle that shows an order's tracking (asked of the marketplace when its page
     # opens: it changes by the hour, per order, and syncing it for every order would cost a

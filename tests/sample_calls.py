@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import requests
@@ -109,6 +110,46 @@ def activity_with_skus(ctx: Context) -> str:
 def live_coupon(ctx: Context) -> str:
     coupons = _data(ctx.call("POST", "/promotion/202406/coupons/search", {"page_size": 100}, {"display_type": ["LIVE"]}))["coupons"]
     return coupons[0]["id"]
+
+
+def create_body() -> dict:
+    now = int(time.time())
+    return {"title": "Sample created", "activity_type": "FLASHSALE", "product_level": "PRODUCT", "begin_time": now + 3_600, "end_time": now + 86_400}
+
+
+def _activity(ctx: Context, title: str, kind: str = "DIRECT_DISCOUNT") -> str:
+    """A new product-level activity starting tomorrow, for the write samples."""
+    now = int(time.time())
+    body = {"title": title, "activity_type": kind, "product_level": "PRODUCT", "begin_time": now + 86_400, "end_time": now + 8 * 86_400}
+    return _data(ctx.call("POST", "/promotion/202309/activities", body=body))["activity_id"]
+
+
+def _free_product(ctx: Context) -> str:
+    """A product in no running or upcoming activity (a product may be in only one)."""
+    taken = set()
+    for status in ("ONGOING", "NOT_START"):
+        for activity in _data(ctx.call("POST", "/promotion/202309/activities/search", body={"status": status, "page_size": 100}))["activities"]:
+            detail = _data(ctx.call("GET", f"/promotion/202309/activities/{activity['id']}"))
+            taken |= {p["id"] for p in detail["products"]}
+    products = _data(ctx.call("POST", "/product/202502/products/search", {"page_size": 100}, {"status": "ACTIVATE"}))["products"]
+    return next(p["id"] for p in products if p["id"] not in taken)
+
+
+def _with_product(ctx: Context, title: str) -> tuple[str, dict]:
+    activity, product = _activity(ctx, title), _free_product(ctx)
+    entry = {"id": product, "discount": "10", "quantity_limit": -1, "quantity_per_user": 2, "skus": []}
+    return activity, {"activity_id": activity, "products": [entry]}
+
+
+def added_products(ctx: Context):
+    activity, body = _with_product(ctx, "Sample products added")
+    return ctx.call("PUT", f"/promotion/202309/activities/{activity}/products", body=body)
+
+
+def removed_products(ctx: Context):
+    activity, body = _with_product(ctx, "Sample products removed")
+    _data(ctx.call("PUT", f"/promotion/202309/activities/{activity}/products", body=body))
+    return ctx.call("DELETE", f"/promotion/202309/activities/{activity}/products", body={"product_ids": [body["products"][0]["id"]]})
 
 
 def token_call(ctx: Context, endpoint: str):
@@ -340,6 +381,14 @@ CALLS = [
             body={"order_id": c.cancel_order_id, "cancel_reason": seller_cancel_reasons(c.region, "AWAITING_SHIPMENT")[0][0]},
         ),
     ),
+    ("create activity", DOCS + "promotion_202309_activities.response.json", lambda c: c.call("POST", "/promotion/202309/activities", body=create_body())),
+    (
+        "update activity",
+        DOCS + "put_promotion_202309_activities_activity_id.response.json",
+        lambda c: c.call("PUT", f"/promotion/202309/activities/{_activity(c, 'Sample to rename')}", body={"title": "Sample renamed"}),
+    ),
+    ("update activity products", DOCS + "put_promotion_202309_activities_activity_id_products.response.json", added_products),
+    ("remove activity products", DOCS + "delete_promotion_202309_activities_activity_id_products.response.json", removed_products),
     (
         "deactivate activity",
         DOCS + "promotion_202309_activities_activity_id_deactivate.response.json",

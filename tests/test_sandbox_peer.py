@@ -11,7 +11,9 @@ from tiktok_shop_api import TikTokShop, TikTokShopAuth
 from tiktok_shop_api.generated.models.get_seller_financial_transactions_types_item import GetSellerFinancialTransactionsTypesItem
 from tiktok_shop_api.generated.models.get_shop_live_performance_list_account_type import GetShopLivePerformanceListAccountType
 from tiktok_shop_api.generated.models.inventory_search_request import InventorySearchRequest
+from tiktok_shop_api.generated.models.search_coupon_list_request import SearchCouponListRequest
 from tiktok_shop_api.generated.models.search_creator_affiliate_orders_request import SearchCreatorAffiliateOrdersRequest
+from tiktok_shop_api.generated.models.search_promotion_activities_request import SearchPromotionActivitiesRequest
 from tiktok_shop_api.generated.models.update_shop_webhook_request import UpdateShopWebhookRequest
 from tiktok_shop_api.generated.models.update_shop_webhook_request_event_type import UpdateShopWebhookRequestEventType
 
@@ -82,6 +84,26 @@ def test_peer_reads_every_synced_operation(peer):
         start_date_ge=START, end_date_lt=END, account_type=GetShopLivePerformanceListAccountType.OFFICIAL_ACCOUNTS
     )
     assert lives.data.live_stream_sessions
+
+
+def test_peer_reads_and_deactivates_promotions(peer):
+    """Its strict models parse activities (with the products Get Activity adds), coupons in
+    their millisecond times, and Deactivate Activity's answer."""
+    _, _, _, _, shop = peer
+    first = shop.promotion.search_promotion_activities(body=SearchPromotionActivitiesRequest(page_size=5)).data
+    assert len(first.activities) == 5 and first.next_page_token
+    following = shop.promotion.search_promotion_activities(body=SearchPromotionActivitiesRequest(page_size=5, page_token=first.next_page_token)).data
+    assert {a.id for a in following.activities}.isdisjoint({a.id for a in first.activities})
+    covering = next(a for a in first.activities + following.activities if a.product_level != "SHOP")
+    detail = shop.promotion.get_activity(covering.id).data
+    assert detail.activity_id == covering.id and detail.products and detail.products[0].activity_price.currency == "USD"
+    coupons = shop.promotion.search_coupon_list(page_size=3, body=SearchCouponListRequest()).data
+    assert len(coupons.coupons) == 3 and coupons.next_page_token
+    coupon = shop.promotion.get_coupon(coupons.coupons[0].id).data.coupon
+    assert coupon.id == coupons.coupons[0].id and coupon.create_time > 10**12  # milliseconds, as TikTok sends them
+    running = next(a for a in first.activities + following.activities if a.status == "ONGOING")
+    ended = shop.promotion.deactivate_activity(running.id).data
+    assert (ended.activity_id, ended.status) == (running.id, "DEACTIVATED")
 
 
 def test_peer_webhook_subscription_round_trip(peer):

@@ -160,3 +160,95 @@ def test_a_deactivation_tiktok_refuses_is_recorded_with_its_message(client, app,
     assert [r["target"] for r in failed] == [running.external_id] and "Activity is deactivated" in failed[0]["error"]
     sync(client, app, app_env, shop, streams=["promotions"])
     assert [a.status for a in activities(shop) if a.id == running.id] == ["DEACTIVATED"]
+
+
+def free_product(reader) -> dict:
+    """A product in no running or upcoming activity, asked of the sandbox."""
+    taken = set()
+    activities = reader.request("POST", "/promotion/202309/activities/search", body={"page_size": 100})["activities"]
+    for activity in activities:
+        if activity["status"] in ("ONGOING", "NOT_START"):
+            taken |= {p["id"] for p in reader.request("GET", f"/promotion/202309/activities/{activity['id']}")["products"]}
+    products = reader.request("POST", "/product/202502/products/search", query={"page_size": 100}, body={"status": "ACTIVATE"})["products"]
+    return next(p for p in products if p["id"] not in taken)
+
+
+def pushed(client, app, app_env, shop, kind, *items):
+    response = client.post(f"/api/v1/accounts/{shop}/push/{kind}", json={"items": list(items)})
+    assert response.status_code == 202, response.get_json()
+    run_jobs(app, app_env)  # the push, then the promotions sync it asks for
+    return response.get_json()["items"]
+
+
+def test_the_seller_creates_an_activity_edits_it_and_sets_its_products(client, app, app_env, server, shop, reader):
+    from datetime import UTC, datetime, timedelta
+
+    from erp_integrations.extensions import db
+    from erp_integrations.models import PromotionProduct
+
+    starts = datetime.now(UTC).replace(microsecond=0) + timedelta(days=2)
+    window = {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(days=7)).isoformat()}
+    pushed(client, app, app_env, shop, "promotions", {"title": "Year-end sale", "type": "DIRECT_DISCOUNT", "level": "PRODUCT", **window})
+    created = next(a for a in activities(shop) if a.title == "Year-end sale")
+    assert (created.status, created.type, created.scope, created.starts_at) == ("NOT_START", "DIRECT_DISCOUNT", "PRODUCT", starts)
+    assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["title"] == "Year-end sale"
+
+    pushed(client, app, app_env, shop, "promotion-updates", {"activity": created.external_id, "title": "Year-end sale, extended"})
+    assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["title"] == "Year-end sale, extended"
+
+    product = free_product(reader)
+    pushed(client, app, app_env, shop, "promotion-products", {"activity": created.external_id, "product": product["id"], "percent_off": 20, "per_buyer_limit": 3})
+    detail = reader.request("GET", f"/promotion/202309/activities/{created.external_id}")
+    assert [(p["id"], p["discount"], p["quantity_per_user"]) for p in detail["products"]] == [(product["id"], "20", 3)]
+    db.session.expire_all()
+    rows = db.session.scalars(select(PromotionProduct).where(PromotionProduct.promotion_id == created.id)).all()
+    assert [(r.product_external_id, r.percent_off, r.activity_price) for r in rows] == [
+        (product["id"], Decimal(20), Decimal(detail["products"][0]["activity_price"]["amount"]))
+    ]
+    assert [a.discount for a in activities(shop) if a.id == created.id] == ["20% off on 1 product"]
+
+    # TikTok's refusal comes back as the change's error: a product may be in one upcoming activity only.
+    other_window = {"starts_at": (starts + timedelta(days=1)).isoformat(), "ends_at": (starts + timedelta(days=3)).isoformat()}
+    pushed(client, app, app_env, shop, "promotions", {"title": "Flash hour", "type": "FLASHSALE", "level": "PRODUCT", **other_window})
+    flash = next(a for a in activities(shop) if a.title == "Flash hour")
+    pushed(client, app, app_env, shop, "promotion-products", {"activity": flash.external_id, "product": product["id"], "price": "1.00"})
+    failed = client.get(f"/api/v1/accounts/{shop}/push", query_string={"status": "failed", "kind": "promotion_product"}).get_json()["requests"]
+    assert [r["target"] for r in failed] == [f"{flash.external_id}:{product['id']}"] and "cannot be in two" in failed[0]["error"]
+
+    pushed(client, app, app_env, shop, "promotion-product-removals", {"activity": created.external_id, "product": product["id"]})
+    assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["products"] == []
+    db.session.expire_all()
+    assert db.session.scalars(select(PromotionProduct).where(PromotionProduct.promotion_id == created.id)).all() == []
+
+
+def test_bad_promotion_changes_are_refused_per_field(client, shop):
+    from datetime import UTC, datetime, timedelta
+
+    soon = datetime.now(UTC) + timedelta(days=1)
+    window = {"starts_at": soon.isoformat(), "ends_at": (soon + timedelta(days=2)).isoformat()}
+    good = {"title": "Fine", "type": "FIXED_PRICE", "level": "PRODUCT", **window}
+    percent_activity = next(a for a in activities(shop) if a.type == "DIRECT_DISCOUNT" and a.scope == "PRODUCT" and a.status in ("ONGOING", "NOT_START"))
+    priced_activity = next(a for a in activities(shop) if a.type == "FIXED_PRICE" and a.scope == "PRODUCT" and a.status in ("ONGOING", "NOT_START", "DRAFT"))
+    cases = [
+        ("promotions", {**good, "title": ""}, "items[0].title", "is required"),
+        ("promotions", {**good, "title": "x" * 51}, "items[0].title", "at most 50"),
+        ("promotions", {**good, "title": activities(shop)[0].title}, "items[0].title", "titles are unique"),
+        ("promotions", {**good, "type": "SHIPPING_DISCOUNT"}, "items[0].type", "must be one of"),
+        ("promotions", {**good, "level": "SHOP"}, "items[0].level", "must be one of"),
+        ("promotions", {**good, "starts_at": "2026-12-24T09:00:00"}, "items[0].starts_at", "offset"),
+        ("promotions", {**good, "starts_at": "2020-01-01T00:00:00Z"}, "items[0].starts_at", "in the future"),
+        ("promotions", {**good, "ends_at": window["starts_at"]}, "items[0].ends_at", "after starts_at"),
+        ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "price": "-5.00"}, "items[0].price", "positive"),
+        ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "price": 4.5}, "items[0].price", "never a float"),
+        ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "percent_off": 10}, "items[0].percent_off", "priced by price"),
+        ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 150}, "items[0].percent_off", "1 to 99"),
+        ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "quantity_limit": 0}, "items[0].quantity_limit", "1 to 99"),
+        ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "skus": [{"sku": "2"}]}, "items[0].skus", "whole products"),
+        ("promotion-updates", {"activity": percent_activity.external_id}, "items[0].title", "name a new title"),
+        ("promotion-product-removals", {"activity": percent_activity.external_id}, "items[0].product", "either product or sku"),
+    ]
+    for kind, item, field, message in cases:
+        response = client.post(f"/api/v1/accounts/{shop}/push/{kind}", json={"items": [item]})
+        assert response.status_code == 422, (kind, item, response.get_json())
+        fields = response.get_json()["error"]["fields"]
+        assert field in fields and message in fields[field][0], (kind, item, fields)

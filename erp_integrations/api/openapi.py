@@ -327,7 +327,12 @@ def build_spec() -> dict:
             "return-decisions / cancellation-decisions: return or cancellation (its id), decision (approve or reject), "
             "reject_reason (required to reject: one of reject-reasons), comment?; "
             "order-cancellations: order, cancel_reason (one of the order's cancel-reasons); "
-            "promotion-deactivations: activity (a synced activity not over yet; the Promotions toggle on)"
+            "promotions: title, type, level, starts_at, ends_at (ISO 8601 with offset); "
+            "promotion-updates: activity, title?, starts_at?, ends_at?; "
+            "promotion-products: activity, product, percent_off or price, quantity_limit?, per_buyer_limit? "
+            "(SKU-level activities: skus [{sku, percent_off or price, quantity_limit?, per_buyer_limit?}]); "
+            "promotion-product-removals: activity, product or sku; "
+            "promotion-deactivations: activity (promotion kinds need the Promotions toggle on and a synced activity not over yet)"
         ),
     }
     spec.path(

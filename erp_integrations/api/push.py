@@ -25,6 +25,10 @@ KINDS = {
     "cancellation-decisions": "cancellation_decision",
     "order-cancellations": "order_cancel",
     "promotion-deactivations": "promotion_deactivate",
+    "promotions": "promotion_create",
+    "promotion-updates": "promotion_update",
+    "promotion-products": "promotion_product",
+    "promotion-product-removals": "promotion_product_removal",
 }
 AFTER_SALE_KINDS = ("return", "cancellation")
 STATUSES = ("pending", "sent", "failed")
@@ -37,7 +41,8 @@ def push_changes(account_id: int, kind: str):
     ``{"sku", "amount", "currency"?}``, shipments ``{"package" | "order", "tracking_number",
     "shipping_provider_id"?, "handover_method"?}``, return and cancellation decisions
     ``{"return" | "cancellation", "decision": "approve" | "reject", "reject_reason"?, "comment"?}``,
-    order cancellations ``{"order", "cancel_reason"}``, promotion deactivations ``{"activity"}``."""
+    order cancellations ``{"order", "cancel_reason"}``, and the promotion kinds of
+    ``push.promotions`` (``{"title", "type", "level", "starts_at", "ends_at"}`` to create...)."""
     account = get_account(account_id)
     if kind not in KINDS:
         raise ApiError(404, f"nothing to push called {kind!r}; use one of: {', '.join(KINDS)}")

@@ -26,7 +26,6 @@ from ..models import (
     OrderLine,
     Product,
     ProductVariant,
-    Promotion,
     PushRequest,
     SalesOrder,
     Shipment,
@@ -326,24 +325,6 @@ def resolve_order_cancel(account, item: dict) -> Resolved:
     return Resolved(order_id, payload, {"cancel_reason": reason})
 
 
-def resolve_promotion_deactivate(account, item: dict) -> Resolved:
-    """The seller ends a synced promotion activity now: ``{"activity"}``. The Promotions
-    toggle must be on (it is what keeps the activity's status current here), and the activity
-    not over already."""
-    connector = get_connector(account.connector)
-    activity_id = _text(item, "activity")
-    if not connector().stream_enabled(account, "promotions"):
-        raise PushRequestInvalid({"activity": ["the Promotions feature is off for this account: turn it on to act on promotions"]})
-    row = db.session.scalars(
-        select(Promotion).where(Promotion.account_id == account.id, Promotion.kind == "activity", Promotion.external_id == activity_id)
-    ).first()
-    if row is None:
-        raise PushRequestInvalid({"activity": [f"no synced promotion activity {activity_id!r} (sync promotions first)"]})
-    if row.status in connector.promotion_final_statuses:
-        raise PushRequestInvalid({"activity": [f"activity {activity_id} is {row.status}: only an activity not over yet can be deactivated"]})
-    return Resolved(activity_id, {"activity_id": activity_id, "title": row.title, "promotion_row": row.id}, {"deactivate": True})
-
-
 RESOLVERS = {
     "stock": resolve_stock,
     "price": resolve_price,
@@ -351,5 +332,5 @@ RESOLVERS = {
     "return_decision": _after_sale_decision("return"),
     "cancellation_decision": _after_sale_decision("cancellation"),
     "order_cancel": resolve_order_cancel,
-    "promotion_deactivate": resolve_promotion_deactivate,
 }
+# Promotions' kinds are added by .promotions (imported with the package).

@@ -108,6 +108,10 @@ COMPARED = {
     "cancellation_decision": lambda p: {"decision": p["decision"], "reject_reason": p["reject_reason"]},
     "order_cancel": lambda p: {"cancel_reason": p["cancel_reason"]},
     "promotion_deactivate": lambda p: {"deactivate": True},
+    "promotion_create": lambda p: {k: p[k] for k in ("title", "activity_type", "product_level", "begin_time", "end_time")},
+    "promotion_update": lambda p: {k: p[k] for k in ("title", "begin_time", "end_time")},
+    "promotion_product": lambda p: {"product": p["product"]},
+    "promotion_product_removal": lambda p: {"removed": True},
 }
 
 
@@ -124,6 +128,12 @@ DESCRIBE = {
     "cancellation_decision": lambda p: f"cancellation {p['id']} {p['decision']}d" + (f" ({p['reject_reason']})" if p["reject_reason"] else ""),
     "order_cancel": lambda p: f"order {p['order_id']} cancelled by the seller ({p['cancel_reason']})",
     "promotion_deactivate": lambda p: f"promotion activity {p['activity_id']} ({p.get('title') or 'untitled'}) deactivated",
+    "promotion_create": lambda p: f"promotion activity {p['title']!r} ({p['activity_type']}, {p['product_level']} level) created",
+    "promotion_update": lambda p: f"promotion activity {p['activity_id']} set to {p['title']!r}, {p['begin_time']} to {p['end_time']}",
+    "promotion_product": lambda p: f"product {p['product']['id']} set in promotion activity {p['activity_id']}",
+    "promotion_product_removal": lambda p: (
+        f"{'product ' + p['product_id'] if p['product_id'] else 'SKU ' + p['sku_id']} removed from promotion activity {p['activity_id']}"
+    ),
 }
 
 

@@ -49,18 +49,35 @@ class TikTokShopConnector(Connector):
         "shipments": {"status": ("PROCESSING", "FULFILLING", "COMPLETED", "CANCELLED")},
     }
     capabilities = frozenset({"authorize", "sync", "push", "webhooks", "webhook_subscriptions"})
-    push_kinds = ("stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel", "promotion_deactivate")
+    push_kinds = (
+        "stock",
+        "price",
+        "shipment",
+        "return_decision",
+        "cancellation_decision",
+        "order_cancel",
+        "promotion_create",
+        "promotion_update",
+        "promotion_product",
+        "promotion_product_removal",
+        "promotion_deactivate",
+    )
     # Shipping moves the order to AWAITING_COLLECTION and gives the package its tracking.
     push_refresh_streams = {
         "shipment": ("orders", "packages"),
         "return_decision": ("returns", "orders"),
         "cancellation_decision": ("cancellations", "orders"),
         "order_cancel": ("orders", "cancellations"),
-        "promotion_deactivate": ("promotions",),
+        **dict.fromkeys(("promotion_create", "promotion_update", "promotion_product", "promotion_product_removal", "promotion_deactivate"), ("promotions",)),
     }
     refunded_return_statuses = frozenset({"RETURN_OR_REFUND_REQUEST_COMPLETE"})
     # Deactivate Activity refuses these (17029012 expired, 17029010 deactivated already).
     promotion_final_statuses = frozenset({"EXPIRED", "DEACTIVATED"})
+    # Create Activity makes product discounts and flash deals (its reference entry); the
+    # shop-wide kinds need discount tiers the ERP does not edit yet.
+    promotion_types = {"DIRECT_DISCOUNT": "percent", "FIXED_PRICE": "price", "FLASHSALE": "price"}
+    promotion_levels = ("PRODUCT", "VARIATION")
+    promotion_title_max = 50
     after_sale_open_statuses = {"return": frozenset({"RETURN_OR_REFUND_REQUEST_PENDING"}), "cancellation": frozenset({"CANCELLATION_REQUEST_PENDING"})}
 
     # -- clients ----------------------------------------------------------------------------

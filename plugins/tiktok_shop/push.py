@@ -20,11 +20,11 @@ def push(client, kind: str, items: list[PushItem]) -> dict[int, PushOutcome]:
     return PUSHERS[kind](client, items)
 
 
-def _call(client, path: str, body: dict, query: dict | None = None) -> tuple[dict | None, str | None]:
+def _call(client, path: str, body: dict, query: dict | None = None, method: str = "POST") -> tuple[dict | None, str | None]:
     """The call's data, or the message that fails its items. Retryable and authorization
     problems are not the items' fault: they propagate."""
     try:
-        return client.request("POST", path, body=body, query=query), None
+        return client.request(method, path, body=body, query=query), None
     except MarketplaceError as exc:
         if exc.retryable or isinstance(exc, AuthError):
             raise
@@ -150,6 +150,63 @@ def push_promotion_deactivate(client, items: list[PushItem]) -> dict[int, PushOu
     return outcomes
 
 
+def push_promotion_create(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Create Activity (``POST /promotion/202309/activities``)."""
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        p = item.payload
+        body = {k: p[k] for k in ("title", "activity_type", "product_level", "begin_time", "end_time")} | {"duration_type": "NORMAL"}
+        _, failure = _call(client, "/promotion/202309/activities", body)
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
+def push_promotion_update(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Update Activity (``PUT /promotion/202309/activities/{activity_id}``)."""
+    outcomes: dict[int, PushOutcome] = {}
+    for item in items:
+        p = item.payload
+        body = {k: p[k] for k in ("title", "begin_time", "end_time")}
+        _, failure = _call(client, f"/promotion/202309/activities/{p['activity_id']}", body, method="PUT")
+        outcomes[item.id] = PushOutcome(failure is None, failure or "")
+    return outcomes
+
+
+def _by_activity(items: list[PushItem]) -> dict[str, list[PushItem]]:
+    grouped: dict[str, list[PushItem]] = defaultdict(list)
+    for item in items:
+        grouped[item.payload["activity_id"]].append(item)
+    return grouped
+
+
+def push_promotion_product(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Update Activity Product (``PUT .../activities/{activity_id}/products``): an activity's
+    products in one call (at most 300, as the endpoint takes)."""
+    outcomes: dict[int, PushOutcome] = {}
+    for activity_id, group in _by_activity(items).items():
+        for start in range(0, len(group), 300):
+            chunk = group[start : start + 300]
+            body = {"activity_id": activity_id, "products": [i.payload["product"] for i in chunk]}
+            _, failure = _call(client, f"/promotion/202309/activities/{activity_id}/products", body, method="PUT")
+            outcomes.update({i.id: PushOutcome(failure is None, failure or "") for i in chunk})
+    return outcomes
+
+
+def push_promotion_product_removal(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Remove Activity Product (``DELETE .../activities/{activity_id}/products``)."""
+    outcomes: dict[int, PushOutcome] = {}
+    for activity_id, group in _by_activity(items).items():
+        for start in range(0, len(group), 300):
+            chunk = group[start : start + 300]
+            body = {
+                "product_ids": [i.payload["product_id"] for i in chunk if i.payload["product_id"]],
+                "sku_ids": [i.payload["sku_id"] for i in chunk if i.payload["sku_id"]],
+            }
+            _, failure = _call(client, f"/promotion/202309/activities/{activity_id}/products", body, method="DELETE")
+            outcomes.update({i.id: PushOutcome(failure is None, failure or "") for i in chunk})
+    return outcomes
+
+
 def reject_reasons(client, external_id: str) -> list[dict[str, str]]:
     data = client.request("GET", "/return_refund/202309/reject_reasons", query={"return_or_cancel_id": external_id})
     return [{"name": str(r.get("name", "")), "text": str(r.get("text", ""))} for r in data.get("reasons") or []]
@@ -162,5 +219,9 @@ PUSHERS = {
     "return_decision": push_return_decision,
     "cancellation_decision": push_cancellation_decision,
     "order_cancel": push_order_cancel,
+    "promotion_create": push_promotion_create,
+    "promotion_update": push_promotion_update,
+    "promotion_product": push_promotion_product,
+    "promotion_product_removal": push_promotion_product_removal,
     "promotion_deactivate": push_promotion_deactivate,
 }

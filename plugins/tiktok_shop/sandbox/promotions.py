@@ -317,7 +317,7 @@ def register(app: Flask) -> None:
         shop = g.shop
         return ok(activity_detail(shop, find_activity(shop, activity_id)))
 
-    @api_route(app, "POST", "/promotion/202309/activities/{activity_id}/deactivate", Endpoint(SCOPE))
+    @api_route(app, "POST", "/promotion/202309/activities/{activity_id}/deactivate", Endpoint("Promotion Modify"))
     def activity_deactivate(activity_id):
         box, shop = sandbox(), g.shop
         with box.state.lock:

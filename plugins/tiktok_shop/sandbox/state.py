@@ -25,6 +25,7 @@ ALL_SCOPES = (
     "TikTok Shop Analytics",
     "Customer Service",
     "Promotion Information",
+    "Promotion Modify",
     "Webhook Management",
 )
 
