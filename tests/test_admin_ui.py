@@ -639,7 +639,9 @@ def test_a_seller_cancels_an_order_from_its_page(open_page, client, app, app_env
     expect(page.locator("#cancel-order")).to_contain_text("Cancelled from the ERP; TikTok Shop accepted it")
 
 
-def test_a_seller_reads_promotions_and_ends_one_from_the_page(open_page, client, app, app_env, server):
+def test_a_seller_manages_promotions_from_the_page(open_page, client, app, app_env, server):
+    from datetime import UTC, datetime, timedelta
+
     from erp_integrations.extensions import db
     from erp_integrations.models import Promotion
 
@@ -677,6 +679,59 @@ def test_a_seller_reads_promotions_and_ends_one_from_the_page(open_page, client,
     page.reload()
     expect(page.locator("#rows > tbody > tr:not(.sub) .badge")).to_have_text("Deactivated")
     expect(page.get_by_role("button", name="Deactivate this activity")).to_have_count(0)  # over: nothing left to end
+
+    # A new activity, in the shop's own time zone; a period that ends before it starts is refused.
+    zone = ZoneInfo(shop_zone(account_id))
+    starts = (datetime.now(zone) + timedelta(days=3)).replace(hour=9, minute=0, second=0, microsecond=0)
+    card = page.locator("#new-promotion")
+    card.locator("summary").click()
+    card.get_by_label("Title").fill("Weekend deal")
+    card.get_by_label("Type").select_option("DIRECT_DISCOUNT")
+    card.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    card.get_by_label("Ends").fill((starts - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"))
+    card.get_by_role("button", name="Create activity").click()
+    expect(page.locator(".flash.error")).to_contain_text("The activity was not created: Ends: must be after the start")
+    card = page.locator("#new-promotion")
+    card.locator("summary").click()
+    card.get_by_label("Title").fill("Weekend deal")
+    card.get_by_label("Type").select_option("DIRECT_DISCOUNT")
+    card.get_by_label("Starts").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    card.get_by_label("Ends").fill((starts + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M"))
+    shot(page, "promotion-new")
+    card.get_by_role("button", name="Create activity").click()
+    expect(page.locator(".flash.success")).to_contain_text("Activity 'Weekend deal' is on its way")
+    run_jobs(app, app_env)
+    created = db.session.scalars(db.select(Promotion).where(Promotion.account_id == account_id, Promotion.title == "Weekend deal")).one()
+    assert created.starts_at == starts.astimezone(UTC)  # 09:00 in the shop's zone, as typed
+
+    # Its first product, then out again.
+    taken = set()
+    for activity in reader.request("POST", "/promotion/202309/activities/search", body={"page_size": 100})["activities"]:
+        if activity["status"] in ("ONGOING", "NOT_START") and activity["id"] != created.external_id:
+            taken |= {p["id"] for p in reader.request("GET", f"/promotion/202309/activities/{activity['id']}")["products"]}
+    product = next(
+        p
+        for p in reader.request("POST", "/product/202502/products/search", query={"page_size": 100}, body={"status": "ACTIVATE"})["products"]
+        if p["id"] not in taken
+    )
+    page.goto(f"/accounts/{account_id}/data/promotions?q={created.external_id}")
+    offer = page.locator("form.product-offer")
+    offer.get_by_label("Product ID").fill(product["id"])
+    offer.get_by_label("Percent off").fill("25")
+    offer.get_by_role("button", name="Add or change product").click()
+    expect(page.locator(".flash.success")).to_contain_text(f"Product {product['id']} in activity {created.external_id} is on its way")
+    run_jobs(app, app_env)
+    page.reload()
+    covered = page.locator("tr.sub table.inner tbody tr")
+    expect(covered).to_have_count(1)
+    expect(covered).to_contain_text("25 %")
+    shot(page, "promotion-products")
+    covered.get_by_role("button", name="Remove").click()
+    expect(page.locator(".flash.success")).to_contain_text(f"Removing product {product['id']} is on its way")
+    run_jobs(app, app_env)
+    page.reload()
+    expect(page.locator("tr.sub table.inner")).to_have_count(0)
+    assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["products"] == []
 
 
 def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app_env, server):

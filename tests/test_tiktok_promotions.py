@@ -197,7 +197,9 @@ def test_the_seller_creates_an_activity_edits_it_and_sets_its_products(client, a
     assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["title"] == "Year-end sale, extended"
 
     product = free_product(reader)
-    pushed(client, app, app_env, shop, "promotion-products", {"activity": created.external_id, "product": product["id"], "percent_off": 20, "per_buyer_limit": 3})
+    pushed(
+        client, app, app_env, shop, "promotion-products", {"activity": created.external_id, "product": product["id"], "percent_off": 20, "per_buyer_limit": 3}
+    )
     detail = reader.request("GET", f"/promotion/202309/activities/{created.external_id}")
     assert [(p["id"], p["discount"], p["quantity_per_user"]) for p in detail["products"]] == [(product["id"], "20", 3)]
     db.session.expire_all()
@@ -237,13 +239,23 @@ def test_bad_promotion_changes_are_refused_per_field(client, shop):
         ("promotions", {**good, "level": "SHOP"}, "items[0].level", "must be one of"),
         ("promotions", {**good, "starts_at": "2026-12-24T09:00:00"}, "items[0].starts_at", "offset"),
         ("promotions", {**good, "starts_at": "2020-01-01T00:00:00Z"}, "items[0].starts_at", "in the future"),
-        ("promotions", {**good, "ends_at": window["starts_at"]}, "items[0].ends_at", "after starts_at"),
+        ("promotions", {**good, "ends_at": window["starts_at"]}, "items[0].ends_at", "after the start"),
         ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "price": "-5.00"}, "items[0].price", "positive"),
         ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "price": 4.5}, "items[0].price", "never a float"),
         ("promotion-products", {"activity": priced_activity.external_id, "product": "1", "percent_off": 10}, "items[0].percent_off", "priced by price"),
         ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 150}, "items[0].percent_off", "1 to 99"),
-        ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "quantity_limit": 0}, "items[0].quantity_limit", "1 to 99"),
-        ("promotion-products", {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "skus": [{"sku": "2"}]}, "items[0].skus", "whole products"),
+        (
+            "promotion-products",
+            {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "quantity_limit": 0},
+            "items[0].quantity_limit",
+            "1 to 99",
+        ),
+        (
+            "promotion-products",
+            {"activity": percent_activity.external_id, "product": "1", "percent_off": 10, "skus": [{"sku": "2"}]},
+            "items[0].skus",
+            "whole products",
+        ),
         ("promotion-updates", {"activity": percent_activity.external_id}, "items[0].title", "name a new title"),
         ("promotion-product-removals", {"activity": percent_activity.external_id}, "items[0].product", "either product or sku"),
     ]

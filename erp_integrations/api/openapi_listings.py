@@ -62,6 +62,26 @@ EXPANSIONS = {
             },
         }
     },
+    "promotions": {
+        "covered": {
+            "type": "array",
+            "description": "an activity's products, and the SKUs priced one by one (a coupon covers none)",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "product_id": TEXT,
+                    "product_title": {**TEXT, "description": "from the shop's catalog, where it has the product"},
+                    "sku_id": {**TEXT, "description": "null on the product's own row"},
+                    "priced_by_sku": {"type": "boolean", "description": "the product's row of an activity that prices its SKUs: its price is their lowest"},
+                    "percent_off": {**DECIMAL, "description": "percent"},
+                    "activity_price": DECIMAL,
+                    "currency": CURRENCY,
+                    "quantity_limit": {"type": "integer", "nullable": True, "description": "null: no limit"},
+                    "quantity_per_user": {"type": "integer", "nullable": True, "description": "null: no limit"},
+                },
+            },
+        }
+    },
     "creators": {
         "totals": {
             "type": "array",

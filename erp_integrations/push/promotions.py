@@ -75,7 +75,7 @@ def _period(item: dict, starts: int | None, ends: int | None, *, starts_changed:
     if starts_changed and starts is not None and starts <= now:
         raise PushRequestInvalid({"starts_at": ["must be in the future"]})
     if starts is not None and ends is not None and ends <= starts:
-        raise PushRequestInvalid({"ends_at": ["must be after starts_at"]})
+        raise PushRequestInvalid({"ends_at": ["must be after the start (starts_at)"]})
 
 
 def resolve_create(account, item: dict) -> Resolved:

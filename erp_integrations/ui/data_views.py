@@ -21,7 +21,7 @@ from ..reports.charts import daily_chart
 from ..reports.export import FORMATS
 from ..reports.responses import listing_download
 from . import ui_blueprint
-from .decision_views import cancel_option, open_decisions, promotion_actions
+from .decision_views import cancel_option, open_decisions, promotion_actions, promotion_form
 from .pages import error_page, use_account
 
 # How the data menu groups the listings.
@@ -74,7 +74,8 @@ def data(account_id: int, listing_name: str):
     except InvalidQuery as exc:
         page, extra, error = None, {}, exc.message
     feature_off = not feature_on(account, listing)
-    actions = promotion_actions(account, page.rows) if page and listing.name == "promotions" and not feature_off and may("manage", account.id) else {}
+    manages_promotions = listing.name == "promotions" and not feature_off and may("manage", account.id)
+    actions = promotion_actions(account, page.rows) if page and manages_promotions else {}
     return render_template(
         "data.html",
         account=account,
@@ -86,6 +87,7 @@ def data(account_id: int, listing_name: str):
         args=request.args,
         feature_off=feature_off,
         actions=actions,
+        new_promotion=promotion_form(account) if manages_promotions else None,
     ), (422 if error else 200)
 
 

@@ -5,6 +5,9 @@ other write (retried, logged, retryable from the monitor)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import flash, redirect, request, url_for
 from sqlalchemy import select
 
@@ -15,6 +18,7 @@ from ..extensions import db
 from ..hooks import get_connector
 from ..models import PushRequest
 from ..push import PushRequestInvalid, request_changes
+from ..reports.periods import account_zone_name
 from . import ui_blueprint
 
 KINDS = ("return", "cancellation")
@@ -52,15 +56,42 @@ def cancel_option(account, order) -> dict | None:
 
 
 def promotion_actions(account, rows: list) -> dict[int, dict]:
-    """Per listed activity the seller may still end: the deactivation already on its way."""
+    """Per listed activity the seller may still change: the deactivation already on its way,
+    and how its products are priced when the ERP can set them ("percent" or "price")."""
     connector = get_connector(account.connector)
     if not connector.supports("push") or "promotion_deactivate" not in connector.push_kinds:
         return {}
     return {
-        row.id: {"request": _request(account.id, "promotion_deactivate", row.external_id), "marketplace": connector.display_name}
+        row.id: {
+            "request": _request(account.id, "promotion_deactivate", row.external_id),
+            "marketplace": connector.display_name,
+            "pricing": connector.promotion_types.get(row.type or "") if row.scope == "PRODUCT" else None,
+        }
         for row in rows
         if row.kind == "activity" and row.status not in connector.promotion_final_statuses
     }
+
+
+def promotion_form(account) -> dict | None:
+    """What the New activity form offers, in the account's time zone; None when the connector
+    cannot create activities."""
+    connector = get_connector(account.connector)
+    if not connector.supports("push") or "promotion_create" not in connector.push_kinds:
+        return None
+    return {
+        "types": list(connector.promotion_types),
+        "levels": connector.promotion_levels,
+        "zone": account_zone_name(account),
+        "title_max": connector.promotion_title_max,
+    }
+
+
+def _local_iso(value: str, zone: str) -> str | None:
+    """A datetime-local field ("2026-12-24T09:00") read in the account's zone, with its offset."""
+    try:
+        return datetime.fromisoformat(value).replace(tzinfo=ZoneInfo(zone)).isoformat() if value else None
+    except ValueError:
+        return value  # refused by the outbox's check, with its message
 
 
 def _latest_request(account_id: int, after_sale) -> PushRequest | None:
@@ -86,20 +117,65 @@ def cancel_order(account_id: int, external_id: str):
     return redirect(url_for("ui.order", account_id=account.id, external_id=external_id))
 
 
-@ui_blueprint.post("/accounts/<int:account_id>/promotions/<external_id>/deactivate")
-def deactivate_promotion(account_id: int, external_id: str):
+FIELD_LABELS = {"starts_at": "Starts", "ends_at": "Ends", "percent_off": "Percent off", "per_buyer_limit": "Per buyer"}
+
+
+def _promotion_change(account_id: int, kind: str, item: dict, failed: str, done: str, back_to: str | None):
     check("manage", account_id)
     account = get_account(account_id)
     try:
-        request_changes(account, "promotion_deactivate", [{"activity": external_id}])
+        request_changes(account, kind, [item])
     except Unsupported as exc:
         flash(f"{exc}.", "error")
     except PushRequestInvalid as exc:
-        flash("The activity was not deactivated: " + "; ".join(" ".join(m) for m in exc.fields.values()) + ".", "error")
+        problems = [
+            f"{FIELD_LABELS.get(name.split('.')[-1], name.split('.')[-1].replace('_', ' ').capitalize())}: {' '.join(m)}" for name, m in exc.fields.items()
+        ]
+        flash(f"{failed}: " + "; ".join(problems) + ".", "error")
     else:
-        marketplace = get_connector(account.connector).display_name
-        flash(f"The deactivation of activity {external_id} is on its way to {marketplace}; the list refreshes when it is accepted.", "success")
-    return redirect(url_for("ui.data", account_id=account.id, listing_name="promotions", q=external_id))
+        flash(f"{done} is on its way to {get_connector(account.connector).display_name}; the list refreshes when it is accepted.", "success")
+    return redirect(url_for("ui.data", account_id=account.id, listing_name="promotions", q=back_to))
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/promotions")
+def create_promotion(account_id: int):
+    account = get_account(account_id)
+    zone, form = account_zone_name(account), request.form
+    item = {name: form.get(name, "").strip() or None for name in ("title", "type", "level")}
+    item |= {name: _local_iso(form.get(name, ""), zone) for name in ("starts_at", "ends_at")}
+    return _promotion_change(account_id, "promotion_create", item, "The activity was not created", f"Activity {item['title']!r}", None)
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/promotions/<external_id>/products")
+def set_promotion_product(account_id: int, external_id: str):
+    form = request.form
+    item: dict = {"activity": external_id, "product": form.get("product", "").strip() or None}
+    offer = form.get("offer", "").strip()
+    if form.get("pricing") == "percent":
+        item["percent_off"] = int(offer) if offer.isdigit() else offer or None
+    else:
+        item["price"] = offer or None
+    limit = form.get("per_buyer_limit", "").strip()
+    if limit:
+        item["per_buyer_limit"] = int(limit) if limit.lstrip("-").isdigit() else limit
+    return _promotion_change(
+        account_id, "promotion_product", item, "The product was not added", f"Product {item['product']} in activity {external_id}", external_id
+    )
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/promotions/<external_id>/products/remove")
+def remove_promotion_product(account_id: int, external_id: str):
+    item = {"activity": external_id, "product": request.form.get("product") or None, "sku": request.form.get("sku") or None}
+    what = f"product {item['product']}" if item["product"] else f"SKU {item['sku']}"
+    return _promotion_change(account_id, "promotion_product_removal", item, f"The {what} was not removed", f"Removing {what}", external_id)
+
+
+@ui_blueprint.post("/accounts/<int:account_id>/promotions/<external_id>/deactivate")
+def deactivate_promotion(account_id: int, external_id: str):
+    item = {"activity": external_id}
+    return _promotion_change(
+        account_id, "promotion_deactivate", item, "The activity was not deactivated", f"The deactivation of activity {external_id}", external_id
+    )
 
 
 @ui_blueprint.post("/accounts/<int:account_id>/after-sales/<kind>/<external_id>/decide")

@@ -3,6 +3,11 @@ and keep the code in a tooltip for support; codes not listed read as their words
 ("AWAITING_SHIPMENT" -> "Awaiting shipment")."""
 
 LABELS = {
+    # promotion activities and coupons (status)
+    "NOT_START": "Not started",
+    "NOT_EFFECTIVE": "Not in effect",
+    "FLASHSALE": "Flash sale",
+    "BUY_MORE_SAVE_MORE": "Buy more, save more",
     # products (product status)
     "ACTIVATE": "Active",
     "SELLER_DEACTIVATED": "Deactivated by you",
