@@ -41,6 +41,8 @@ TABLES = (
     ("creators", "Creator"),
     ("LIVE sessions", "LiveSession"),
     ("shop performance days", "ShopPerformanceDay"),
+    ("promotions and coupons", "Promotion"),
+    ("promoted products and SKUs", "PromotionProduct"),
 )
 
 

@@ -33,6 +33,7 @@ def test_demo_authorizes_syncs_and_reports(tmp_path):
         tiktok, shopee = landed["Demo TikTok Shop"], landed["Demo Shopee"]
         assert tiktok["orders"] == "300" and int(tiktok["order lines"]) >= 300 and int(tiktok["statements"]) > 0
         assert int(tiktok["statement transactions"]) > 0 and "unsettled transactions" in tiktok
+        assert int(tiktok["promotions and coupons"]) > 0 and int(tiktok["promoted products and SKUs"]) > 0  # every toggle the demo can turn on
         assert shopee["orders"] == "300" and int(shopee["order lines"]) >= 300 and int(shopee["SKUs"]) >= int(shopee["products"]) > 0
         # The sandbox's app credentials, for adding a second shop by hand.
         assert "App Key sandboxappkey, App Secret sandbox-app-secret" in result.stdout
