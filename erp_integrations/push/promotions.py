@@ -70,7 +70,7 @@ def _instant(item: dict, name: str, *, required: bool) -> int | None:
     return int(when.astimezone(UTC).timestamp())
 
 
-def _period(item: dict, starts: int | None, ends: int | None, *, starts_changed: bool) -> None:
+def _period(starts: int | None, ends: int | None, *, starts_changed: bool) -> None:
     now = int(datetime.now(UTC).timestamp())
     if starts_changed and starts is not None and starts <= now:
         raise PushRequestInvalid({"starts_at": ["must be in the future"]})
@@ -90,7 +90,7 @@ def resolve_create(account, item: dict) -> Resolved:
     if level not in connector.promotion_levels:
         raise PushRequestInvalid({"level": [f"must be one of: {', '.join(connector.promotion_levels)}"]})
     starts, ends = _instant(item, "starts_at", required=True), _instant(item, "ends_at", required=True)
-    _period(item, starts, ends, starts_changed=True)
+    _period(starts, ends, starts_changed=True)
     payload = {"title": title, "activity_type": kind, "product_level": level, "begin_time": starts, "end_time": ends}
     return Resolved(f"new:{title}", payload, payload)
 
@@ -104,7 +104,7 @@ def resolve_update(account, item: dict) -> Resolved:
     if title is None and starts is None and ends is None:
         raise PushRequestInvalid({"title": ["name a new title, starts_at or ends_at"]})
     current = lambda t: None if t is None else int(t.timestamp())  # noqa: E731
-    _period(item, starts or current(row.starts_at), ends or current(row.ends_at), starts_changed=starts is not None)
+    _period(starts or current(row.starts_at), ends or current(row.ends_at), starts_changed=starts is not None)
     payload = {
         "activity_id": row.external_id,
         "title": title or row.title,

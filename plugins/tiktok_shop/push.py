@@ -179,32 +179,33 @@ def _by_activity(items: list[PushItem]) -> dict[str, list[PushItem]]:
     return grouped
 
 
-def push_promotion_product(client, items: list[PushItem]) -> dict[int, PushOutcome]:
-    """Update Activity Product (``PUT .../activities/{activity_id}/products``): an activity's
-    products in one call (at most 300, as the endpoint takes)."""
+def _activity_products(client, items: list[PushItem], method: str, body_of) -> dict[int, PushOutcome]:
+    """One call per activity and 300 items (the endpoints' limit): ``body_of(activity_id,
+    chunk)`` is the call's body."""
     outcomes: dict[int, PushOutcome] = {}
     for activity_id, group in _by_activity(items).items():
         for start in range(0, len(group), 300):
             chunk = group[start : start + 300]
-            body = {"activity_id": activity_id, "products": [i.payload["product"] for i in chunk]}
-            _, failure = _call(client, f"/promotion/202309/activities/{activity_id}/products", body, method="PUT")
+            _, failure = _call(client, f"/promotion/202309/activities/{activity_id}/products", body_of(activity_id, chunk), method=method)
             outcomes.update({i.id: PushOutcome(failure is None, failure or "") for i in chunk})
     return outcomes
+
+
+def push_promotion_product(client, items: list[PushItem]) -> dict[int, PushOutcome]:
+    """Update Activity Product (``PUT .../activities/{activity_id}/products``)."""
+    return _activity_products(client, items, "PUT", lambda activity_id, chunk: {"activity_id": activity_id, "products": [i.payload["product"] for i in chunk]})
 
 
 def push_promotion_product_removal(client, items: list[PushItem]) -> dict[int, PushOutcome]:
     """Remove Activity Product (``DELETE .../activities/{activity_id}/products``)."""
-    outcomes: dict[int, PushOutcome] = {}
-    for activity_id, group in _by_activity(items).items():
-        for start in range(0, len(group), 300):
-            chunk = group[start : start + 300]
-            body = {
-                "product_ids": [i.payload["product_id"] for i in chunk if i.payload["product_id"]],
-                "sku_ids": [i.payload["sku_id"] for i in chunk if i.payload["sku_id"]],
-            }
-            _, failure = _call(client, f"/promotion/202309/activities/{activity_id}/products", body, method="DELETE")
-            outcomes.update({i.id: PushOutcome(failure is None, failure or "") for i in chunk})
-    return outcomes
+
+    def body(activity_id, chunk):
+        return {
+            "product_ids": [i.payload["product_id"] for i in chunk if i.payload["product_id"]],
+            "sku_ids": [i.payload["sku_id"] for i in chunk if i.payload["sku_id"]],
+        }
+
+    return _activity_products(client, items, "DELETE", body)
 
 
 def reject_reasons(client, external_id: str) -> list[dict[str, str]]:
