@@ -8,12 +8,16 @@ import datetime as dt
 import pytest
 import requests
 from tiktok_shop_api import TikTokShop, TikTokShopAuth
+from tiktok_shop_api.generated.models.create_promotion_activity_request import CreatePromotionActivityRequest
 from tiktok_shop_api.generated.models.get_seller_financial_transactions_types_item import GetSellerFinancialTransactionsTypesItem
 from tiktok_shop_api.generated.models.get_shop_live_performance_list_account_type import GetShopLivePerformanceListAccountType
 from tiktok_shop_api.generated.models.inventory_search_request import InventorySearchRequest
+from tiktok_shop_api.generated.models.remove_promotion_activity_products_request import RemovePromotionActivityProductsRequest
 from tiktok_shop_api.generated.models.search_coupon_list_request import SearchCouponListRequest
 from tiktok_shop_api.generated.models.search_creator_affiliate_orders_request import SearchCreatorAffiliateOrdersRequest
 from tiktok_shop_api.generated.models.search_promotion_activities_request import SearchPromotionActivitiesRequest
+from tiktok_shop_api.generated.models.update_promotion_activity_products_request import UpdatePromotionActivityProductsRequest
+from tiktok_shop_api.generated.models.update_promotion_activity_request import UpdatePromotionActivityRequest
 from tiktok_shop_api.generated.models.update_shop_webhook_request import UpdateShopWebhookRequest
 from tiktok_shop_api.generated.models.update_shop_webhook_request_event_type import UpdateShopWebhookRequestEventType
 
@@ -104,6 +108,35 @@ def test_peer_reads_and_deactivates_promotions(peer):
     running = next(a for a in first.activities + following.activities if a.status == "ONGOING")
     ended = shop.promotion.deactivate_activity(running.id).data
     assert (ended.activity_id, ended.status) == (running.id, "DEACTIVATED")
+
+
+def test_peer_creates_an_activity_and_sets_its_products(peer):
+    """Its request models are accepted and its strict models parse Create and Update Activity
+    and Update and Remove Activity Product."""
+    _, _, _, _, shop = peer
+    now = int(dt.datetime.now(dt.UTC).timestamp())
+    window = {"begin_time": now + 3_600, "end_time": now + 2 * 86_400}
+    created = shop.promotion.create_promotion_activity(
+        body=CreatePromotionActivityRequest.from_dict({"title": "Peer sale", "activity_type": "DIRECT_DISCOUNT", "product_level": "PRODUCT", **window})
+    ).data
+    assert created.status == "NOT_START" and created.activity_id
+    renamed = shop.promotion.update_promotion_activity(
+        created.activity_id, body=UpdatePromotionActivityRequest.from_dict({"title": "Peer sale 2", **window})
+    ).data
+    assert renamed.title == "Peer sale 2"
+    taken = set()
+    for activity in shop.promotion.search_promotion_activities(body=SearchPromotionActivitiesRequest(page_size=100)).data.activities:
+        if activity.status in ("ONGOING", "NOT_START"):
+            taken |= {p.id for p in shop.promotion.get_activity(activity.id).data.products or []}
+    product = next(p.id for p in shop.products.search_products(page_size=100).data.products if p.id not in taken and p.status == "ACTIVATE")
+    entry = {"id": product, "discount": "10", "quantity_limit": -1, "quantity_per_user": 2, "skus": []}
+    body = UpdatePromotionActivityProductsRequest.from_dict({"activity_id": created.activity_id, "products": [entry]})
+    assert shop.promotion.update_promotion_activity_products(created.activity_id, body=body).data.total_count == 1
+    removed = shop.promotion.remove_promotion_activity_products(
+        created.activity_id, body=RemovePromotionActivityProductsRequest.from_dict({"product_ids": [product]})
+    )
+    assert removed.data.activity_id == created.activity_id
+    assert shop.promotion.get_activity(created.activity_id).data.products in (None, [])
 
 
 def test_peer_webhook_subscription_round_trip(peer):
