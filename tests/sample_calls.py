@@ -152,6 +152,11 @@ def removed_products(ctx: Context):
     return ctx.call("DELETE", f"/promotion/202309/activities/{activity}/products", body={"product_ids": [body["products"][0]["id"]]})
 
 
+def standard_option(ctx: Context) -> str:
+    options = _data(ctx.call("GET", f"/logistics/202309/warehouses/{ctx.warehouse_id}/delivery_options"))["delivery_options"]
+    return next(o["id"] for o in options if o["type"] == "STANDARD")
+
+
 def token_call(ctx: Context, endpoint: str):
     params = {"app_key": APP_KEY, "app_secret": APP_SECRET}
     if endpoint == "refresh":
@@ -276,6 +281,21 @@ CALLS = [
     ),
     ("coupon detail", DOCS + "promotion_202406_coupons_coupon_id.response.json", lambda c: c.call("GET", f"/promotion/202406/coupons/{live_coupon(c)}")),
     ("warehouses", DOCS + "logistics_202309_warehouses.response.json", lambda c: c.call("GET", "/logistics/202309/warehouses")),
+    (
+        "delivery options",
+        DOCS + "logistics_202309_warehouses_warehouse_id_delivery_options.response.json",
+        lambda c: c.call("GET", f"/logistics/202309/warehouses/{c.warehouse_id}/delivery_options"),
+    ),
+    (
+        "shipping providers",
+        DOCS + "logistics_202309_delivery_options_delivery_option_id_shipping_providers.response.json",
+        lambda c: c.call("GET", f"/logistics/202309/delivery_options/{standard_option(c)}/shipping_providers"),
+    ),
+    (
+        "handover time slots",
+        DOCS + "fulfillment_202309_packages_package_id_handover_time_slots.response.json",
+        lambda c: c.call("GET", f"/fulfillment/202309/packages/{c.ship_package_id}/handover_time_slots"),
+    ),
     (
         "webhook update",
         DOCS + "put_event_202309_webhooks.response.json",

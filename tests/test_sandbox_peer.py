@@ -9,6 +9,7 @@ import pytest
 import requests
 from tiktok_shop_api import TikTokShop, TikTokShopAuth
 from tiktok_shop_api.generated.models.create_promotion_activity_request import CreatePromotionActivityRequest
+from tiktok_shop_api.generated.models.get_order_list_request import GetOrderListRequest
 from tiktok_shop_api.generated.models.get_seller_financial_transactions_types_item import GetSellerFinancialTransactionsTypesItem
 from tiktok_shop_api.generated.models.get_shop_live_performance_list_account_type import GetShopLivePerformanceListAccountType
 from tiktok_shop_api.generated.models.inventory_search_request import InventorySearchRequest
@@ -82,7 +83,12 @@ def test_peer_reads_every_synced_operation(peer):
     assert shop.return_and_refund.search_returns().data.return_orders
     assert shop.return_and_refund.search_cancellations().data.cancellations
     assert shop.affiliate_seller.search_seller_affiliate_orders(page_size=10).data.orders
-    assert shop.logistics.get_warehouse_list().data.warehouses
+    warehouse = shop.logistics.get_warehouse_list().data.warehouses[0]
+    options = shop.logistics.get_warehouse_delivery_options(warehouse.id).data.delivery_options
+    standard = next(o for o in options if o.type_ == "STANDARD")
+    assert shop.logistics.get_shipping_providers(standard.id).data.shipping_providers
+    awaiting = shop.orders.get_order_list(page_size=1, body=GetOrderListRequest.from_dict({"order_status": "AWAITING_SHIPMENT"})).data
+    assert shop.fulfillment.get_package_handover_time_slots(awaiting.orders[0].packages[0].id).data.pickup_slots
     assert shop.analytics.get_shop_performance(start_date_ge=START, end_date_lt=END).data.performance.intervals
     lives = shop.analytics.get_shop_live_performance_list(
         start_date_ge=START, end_date_lt=END, account_type=GetShopLivePerformanceListAccountType.OFFICIAL_ACCOUNTS

@@ -209,11 +209,11 @@ def create_sandbox_app(config: SandboxConfig | None = None) -> Flask:
             response.set_data(body[: len(body) // 2])
         return response
 
-    from . import authorization, control, endpoints_catalog, endpoints_finance, endpoints_orders, endpoints_other, promotion_writes, promotions
+    from . import authorization, control, endpoints_catalog, endpoints_finance, endpoints_orders, endpoints_other, logistics, promotion_writes, promotions
 
     authorization.register(app)
     control.register(app)
-    for module in (endpoints_catalog, endpoints_orders, endpoints_finance, endpoints_other, promotions, promotion_writes):
+    for module in (endpoints_catalog, endpoints_orders, endpoints_finance, endpoints_other, logistics, promotions, promotion_writes):
         module.register(app)
     return app
 

@@ -26,6 +26,7 @@ ALL_SCOPES = (
     "Customer Service",
     "Promotion Information",
     "Promotion Modify",
+    "Package Split And Combine",
     "Webhook Management",
 )
 
