@@ -12,6 +12,7 @@ from erp_integrations.models import (
     AffiliateOrder,
     AffiliateOrderLine,
     AfterSale,
+    DeliveryOption,
     FinanceStatement,
     LiveSession,
     OrderLine,
@@ -116,6 +117,16 @@ def erp_stats(account_id: int, truth: dict) -> dict:
             ),
         },
         "promotions": _promotions(account_id),
+        "delivery_options": _delivery_options(account_id),
+    }
+
+
+def _delivery_options(account_id: int) -> dict:
+    options = db.session.scalars(select(DeliveryOption).where(DeliveryOption.account_id == account_id)).all()
+    return {
+        "count": len(options),
+        "carriers": sum(len(o.carriers) for o in options),
+        "fulfilled_by_platform": sum(1 for o in options if o.fulfilled_by_platform),
     }
 
 

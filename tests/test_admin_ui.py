@@ -734,6 +734,26 @@ def test_a_seller_manages_promotions_from_the_page(open_page, client, app, app_e
     assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["products"] == []
 
 
+def test_delivery_options_show_each_warehouses_carriers(open_page, client, app, app_env, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import DeliveryOption
+
+    account_id = connect(client, server, name="Shipping shop")
+    sync(client, app, app_env, account_id, streams=["delivery_options"])
+    options = db.session.scalars(db.select(DeliveryOption).where(DeliveryOption.account_id == account_id)).all()
+    page = open_page()
+    page.goto(f"/accounts/{account_id}/monitor")
+    page.locator("aside.side").get_by_role("link", name="Delivery options").click()
+    expect(page.get_by_role("heading", name="Delivery options", level=1)).to_be_visible()
+    expect(page.locator("#rows tbody tr")).to_have_count(len(options))
+    carried = next(o for o in options if o.carriers)
+    expect(page.locator("#rows tbody tr", has_text=carried.external_id)).to_contain_text(", ".join(c["name"] for c in carried.carriers))
+    shot(page, "delivery-options")
+    page.set_viewport_size(PHONE)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"delivery options are {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+
+
 def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app_env, server):
     account_id = connect(client, server, name="Analytics shop")
     sync(client, app, app_env, account_id, streams=["shop_performance", "service_performance"])

@@ -14,6 +14,7 @@ KINDS = {
     "int": {"type": "integer", "nullable": True},
     "bool": {"type": "boolean"},
     "list": {"type": "array", "items": {"type": "string"}},
+    "named": {"type": "array", "items": {"type": "object", "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
     "status": {**TEXT, "description": "the marketplace's code"},
     "code": {**TEXT, "description": "the marketplace's code"},
 }

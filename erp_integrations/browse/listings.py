@@ -21,6 +21,7 @@ from ..models import (
     AffiliateOrderLine,
     AfterSale,
     Creator,
+    DeliveryOption,
     FinanceStatement,
     LiveSession,
     Payout,
@@ -44,7 +45,7 @@ MAX_PAGE = 200
 class Column:
     key: str
     label: str
-    kind: str = "text"  # text, money, time, int, bool, status, code (a marketplace code shown in words), list
+    kind: str = "text"  # text, money, time, int, bool, status, code (a marketplace code shown in words), list, named (a list of {id, name})
     currency_key: str = "currency"
 
 
@@ -423,6 +424,27 @@ LISTINGS: dict[str, Listing] = {
             filters=("status",),
             search=("external_id", "tracking_number"),
             search_help="package id or tracking number",
+        ),
+        Listing(
+            "delivery_options",
+            "Delivery options",
+            DeliveryOption,
+            (
+                ID,
+                Column("name", "Name"),
+                Column("type", "Type", "code"),
+                Column("warehouse_external_id", "Warehouse"),
+                Column("carriers", "Carriers", "named"),
+                Column("fulfilled_by_platform", "Marketplace delivers", "bool"),
+                Column("max_weight", "Max weight", "int"),
+                Column("weight_unit", "Unit"),
+            ),
+            feature="logistics",
+            sort="id",
+            created=None,
+            filters=("type",),
+            search=("external_id", "warehouse_external_id"),
+            search_help="delivery option or warehouse id",
         ),
         Listing(
             "returns",

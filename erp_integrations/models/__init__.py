@@ -6,6 +6,7 @@ from .erp import (
     AffiliateOrderLine,
     AfterSale,
     Creator,
+    DeliveryOption,
     FinanceStatement,
     LiveSession,
     OrderLine,

@@ -60,6 +60,27 @@ class Warehouse(SyncedRecord, Base):
     is_default: Mapped[bool] = mapped_column(default=False)
 
 
+class DeliveryOption(SyncedRecord, Base):
+    """A way a warehouse ships (standard, express, economy, by the seller) with its size and
+    weight limits and the carriers a seller may name when shipping with it; none when the
+    marketplace itself fulfils the option."""
+
+    __tablename__ = "erp_delivery_options"
+    warehouse_external_id: Mapped[str] = mapped_column(String(128))
+    name: Mapped[str | None] = mapped_column(String(200))
+    type: Mapped[str | None] = mapped_column(String(40))
+    description: Mapped[str | None] = mapped_column(Text)
+    max_weight: Mapped[int | None]
+    min_weight: Mapped[int | None]
+    weight_unit: Mapped[str | None] = mapped_column(String(10))
+    max_length: Mapped[int | None]
+    max_width: Mapped[int | None]
+    max_height: Mapped[int | None]
+    dimension_unit: Mapped[str | None] = mapped_column(String(10))
+    carriers: Mapped[list] = mapped_column(default=list)  # [{"id", "name"}]
+    fulfilled_by_platform: Mapped[bool] = mapped_column(default=False)
+
+
 class StockLevel(Base):
     __tablename__ = "erp_stock_levels"
     __table_args__ = (UniqueConstraint("variant_id", "warehouse_id"),)

@@ -28,6 +28,7 @@ from .pages import error_page, use_account
 SECTIONS = (
     ("Catalog", ("products", "promotions")),
     ("Sales", ("orders", "shipments", "returns")),
+    ("Logistics", ("delivery_options",)),
     ("Finance", ("statements", "payouts", "withdrawals")),
     ("LIVE & affiliate", ("live_sessions", "affiliate_orders", "creators")),
 )

@@ -43,9 +43,10 @@ FEATURES = (
         "Logistics",
         False,
         (
-            "Syncs the warehouse list (Inventory syncs it too). On a shipped order's page: the carrier's tracking, asked of"
+            "Syncs the warehouse list (Inventory syncs it too) and each warehouse's delivery options with their limits and"
+            " carriers, once a day: the Delivery options page. On a shipped order's page: the carrier's tracking, asked of"
             " TikTok when the page opens, and the shipping label and packing slip to print (kept once fetched)."
-            " Carriers and handover slots are not available yet."
+            " Handover slots and creating packages are not available yet."
         ),
     ),
     Feature(

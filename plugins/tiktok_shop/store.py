@@ -14,6 +14,7 @@ from erp_integrations.models import (
     AffiliateOrder,
     AffiliateOrderLine,
     Creator,
+    DeliveryOption,
     OrderStatusChange,
     Promotion,
     PromotionProduct,
@@ -28,7 +29,7 @@ from erp_integrations.sync.status_history import history_rows
 from erp_integrations.toolkit import CatalogProduct, CatalogVariant, Stock, store_catalog
 
 from .mappers.affiliate import AffiliateLineMapper, AffiliateOrderMapper, LiveSessionMapper
-from .mappers.catalog import ProductMapper, VariantMapper, WarehouseMapper
+from .mappers.catalog import DeliveryOptionMapper, ProductMapper, VariantMapper, WarehouseMapper
 from .mappers.finance import PaymentMapper, StatementMapper, TransactionMapper, UnsettledMapper, WithdrawalMapper
 from .mappers.fulfillment import CancellationMapper, PackageMapper, ReturnMapper
 from .mappers.orders import STATUS_TIMES, OrderLineMapper, OrderMapper
@@ -116,6 +117,24 @@ def _sku_name(sku: dict) -> str | None:
 def store_warehouses(context, warehouses: list[dict]) -> None:
     rows = [WarehouseMapper.row(w, account_id=context.account_id) for w in warehouses]
     context.count("warehouses", bulk_upsert(WarehouseMapper.model, rows, account=context.account).written)
+
+
+def store_delivery_options(context, options: list[tuple[str, dict, list[dict] | None]]) -> None:
+    """The shop's delivery options whole: ``(warehouse id, option, carriers or None when the
+    marketplace fulfils it)``; options no longer offered are dropped."""
+    rows = [
+        DeliveryOptionMapper.row(
+            option,
+            account_id=context.account_id,
+            warehouse_external_id=warehouse,
+            carriers=[{"id": str(c["id"]), "name": str(c.get("name") or "")} for c in carriers or []],
+            fulfilled_by_platform=carriers is None,
+        )
+        for warehouse, option, carriers in options
+    ]
+    context.count("delivery_options", bulk_upsert(DeliveryOption, rows, account=context.account).written)
+    offered = [r["external_id"] for r in rows]
+    db.session.execute(delete(DeliveryOption).where(DeliveryOption.account_id == context.account_id, DeliveryOption.external_id.not_in(offered or [""])))
 
 
 def store_simple(context, mapper, documents: list[dict], entity: str, *, key: tuple[str, ...] = ("account_id", "external_id")) -> None:

@@ -11,7 +11,7 @@ import time
 import numpy as np
 from flask import Flask, jsonify, request
 
-from . import promotions
+from . import logistics, promotions
 from .data import FATE_CANCELLED, FATE_NORMAL, FATE_RETURNED, ORDER_STATUSES, STATUS_CODE, LiveSession
 from .documents import order_rewards
 from .endpoints_finance import unsettled_mask
@@ -528,4 +528,5 @@ def stats(shop) -> dict:
         "affiliate_orders": {"count": int(affiliate.sum()), "estimated_commission_total": money(cols.commission[:n][affiliate].sum())},
         "live_sessions": {"count": len(shop.live_sessions), "gmv_total": money(sum(s.gmv for s in shop.live_sessions))},
         "promotions": promotions.truth(shop),
+        "delivery_options": logistics.truth(shop),
     }

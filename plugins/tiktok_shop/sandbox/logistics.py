@@ -118,3 +118,13 @@ def register(app: Flask) -> None:
                 "pickup_slots": [{"start_time": s, "end_time": e, "avaliable": (s // DAY) % 5 != 4} for s, e in slots],
             }
         )
+
+
+def truth(shop) -> dict:
+    """Ground truth for tests: what a sync of delivery options must hold."""
+    options = delivery_options(shop)
+    return {
+        "count": len(options),
+        "carriers": sum(len(PROVIDERS[o.kind]) for o in options),
+        "fulfilled_by_platform": sum(1 for o in options if not PROVIDERS[o.kind]),
+    }
