@@ -86,6 +86,27 @@ class TrackingEvent:
 
 
 @dataclass(frozen=True)
+class HandoverSlot:
+    """A window in which the carrier can collect a package (aware UTC)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    available: bool
+
+
+@dataclass(frozen=True)
+class HandoverOptions:
+    """How a package not shipped yet can reach the carrier: collected (in one of ``slots``),
+    dropped off (``drop_off_url`` lists the points), or by van (UK)."""
+
+    pickup: bool
+    drop_off: bool
+    van_collection: bool
+    drop_off_url: str | None
+    slots: list[HandoverSlot]
+
+
+@dataclass(frozen=True)
 class DocumentFile:
     """A shipping document as the marketplace serves it."""
 
@@ -437,6 +458,10 @@ class Connector:
 
     def order_tracking(self, account, order_external_id: str) -> list[TrackingEvent]:
         """The carrier's events for the order's parcels, oldest first."""
+        raise Unsupported(self.display_name, "sync")
+
+    def handover_options(self, account, package_external_id: str) -> HandoverOptions:
+        """How a package awaiting shipment can be handed to the carrier, and when."""
         raise Unsupported(self.display_name, "sync")
 
     # Shipping documents the marketplace draws for a shipped package (labels, packing slips).

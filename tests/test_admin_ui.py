@@ -734,9 +734,9 @@ def test_a_seller_manages_promotions_from_the_page(open_page, client, app, app_e
     assert reader.request("GET", f"/promotion/202309/activities/{created.external_id}")["products"] == []
 
 
-def test_delivery_options_show_each_warehouses_carriers(open_page, client, app, app_env, server):
+def test_delivery_options_and_handover_slots_read_as_tiktok_gives_them(open_page, client, app, app_env, server):
     from erp_integrations.extensions import db
-    from erp_integrations.models import DeliveryOption
+    from erp_integrations.models import DeliveryOption, OrderLine, SalesOrder
 
     account_id = connect(client, server, name="Shipping shop")
     sync(client, app, app_env, account_id, streams=["delivery_options"])
@@ -752,6 +752,23 @@ def test_delivery_options_show_each_warehouses_carriers(open_page, client, app, 
     page.set_viewport_size(PHONE)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["width"], f"delivery options are {width} px wide on a phone: {page.evaluate(WIDER_THAN_SCREEN)}"
+    page.set_viewport_size({"width": 1360, "height": 900})
+
+    # An order awaiting shipment: how its package can reach the carrier, and when.
+    sync(client, app, app_env, account_id, streams=["orders"])
+    order_id = db.session.scalars(
+        db.select(SalesOrder.external_id).where(SalesOrder.account_id == account_id, SalesOrder.status == "AWAITING_SHIPMENT").order_by(SalesOrder.id)
+    ).first()
+    package = db.session.scalars(
+        db.select(OrderLine.package_external_id).join(SalesOrder, SalesOrder.id == OrderLine.order_id).where(SalesOrder.external_id == order_id)
+    ).first()
+    slots = client.get(f"/api/v1/accounts/{account_id}/packages/{package}/handover").get_json()["slots"]
+    page.goto(f"/accounts/{account_id}/orders/{order_id}")
+    card = page.locator("#handover")
+    expect(card).to_contain_text(f"Package {package}")
+    expect(card.locator("ul.slots li")).to_have_count(len(slots))
+    expect(card.locator("ul.slots li.full")).to_have_count(sum(1 for s in slots if not s["available"]))
+    shot(page, "order-handover")
 
 
 def test_shop_performance_reads_as_tiktok_reports_it(open_page, client, app, app_env, server):

@@ -4,6 +4,8 @@ connector), once a day; off, nothing of it runs."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -66,3 +68,40 @@ def test_the_toggle_off_reads_no_delivery_option(client, app, app_env, server):
     runs = sync(client, app, app_env, account_id, streams=["delivery_options"])
     assert [(r["stream"], r["status"], r["api_calls"]) for r in runs] == [("delivery_options", "skipped", 0)]
     assert db.session.scalar(select(DeliveryOption.id).where(DeliveryOption.account_id == account_id)) is None
+
+
+def test_a_package_awaiting_shipment_shows_how_and_when_it_can_be_handed_over(client, app, app_env, server):
+    from erp_integrations.extensions import db
+    from erp_integrations.models import OrderLine, SalesOrder
+
+    account_id = connect(client, server, features={**ALL_FEATURES, "logistics": True})
+    sync(client, app, app_env, account_id, streams=["orders"])
+
+    def package_of(status: str) -> str:
+        query = select(OrderLine.package_external_id).join(SalesOrder, SalesOrder.id == OrderLine.order_id)
+        return db.session.scalars(
+            query.where(SalesOrder.account_id == account_id, SalesOrder.status == status, OrderLine.package_external_id.is_not(None))
+        ).first()
+
+    awaiting = package_of("AWAITING_SHIPMENT")
+    answer = client.get(f"/api/v1/accounts/{account_id}/packages/{awaiting}/handover")
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    served = client_for(server, authorize(server)).request("GET", f"/fulfillment/202309/packages/{awaiting}/handover_time_slots")
+    assert (body["pickup"], body["drop_off"], body["van_collection"], body["drop_off_url"]) == (
+        served["can_pickup"],
+        served["can_drop_off"],
+        served["can_van_collection"],
+        served["drop_off_point_url"],
+    )
+    assert [
+        (int(datetime.fromisoformat(s["starts_at"]).timestamp()), int(datetime.fromisoformat(s["ends_at"]).timestamp()), s["available"]) for s in body["slots"]
+    ] == [(s["start_time"], s["end_time"], s["avaliable"]) for s in served["pickup_slots"]]
+    assert all(s["starts_at"].endswith("+00:00") for s in body["slots"])  # aware UTC
+
+    shipped = client.get(f"/api/v1/accounts/{account_id}/packages/{package_of('DELIVERED')}/handover")
+    assert shipped.status_code == 409 and "nothing to hand over" in shipped.get_json()["error"]["message"]
+    assert client.get(f"/api/v1/accounts/{account_id}/packages/no-such-package/handover").status_code == 404
+    client.patch(f"/api/v1/accounts/{account_id}", json={"config": {"features": {**ALL_FEATURES, "logistics": False}}})
+    off = client.get(f"/api/v1/accounts/{account_id}/packages/{awaiting}/handover")
+    assert off.status_code == 409 and "Logistics" in off.get_json()["error"]["message"]

@@ -22,6 +22,7 @@ from ..browse import (
 )
 from ..browse.analytics import PERIODS as ANALYTICS_PERIODS
 from ..browse.analytics import shop_analytics
+from ..browse.handover import awaiting_handover, package_handover, package_order
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.tracking import LogisticsOff, order_tracking
 from ..extensions import db
@@ -115,6 +116,33 @@ def package_document_endpoint(account_id: int, package_id: str, document_type: s
     except LogisticsOff as exc:
         raise ApiError(409, str(exc)) from None
     return send_file(io.BytesIO(document.content), mimetype=document.content_type, download_name=file_name(document), max_age=0)
+
+
+@api_blueprint.get("/accounts/<int:account_id>/packages/<package_id>/handover")
+@requires("read")
+def package_handover_endpoint(account_id: int, package_id: str):
+    """How a package not shipped yet can reach the carrier (pickup, drop-off, van) and the
+    pickup slots, asked of the marketplace now; 409 once it has shipped or while the Logistics
+    toggle is off."""
+    account = get_account(account_id)
+    order = package_order(account.id, package_id)
+    if order is None:
+        raise ApiError(404, f"no synced package {package_id!r} in account {account_id}")
+    if not awaiting_handover(order):
+        raise ApiError(409, f"package {package_id} has shipped or its order was cancelled: there is nothing to hand over")
+    try:
+        options = package_handover(account, package_id)
+    except LogisticsOff as exc:
+        raise ApiError(409, str(exc)) from None
+    slots = [{"starts_at": s.starts_at.isoformat(), "ends_at": s.ends_at.isoformat(), "available": s.available} for s in options.slots]
+    return jsonify(
+        package_id=package_id,
+        pickup=options.pickup,
+        drop_off=options.drop_off,
+        van_collection=options.van_collection,
+        drop_off_url=options.drop_off_url,
+        slots=slots,
+    )
 
 
 @api_blueprint.get("/accounts/<int:account_id>/orders/<external_id>/tracking")

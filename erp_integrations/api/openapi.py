@@ -397,6 +397,19 @@ def build_spec() -> dict:
         },
     )
     spec.path(
+        "/api/v1/accounts/{account_id}/packages/{package_id}/handover",
+        operations={
+            "get": {
+                "summary": "How a package not shipped yet can reach the carrier, and the pickup slots, asked of the marketplace now",
+                "parameters": [account_id, {"name": "package_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "package_id, pickup, drop_off, van_collection, drop_off_url, slots: [{starts_at, ends_at, available}] (UTC)"},
+                    **_errors(404, 409, 501, 502),
+                },
+            }
+        },
+    )
+    spec.path(
         "/api/v1/accounts/{account_id}/orders/{external_id}/tracking",
         operations={
             "get": {

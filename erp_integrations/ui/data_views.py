@@ -12,6 +12,7 @@ from ..accounts import get_account
 from ..auth import check, may
 from ..browse import LISTINGS, InvalidQuery, fetch, filter_choices, order_detail
 from ..browse.analytics import PERIODS, shop_analytics
+from ..browse.handover import awaiting_handover, order_handover
 from ..browse.shipping_documents import DocumentRefused, file_name, shipping_document
 from ..browse.statements import statement_detail
 from ..browse.tracking import LogisticsOff, has_shipped, order_tracking, require_logistics
@@ -110,6 +111,7 @@ def order(account_id: int, external_id: str):
         decisions=decisions,
         cancel=cancel,
         tracking=_tracking(account, detail["order"]),
+        handover=_handover(account, detail["order"]),
         documents=_documents(account, detail["order"]),
     )
 
@@ -170,6 +172,21 @@ def _documents(account, order) -> tuple[str, ...]:
     if not has_shipped(order):
         return ()
     return tuple(t for t in connector.document_types if t in ("SHIPPING_LABEL", "PACKING_SLIP"))
+
+
+def _handover(account, order) -> dict | None:
+    """The handover card of an order awaiting shipment: per package how it can reach the
+    carrier, or why that is not known; None when there is nothing to hand over."""
+    if not awaiting_handover(order):
+        return None
+    try:
+        return {"packages": order_handover(account, order), "error": None}
+    except Unsupported:
+        return None
+    except LogisticsOff as exc:
+        return {"packages": {}, "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
+    except MarketplaceError as exc:
+        return {"packages": {}, "error": f"Handover slots could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
 
 
 def _tracking(account, order) -> dict | None:

@@ -44,9 +44,9 @@ FEATURES = (
         False,
         (
             "Syncs the warehouse list (Inventory syncs it too) and each warehouse's delivery options with their limits and"
-            " carriers, once a day: the Delivery options page. On a shipped order's page: the carrier's tracking, asked of"
-            " TikTok when the page opens, and the shipping label and packing slip to print (kept once fetched)."
-            " Handover slots and creating packages are not available yet."
+            " carriers, once a day: the Delivery options page. On an order awaiting shipment: pickup, drop-off and the pickup"
+            " slots; on a shipped order: the carrier's tracking (both asked of TikTok when the page opens), and the shipping"
+            " label and packing slip to print (kept once fetched). Creating packages is not available yet."
         ),
     ),
     Feature(

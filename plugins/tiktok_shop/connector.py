@@ -145,6 +145,24 @@ class TikTokShopConnector(Connector):
 
     logistics_feature = "logistics"
 
+    def handover_options(self, account, package_external_id):
+        """Get Package Handover Time Slots (``GET /fulfillment/202309/packages/{package_id}/
+        handover_time_slots``). TikTok spells the slot's flag ``avaliable``."""
+        from datetime import UTC, datetime
+
+        from erp_integrations.toolkit import HandoverOptions, HandoverSlot
+
+        data = self.client(account).request("GET", f"/fulfillment/202309/packages/{package_external_id}/handover_time_slots")
+        when = lambda t: datetime.fromtimestamp(int(t), UTC)  # noqa: E731
+        slots = [
+            HandoverSlot(when(s["start_time"]), when(s["end_time"]), bool(s.get("avaliable", s.get("available"))))
+            for s in data.get("pickup_slots") or []
+            if s.get("start_time") and s.get("end_time")
+        ]
+        return HandoverOptions(
+            bool(data.get("can_pickup")), bool(data.get("can_drop_off")), bool(data.get("can_van_collection")), data.get("drop_off_point_url") or None, slots
+        )
+
     def order_tracking(self, account, order_external_id):
         """Get Tracking (``GET /fulfillment/202309/orders/{order_id}/tracking``): the carrier's
         events, newest first in TikTok's answer, returned oldest first."""

@@ -13,8 +13,8 @@ handover_time_slots``:
 - Get Shipping Providers answers 21008116 for an option the shop has no subscription to and
   21008117 for one TikTok fulfils itself (here ECONOMY): the endpoint's documented errors.
 - Handover slots: pickup and drop-off for a package awaiting shipment, van collection in the UK
-  only ("Specific to UK"), pickup slots for the next three days, 09-12 and 13-17 UTC, every fifth
-  day fully booked; the field is spelt ``avaliable``, as the reference and sample spell it. A package that is not
+  only ("Specific to UK"), pickup slots for the next three days, 09-12 and 13-17 on the shop's
+  clock, every fifth day fully booked; the field is spelt ``avaliable``, as the reference and sample spell it. A package that is not
   awaiting shipment has nothing to hand over: 21001001, the endpoint's invalid-parameter code.
   The reference names no error for an unknown warehouse; the sandbox answers the API's generic
   invalid-parameter error, 36009004.
@@ -42,6 +42,7 @@ PROVIDERS = {
     "SEND_BY_SELLER": (("7117858858072016686", "USPS"), ("7117858858072016687", "UPS"), ("7117858858072016688", "FedEx"), ("7117858858072016689", "DHL")),
 }
 KINDS = tuple(PROVIDERS)
+STANDARD_OFFSET_HOURS = {"US": -8, "GB": 0, "ID": 7, "SG": 8, "MY": 8, "TH": 7, "VN": 7, "PH": 8}
 
 
 @dataclass(frozen=True)
@@ -106,8 +107,10 @@ def register(app: Flask) -> None:
             raise invalid_param(f"package {package_id} does not exist in this shop", NOTHING_TO_HAND_OVER)
         if box.data.order_core(shop, decoded[1]).status != "AWAITING_SHIPMENT":
             raise invalid_param(f"package {package_id} is not awaiting shipment: there is nothing to hand over", NOTHING_TO_HAND_OVER)
+        # The shop's working hours, on its own clock (standard time: close enough for a test double).
+        offset = STANDARD_OFFSET_HOURS.get(shop.region, 0) * 3_600
         now = box.clock()
-        today = now - now % DAY
+        today = now + offset - (now + offset) % DAY - offset  # the shop's local midnight, as UTC
         slots = [(today + d * DAY + start * 3_600, today + d * DAY + end * 3_600) for d in (1, 2, 3) for start, end in ((9, 12), (13, 17))]
         return ok(
             {
