@@ -264,3 +264,22 @@ def test_bad_promotion_changes_are_refused_per_field(client, shop):
         assert response.status_code == 422, (kind, item, response.get_json())
         fields = response.get_json()["error"]["fields"]
         assert field in fields and message in fields[field][0], (kind, item, fields)
+
+
+def test_only_those_who_may_configure_the_shop_change_its_promotions(app, client, shop):
+    """A viewer reads the Promotions page and API but is refused every change, on the API and
+    the page alike, and is offered no form."""
+    from auth_support import add_user, api_client, page_client
+
+    add_user("viewer@test.invalid", "viewer", accounts=(shop,), token="eit_promotions-viewer")
+    viewer = api_client(app, "eit_promotions-viewer")
+    assert viewer.get(f"/api/v1/accounts/{shop}/data/promotions").status_code == 200
+    activity = activities(shop, "ONGOING")[0].external_id
+    for kind, item in (("promotion-deactivations", {"activity": activity}), ("promotions", {"title": "Not mine"})):
+        assert viewer.post(f"/api/v1/accounts/{shop}/push/{kind}", json={"items": [item]}).status_code == 403
+    page, csrf = page_client(app, "viewer@test.invalid")
+    listed = page.get(f"/accounts/{shop}/data/promotions").get_data(as_text=True)
+    assert "Deactivate this activity" not in listed and "New activity" not in listed
+    refused = page.post(f"/accounts/{shop}/promotions/{activity}/deactivate", data={"csrf_token": csrf})
+    assert refused.status_code == 403
+    assert [a.status for a in activities(shop) if a.external_id == activity] == ["ONGOING"]

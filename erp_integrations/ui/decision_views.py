@@ -1,7 +1,8 @@
 """The seller's actions from the data pages: on an order's page, answer a buyer's return or
 cancellation request (approve, or reject with one of the marketplace's reasons) or cancel the
-order; on the Promotions page, end an activity. Each goes through the push outbox like every
-other write (retried, logged, retryable from the monitor)."""
+order; on the Promotions page, create an activity, set or remove its products, end it. Each
+goes through the push outbox like every other write (retried, logged, retryable from the
+monitor)."""
 
 from __future__ import annotations
 
@@ -139,6 +140,7 @@ def _promotion_change(account_id: int, kind: str, item: dict, failed: str, done:
 
 @ui_blueprint.post("/accounts/<int:account_id>/promotions")
 def create_promotion(account_id: int):
+    check("manage", account_id)  # before the account is read: its time zone is not for everyone
     account = get_account(account_id)
     zone, form = account_zone_name(account), request.form
     item = {name: form.get(name, "").strip() or None for name in ("title", "type", "level")}
