@@ -48,7 +48,19 @@ def refused(response, words: str, name: str = "Config Only") -> None:
 def test_the_connectors_say_what_they_offer(client):
     connectors = {c["name"]: c for c in client.get("/api/v1/connectors").get_json()["connectors"]}
     assert connectors["tiktok_shop"]["capabilities"] == sorted(CAPABILITIES)
-    assert connectors["tiktok_shop"]["push_kinds"] == ["stock", "price", "shipment", "return_decision", "cancellation_decision", "order_cancel"]
+    assert connectors["tiktok_shop"]["push_kinds"] == [
+        "stock",
+        "price",
+        "shipment",
+        "return_decision",
+        "cancellation_decision",
+        "order_cancel",
+        "promotion_create",
+        "promotion_update",
+        "promotion_product",
+        "promotion_product_removal",
+        "promotion_deactivate",
+    ]
     assert connectors["shopee"]["capabilities"] == ["authorize", "push", "sync", "webhooks"] and connectors["shopee"]["push_kinds"] == [
         "stock",
         "price",
