@@ -437,7 +437,7 @@ LISTINGS: dict[str, Listing] = {
                 Column("carriers", "Carriers", "named"),
                 Column("fulfilled_by_platform", "Marketplace delivers", "bool"),
                 Column("max_weight", "Max weight", "int"),
-                Column("weight_unit", "Unit"),
+                Column("weight_unit", "Unit", "code"),
             ),
             feature="logistics",
             sort="id",
