@@ -174,19 +174,25 @@ def _documents(account, order) -> tuple[str, ...]:
     return tuple(t for t in connector.document_types if t in ("SHIPPING_LABEL", "PACKING_SLIP"))
 
 
+def _read_through(account, key: str, empty, what: str, read) -> dict | None:
+    """A card asked of the marketplace when the page opens: ``{key: read(), "error": None}``,
+    or ``empty`` with why it could not be read; None when the connector cannot read it."""
+    try:
+        return {key: read(), "error": None}
+    except Unsupported:
+        return None
+    except LogisticsOff as exc:
+        return {key: empty, "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
+    except MarketplaceError as exc:
+        return {key: empty, "error": f"{what} could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
+
+
 def _handover(account, order) -> dict | None:
     """The handover card of an order awaiting shipment: per package how it can reach the
     carrier, or why that is not known; None when there is nothing to hand over."""
     if not awaiting_handover(order):
         return None
-    try:
-        return {"packages": order_handover(account, order), "error": None}
-    except Unsupported:
-        return None
-    except LogisticsOff as exc:
-        return {"packages": {}, "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
-    except MarketplaceError as exc:
-        return {"packages": {}, "error": f"Handover slots could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
+    return _read_through(account, "packages", {}, "Handover slots", lambda: order_handover(account, order))
 
 
 def _tracking(account, order) -> dict | None:
@@ -194,14 +200,7 @@ def _tracking(account, order) -> dict | None:
     connector has no tracking or the order has not shipped."""
     if not has_shipped(order):
         return None
-    try:
-        return {"events": order_tracking(account, order), "error": None}
-    except Unsupported:
-        return None
-    except LogisticsOff as exc:
-        return {"events": [], "error": str(exc)[:1].upper() + str(exc)[1:] + "."}
-    except MarketplaceError as exc:
-        return {"events": [], "error": f"Tracking could not be loaded from {get_connector(account.connector).display_name}: {exc.public_message()}"}
+    return _read_through(account, "events", [], "Tracking", lambda: order_tracking(account, order))
 
 
 @ui_blueprint.get("/accounts/<int:account_id>/statements/<external_id>")
